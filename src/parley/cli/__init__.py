@@ -1,0 +1,46 @@
+"""The `parley` command. Each area registers its commands from a module of this package.
+
+:func:`main` is the console entry point: it turns every :class:`ParleyError` (and any
+database or OS failure) into one line on stderr and a non-zero exit, never a traceback
+(set ``PARLEY_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from parley.cli import db, demo, keys, ledger
+from parley.cli.common import console_error
+from parley.errors import ParleyError
+
+app = typer.Typer(
+    name="parley",
+    help="Prisoner-of-war exchanges through a neutral intermediary, traced person by person.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(db.app, name="db")
+app.add_typer(keys.app, name="keys")
+app.add_typer(ledger.app, name="ledger")
+app.command("demo")(demo.demo)
+
+
+def main() -> None:
+    try:
+        app(standalone_mode=True)
+    except ParleyError as exc:
+        console_error(str(exc))
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        console_error("interrupted; nothing was written by the step that was running")
+        sys.exit(130)
+    except Exception as exc:
+        if os.environ.get("PARLEY_DEBUG"):
+            raise
+        console_error(f"internal error ({type(exc).__name__}): {exc}; "
+                      "run with PARLEY_DEBUG=1 for details")
+        sys.exit(1)

@@ -1,0 +1,24 @@
+"""`parley ledger`: check the signed event chain."""
+
+from __future__ import annotations
+
+import typer
+
+from parley.cli.common import open_app, out
+from parley.errors import IntegrityFailure
+from parley.services.ledger import verify_ledger
+
+app = typer.Typer(help="The signed, chained event log.", no_args_is_help=True)
+
+
+@app.command("verify")
+def ledger_verify() -> None:
+    """Re-check every event's hash, chain link and signature; name the first bad event."""
+    parley = open_app(migrate=False)
+    try:
+        report = verify_ledger(parley)
+    finally:
+        parley.close()
+    if report.failure is not None:
+        raise IntegrityFailure(f"ledger does not verify: {report.failure}")
+    out.print(f"ledger verified: {report.events} events, head {report.head}")

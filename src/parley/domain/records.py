@@ -1,0 +1,39 @@
+"""Person records as lists carry them: the canonical columns of DESIGN.md and list kinds.
+
+A record is a mapping of canonical field → text (empty fields left out) plus ``extra``:
+columns the importer did not recognise, kept rather than lost. The canonical form of a
+record is what its commitment is computed over.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+CANONICAL_FIELDS: tuple[str, ...] = (
+    "record_id", "surname", "given_name", "patronymic", "full_name", "birth_date",
+    "birth_place", "sex", "service_number", "rank", "unit", "citizenship", "status",
+    "status_date", "notes",
+)
+
+LIST_KINDS: dict[str, str] = {
+    "capture_card": "the detaining party's capture notifications",
+    "origin_list": "a party's own list of its missing and captured",
+    "visit_list": "the intermediary's list from a place-of-detention visit",
+    "inquiry": "a family's inquiry about a relative",
+    "remains": "bodies handed over or held, by case number",
+}
+
+
+def canonical_record(fields: Mapping[str, str], extra: Mapping[str, str] | None = None
+                     ) -> dict[str, Any]:
+    """The record as committed to: non-empty canonical fields, then ``extra`` if any."""
+    record: dict[str, Any] = {
+        k: str(fields[k]) for k in CANONICAL_FIELDS if fields.get(k) not in (None, "")
+    }
+    unknown = set(fields) - set(CANONICAL_FIELDS)
+    if unknown:
+        raise ValueError(f"not canonical fields: {', '.join(sorted(unknown))}")
+    if extra:
+        record["extra"] = {str(k): str(v) for k, v in extra.items() if v not in (None, "")}
+    return record

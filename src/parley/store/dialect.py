@@ -1,0 +1,82 @@
+"""Everything that differs between SQLite and PostgreSQL, in one place.
+
+SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL`` (an acknowledged
+commit survives power loss) and foreign keys on; a write transaction starts with
+``BEGIN IMMEDIATE`` so writers queue for the lock instead of failing halfway. On
+PostgreSQL the chain head row is locked ``FOR UPDATE`` before an event is appended.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.sql import Select
+
+from parley.errors import ConfigError
+from parley.store.tables import chain_head
+
+SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def create_store_engine(url: str, *, durable: bool = True) -> Engine:
+    """An engine for ``url`` with Parley's connection settings; checks the URL only."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ConfigError(
+            f"PARLEY_DATABASE_URL {url!r} is not a database URL "
+            "(expected sqlite:///path or postgresql+psycopg://user@host/db)"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database in ("", ":memory:"):
+            raise ConfigError("an in-memory SQLite database cannot hold Parley's record")
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine, durable=durable)
+        return engine
+    if backend == "postgresql":
+        if parsed.drivername == "postgresql":
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        try:
+            return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        except NoSuchModuleError as exc:
+            raise ConfigError(f"unsupported PostgreSQL driver in {url!r}: {exc}") from None
+    raise ConfigError(
+        f"unsupported database {backend!r} in PARLEY_DATABASE_URL (sqlite or postgresql)"
+    )
+
+
+def _configure_sqlite(engine: Engine, *, durable: bool) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute(f"PRAGMA synchronous={'FULL' if durable else 'OFF'}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("parley_write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_sqlite(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+def lock_chain_head(conn: Connection) -> Select[Any]:
+    """The statement that reads the chain head, locking it where the backend can."""
+    stmt = select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)
+    if not is_sqlite(conn):
+        stmt = stmt.with_for_update()
+    return stmt
