@@ -25,7 +25,7 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 docs: $(STAMP)
-	$(BIN)/python -m parley.docs_gen
+	$(BIN)/parley docs events > docs/events.md
 
 clean:
 	rm -rf $(VENV) parley-demo parley-data .pytest_cache .mypy_cache .ruff_cache

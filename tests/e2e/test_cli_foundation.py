@@ -41,8 +41,8 @@ def test_ledger_verify_passes_on_demo_then_names_a_changed_event(
         payload = db.execute("SELECT payload FROM events WHERE seq = 7").fetchone()[0]
         db.execute("UPDATE events SET payload = ? WHERE seq = 7",
                    (payload.replace('"', "'", 1),))
-    bad = parley(["ledger", "verify"], env={**_env(demo_dir),
-                                            "PARLEY_DATABASE_URL": f"sqlite:///{copy / 'parley.db'}"})
+    env = {**_env(demo_dir), "PARLEY_DATABASE_URL": f"sqlite:///{copy / 'parley.db'}"}
+    bad = parley(["ledger", "verify"], env=env)
     assert bad.returncode == 6
     assert bad.stderr.startswith("error: ledger does not verify: event 7 (")
     assert "Traceback" not in bad.stderr

@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from parley.cli import db, demo, keys, ledger
+from parley.cli import db, demo, docs, keys, ledger
 from parley.cli.common import console_error
 from parley.errors import ParleyError
 
@@ -24,6 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(db.app, name="db")
+app.add_typer(docs.app, name="docs")
 app.add_typer(keys.app, name="keys")
 app.add_typer(ledger.app, name="ledger")
 app.command("demo")(demo.demo)
