@@ -134,3 +134,87 @@ record_links = Table(
     Column("probability", Float, nullable=False),
     Column("event_seq", BigInteger, nullable=False),
 )
+
+# --- service: users, tokens, sessions, idempotency, access log, inquiries -----------------
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    # intermediary or party; families reach Parley through an inquiry's tracking code.
+    Column("role", String(16), nullable=False),
+    Column("party_code", String(16), ForeignKey("parties.code"), nullable=False),
+    # The actor whose key signs this user's writes.
+    Column("actor_id", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("display_name", String(200), nullable=False),
+    # argon2id; NULL for a user who signs in with API tokens only.
+    Column("password_hash", String(200), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("disabled_at", String(32), nullable=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", String(36), ForeignKey("users.id"), nullable=False, index=True),
+    # HMAC-SHA-256 of the token under a key kept outside the database; never the token.
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("label", String(200), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=True),
+    Column("revoked_at", String(32), nullable=True),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    # A user's session, or a family's (scoped to one inquiry; user_id NULL).
+    Column("user_id", String(36), ForeignKey("users.id"), nullable=True),
+    Column("inquiry_id", String(36), ForeignKey("inquiries.id"), nullable=True),
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("revoked_at", String(32), nullable=True),
+)
+
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    # Who sent the key (a user id, or "anonymous") and the key itself.
+    Column("owner", String(64), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    # SHA-256 over method, path, query and body: the same key with another body is refused.
+    Column("fingerprint", String(64), nullable=False),
+    Column("status_code", Integer, nullable=True),
+    Column("response", Text, nullable=True),
+    Column("created_at", String(32), nullable=False),
+)
+
+access_log = Table(
+    "access_log",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("at", String(32), nullable=False, index=True),
+    Column("principal", String(100), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("object_kind", String(32), nullable=False),
+    Column("object_id", String(64), nullable=False, index=True),
+    Column("route", String(200), nullable=False),
+    Column("detail", String(200), nullable=False),
+)
+
+inquiries = Table(
+    "inquiries",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    # Keyed hash of the tracking code a family was given; the code itself is not kept.
+    Column("tracking_hash", String(64), nullable=False, unique=True),
+    # The inquiry is recorded as a one-record list of kind "inquiry".
+    Column("list_id", String(36), ForeignKey("source_lists.id"), nullable=False),
+    Column("record_id", String(36), ForeignKey("source_records.id"), nullable=False),
+    Column("language", String(8), nullable=False),
+    Column("created_at", String(32), nullable=False),
+)
