@@ -148,3 +148,49 @@ class IdentityLinked(Event):
     record_commitments: list[str]
     method: str
     probability: str
+
+
+# --- transparency ---------------------------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class PublicationHeld(Event):
+    """The intermediary holds back a stage's figures from publication.
+
+    Until released (by a ``publication.released`` event or once ``until``, an ISO date,
+    has passed) the stage's events appear in a published bundle as hashes only, and the
+    report says the figures are withheld. ``until`` is None for "until a decision".
+    """
+
+    name: ClassVar[str] = "publication.held"
+    stage_id: str
+    until: str | None
+    reason: str
+
+
+@event
+@dataclass(frozen=True)
+class PublicationReleased(Event):
+    """A held stage's figures may be published from now on."""
+
+    name: ClassVar[str] = "publication.released"
+    stage_id: str
+    reason: str
+
+
+@event
+@dataclass(frozen=True)
+class PersonErased(Event):
+    """A person's personal data and salts were deleted (a data-protection request).
+
+    ``commitments`` are the commitments that can no longer be opened; the chain, the
+    stage heads and the totals that contain them still verify. ``records`` is how many
+    source records were erased.
+    """
+
+    name: ClassVar[str] = "person.erased"
+    person_id: str
+    records: int
+    commitments: list[str]
+    reason: str

@@ -218,3 +218,44 @@ inquiries = Table(
     Column("language", String(8), nullable=False),
     Column("created_at", String(32), nullable=False),
 )
+
+# --- transparency: checkpoints, publication decisions, erasures -----------------------
+
+checkpoints = Table(
+    "checkpoints",
+    metadata,
+    # A checkpoint is named by the number of events it covers, as CT names tree heads.
+    Column("tree_size", BigInteger, primary_key=True, autoincrement=False),
+    # RFC 9162 root over the first tree_size event hashes, and the last of those hashes.
+    Column("root", String(64), nullable=False),
+    Column("head", String(64), nullable=False),
+    Column("signed_at", String(32), nullable=False),
+    Column("signer", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("signature", String(128), nullable=False),
+)
+
+publication_decisions = Table(
+    "publication_decisions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("stage_id", String(36), nullable=False, index=True),
+    # hold or release
+    Column("decision", String(16), nullable=False),
+    Column("until", String(32), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("decided_at", String(32), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+erasure_log = Table(
+    "erasure_log",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("person_id", String(36), nullable=False, index=True),
+    Column("records", Integer, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("erased_at", String(32), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
