@@ -8,6 +8,7 @@ record is what its commitment is computed over.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 CANONICAL_FIELDS: tuple[str, ...] = (
@@ -37,3 +38,17 @@ def canonical_record(fields: Mapping[str, str], extra: Mapping[str, str] | None 
     if extra:
         record["extra"] = {str(k): str(v) for k, v in extra.items() if v not in (None, "")}
     return record
+
+
+@dataclass(frozen=True)
+class RecordInput:
+    """One accepted row: its number in the file and its canonical fields.
+
+    ``parley.ingest`` produces these from files, ``services.lists`` stores them; the demo
+    and tests may build them directly. ``fields`` maps canonical field → text; ``extra``
+    keeps the columns that map onto no canonical field, under their header.
+    """
+
+    row_number: int
+    fields: dict[str, str]
+    extra: dict[str, str] = field(default_factory=dict)

@@ -7,28 +7,27 @@ The importer (``parley.ingest``) reads and validates files and then calls
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
 from parley.domain.events import IdentityLinked, ListImported
-from parley.domain.records import LIST_KINDS, canonical_record
+from parley.domain.records import LIST_KINDS, RecordInput, canonical_record
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger.hashing import commitment, new_salt
-from parley.ledger.merkle import leaf_hash, root_from_leaf_hashes
+from parley.ledger.merkle import EMPTY_ROOT, leaf_hash, node_hash, root_from_leaf_hashes
 from parley.store import UnitOfWork, timestamp
 from parley.store.tables import parties, persons, record_links, source_lists, source_records
 
+__all__ = ["ImportedList", "ListMeta", "ListWriter", "RecordInput", "RecordedList", "add_list",
+           "commitments_root", "find_imported", "record_list", "seal_record"]
 
-@dataclass(frozen=True)
-class RecordInput:
-    """One accepted row: its number in the file and its canonical fields."""
-
-    row_number: int
-    fields: dict[str, str]
-    extra: dict[str, str] = field(default_factory=dict)
+#: Records are inserted in batches of this many rows (memory stays flat in list size).
+BATCH = 2_000
 
 
 @dataclass(frozen=True)
@@ -45,6 +44,8 @@ class ListMeta:
 
 @dataclass(frozen=True)
 class RecordedList:
+    """A stored list; ``record_ids`` and ``commitments`` are empty when not kept."""
+
     list_id: str
     record_ids: list[str]
     commitments: list[str]
@@ -76,57 +77,156 @@ def record_list(app: App, *, meta: ListMeta, records: Sequence[RecordInput], act
     return result
 
 
-def add_list(uow: UnitOfWork, app: App, *, meta: ListMeta, records: Sequence[RecordInput],
+def add_list(uow: UnitOfWork, app: App, *, meta: ListMeta, records: Iterable[RecordInput],
              actor: str) -> RecordedList:
     """The part of :func:`record_list` that runs inside a caller's unit of work."""
-    conn = uow.conn
-    if meta.party is not None and not conn.execute(
-        select(parties.c.code).where(parties.c.code == meta.party)
-    ).first():
-        raise NotFound(f"party {meta.party} is not registered")
-    duplicate = conn.execute(
-        select(source_lists.c.id, source_lists.c.source).where(
-            source_lists.c.file_sha256 == meta.file_sha256, source_lists.c.sheet == meta.sheet)
+    writer = ListWriter(uow, app, meta=meta, actor=actor)
+    writer.add(records)
+    return writer.finish(rows=meta.rows or writer.accepted + meta.quarantined,
+                         quarantined=meta.quarantined)
+
+
+@dataclass(frozen=True)
+class ImportedList:
+    """A list already in the store, as a duplicate check reports it."""
+
+    id: str
+    source: str
+    imported_at: str
+    rows: int
+    accepted: int
+    quarantined: int
+
+
+def find_imported(conn: Connection, *, file_sha256: str, sheet: str) -> ImportedList | None:
+    """The list already imported from this content (file hash and sheet), if any."""
+    row = conn.execute(
+        select(source_lists.c.id, source_lists.c.source, source_lists.c.imported_at,
+               source_lists.c.rows, source_lists.c.accepted, source_lists.c.quarantined)
+        .where(source_lists.c.file_sha256 == file_sha256, source_lists.c.sheet == sheet)
     ).first()
-    if duplicate:
-        raise Conflict(
-            f"{meta.file_name}: this content was already imported as list "
-            f"{duplicate.id} ({duplicate.source}); nothing changed"
-        )
-    list_id = str(uuid.uuid4())
-    record_ids: list[str] = []
-    commitments: list[str] = []
-    rows = []
-    for rec in records:
-        row_id = str(uuid.uuid4())
-        canonical = canonical_record(rec.fields, rec.extra)
-        salt = new_salt()
-        commit = commitment(salt, canonical)
-        rows.append({
-            "id": row_id, "list_id": list_id, "row_number": rec.row_number,
-            "record_id": rec.fields.get("record_id") or f"row-{rec.row_number}",
-            "sealed": app.cipher.seal(canonical, row_id=row_id), "salt": salt,
-            "commitment": commit, "erased_at": None,
-        })
-        record_ids.append(row_id)
-        commitments.append(commit)
-    ev = uow.append(ListImported(
-        list_id=list_id, source=meta.source, kind=meta.kind, party=meta.party,
-        file_sha256=meta.file_sha256, sheet=meta.sheet,
-        rows=meta.rows or len(records) + meta.quarantined, accepted=len(records),
-        quarantined=meta.quarantined, records_root=commitments_root(commitments),
-    ), actor=actor)
-    conn.execute(insert(source_lists).values(
-        id=list_id, source=meta.source, kind=meta.kind, party_code=meta.party,
-        file_name=meta.file_name, file_sha256=meta.file_sha256, sheet=meta.sheet,
-        rows=meta.rows or len(records) + meta.quarantined, accepted=len(records),
-        quarantined=meta.quarantined, imported_by=actor,
-        imported_at=timestamp(uow.now()), event_seq=ev.seq,
-    ))
-    if rows:
-        conn.execute(insert(source_records), rows)
-    return RecordedList(list_id=list_id, record_ids=record_ids, commitments=commitments,
-                        event_seq=ev.seq)
+    if row is None:
+        return None
+    return ImportedList(id=row.id, source=row.source, imported_at=row.imported_at,
+                        rows=row.rows, accepted=row.accepted, quarantined=row.quarantined)
+
+
+def seal_record(app: App, *, list_id: str, record: RecordInput) -> dict[str, Any]:
+    """The ``source_records`` row for ``record``: sealed fields, fresh salt, commitment."""
+    row_id = str(uuid.uuid4())
+    canonical = canonical_record(record.fields, record.extra)
+    salt = new_salt()
+    return {
+        "id": row_id, "list_id": list_id, "row_number": record.row_number,
+        "record_id": record.fields.get("record_id") or f"row-{record.row_number}",
+        "sealed": app.cipher.seal(canonical, row_id=row_id), "salt": salt,
+        "commitment": commitment(salt, canonical), "erased_at": None,
+    }
+
+
+class ListWriter:
+    """Writes one new list inside a caller's unit of work, batch by batch.
+
+    Used by :func:`add_list` and by the importer, which streams a file's rows through
+    :meth:`add` so memory stays flat however long the list is. The ``source_lists`` row
+    is written first (records refer to it) and completed with the counts and the
+    ``list.imported`` event by :meth:`finish`. With ``keep_ids=False`` the record ids and
+    commitments are not collected (the Merkle root is computed incrementally anyway).
+    """
+
+    def __init__(self, uow: UnitOfWork, app: App, *, meta: ListMeta, actor: str,
+                 keep_ids: bool = True) -> None:
+        conn = uow.conn
+        if meta.party is not None and not conn.execute(
+            select(parties.c.code).where(parties.c.code == meta.party)
+        ).first():
+            raise NotFound(f"party {meta.party} is not registered")
+        duplicate = find_imported(conn, file_sha256=meta.file_sha256, sheet=meta.sheet)
+        if duplicate:
+            raise Conflict(
+                f"{meta.file_name}: this content was already imported as list "
+                f"{duplicate.id} ({duplicate.source}); nothing changed"
+            )
+        self._uow = uow
+        self._app = app
+        self._meta = meta
+        self._actor = actor
+        self._keep = keep_ids
+        self._root = RootAccumulator()
+        self._pending: list[dict[str, Any]] = []
+        self.list_id = str(uuid.uuid4())
+        self.accepted = 0
+        self.record_ids: list[str] = []
+        self.commitments: list[str] = []
+        conn.execute(insert(source_lists).values(
+            id=self.list_id, source=meta.source, kind=meta.kind, party_code=meta.party,
+            file_name=meta.file_name, file_sha256=meta.file_sha256, sheet=meta.sheet,
+            rows=0, accepted=0, quarantined=0, imported_by=actor,
+            imported_at=timestamp(uow.now()), event_seq=0,
+        ))
+
+    def add(self, records: Iterable[RecordInput]) -> None:
+        for record in records:
+            self.add_one(record)
+
+    def add_one(self, record: RecordInput) -> str:
+        """Seal and queue one record; returns its commitment."""
+        row = seal_record(self._app, list_id=self.list_id, record=record)
+        self._pending.append(row)
+        self._root.add(row["commitment"])
+        self.accepted += 1
+        if self._keep:
+            self.record_ids.append(row["id"])
+            self.commitments.append(row["commitment"])
+        if len(self._pending) >= BATCH:
+            self.flush()
+        return str(row["commitment"])
+
+    def flush(self) -> None:
+        if self._pending:
+            self._uow.conn.execute(insert(source_records), self._pending)
+            self._pending = []
+
+    def finish(self, *, rows: int, quarantined: int) -> RecordedList:
+        """Write what is queued, append ``list.imported`` and store the counts."""
+        self.flush()
+        meta = self._meta
+        ev = self._uow.append(ListImported(
+            list_id=self.list_id, source=meta.source, kind=meta.kind, party=meta.party,
+            file_sha256=meta.file_sha256, sheet=meta.sheet, rows=rows,
+            accepted=self.accepted, quarantined=quarantined, records_root=self._root.root(),
+        ), actor=self._actor)
+        self._uow.conn.execute(update(source_lists).where(source_lists.c.id == self.list_id)
+                               .values(rows=rows, accepted=self.accepted,
+                                       quarantined=quarantined, event_seq=ev.seq))
+        return RecordedList(list_id=self.list_id, record_ids=self.record_ids,
+                            commitments=self.commitments, event_seq=ev.seq)
+
+
+class RootAccumulator:
+    """The RFC 9162 root over commitments added one at a time, in O(log n) memory.
+
+    Keeps the roots of the perfect subtrees the leaves so far form (largest first);
+    folding them from the right gives the tree that splits at the largest power of two.
+    """
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, bytes]] = []
+
+    def add(self, commitment_hex: str) -> None:
+        node = (0, leaf_hash(bytes.fromhex(commitment_hex)))
+        while self._stack and self._stack[-1][0] == node[0]:
+            height, left = self._stack.pop()
+            node = (height + 1, node_hash(left, node[1]))
+        self._stack.append(node)
+
+    def root(self) -> str:
+        if not self._stack:
+            return EMPTY_ROOT.hex()
+        acc = self._stack[-1][1]
+        for _, left in reversed(self._stack[:-1]):
+            acc = node_hash(left, acc)
+        return acc.hex()
 
 
 def commitments_root(commitments: Sequence[str]) -> str:
