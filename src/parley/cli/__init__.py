@@ -13,6 +13,7 @@ import sys
 import typer
 
 from parley.cli import db, demo, docs, keys, ledger
+from parley.cli import erase, proof, publish, verify
 from parley.cli.common import console_error
 from parley.errors import ParleyError
 
@@ -28,6 +29,10 @@ app.add_typer(docs.app, name="docs")
 app.add_typer(keys.app, name="keys")
 app.add_typer(ledger.app, name="ledger")
 app.command("demo")(demo.demo)
+app.add_typer(publish.app, name="publish")
+app.command("verify")(verify.verify)
+app.command("proof")(proof.proof)
+app.command("erase")(erase.erase)
 
 
 def main() -> None:

@@ -186,11 +186,11 @@ class PersonErased(Event):
 
     ``commitments`` are the commitments that can no longer be opened; the chain, the
     stage heads and the totals that contain them still verify. ``records`` is how many
-    source records were erased.
+    source records were erased. The reason stays in the private erasure log: it may
+    name the person who asked.
     """
 
     name: ClassVar[str] = "person.erased"
     person_id: str
     records: int
     commitments: list[str]
-    reason: str

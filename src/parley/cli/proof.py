@@ -1,0 +1,28 @@
+"""`parley proof PERSON`: a family's inclusion proof against a cosigned stage head."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from parley.cli.common import open_app, out
+from parley.services.proofs import write_family_proof
+
+
+def proof(
+    person: str = typer.Argument(..., help="Person id."),
+    out_file: Path = typer.Option(..., "--out", help="File to write (mode 0600)."),
+    actor: str | None = typer.Option(None, "--actor", help="The intermediary's actor."),
+) -> None:
+    """Write the person's record, salt, leaf index, inclusion proof and cosigned stage
+    head to --out; check it with `parley verify BUNDLE --proof FILE`."""
+    parley = open_app()
+    try:
+        written = write_family_proof(parley, person, out_file, actor=actor)
+    finally:
+        parley.close()
+    head = written["stage_head"]["head"]
+    out.print(f"proof written to {out_file}: stage {head['stage']}, {head['direction']}, "
+              f"{head['category']}, leaf {written['leaf_index']} of {head['tree_size']}")
+    out.print("it holds the person's personal data: hand it to the family only")

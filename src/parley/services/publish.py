@@ -1,0 +1,173 @@
+"""`parley publish`: the verification bundle and the public report, and what may be shown.
+
+:func:`publish_bundle` signs a checkpoint at the chain's head, then writes the bundle:
+the chain (events of held stages as signed hashes only), the derived files, the
+checkpoints with consistency proofs, the HXL CSV, the report, and a manifest naming every
+file's SHA-256, signed by an actor of the intermediary. :func:`hold_stage` and
+:func:`release_stage` record publication decisions as events.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from parley.bootstrap import App
+from parley.domain.events import PublicationHeld, PublicationReleased
+from parley.errors import Conflict, InputError, NotFound
+from parley.ledger.signing import sign
+from parley.reports import bundle as names
+from parley.reports.chain import event_line
+from parley.reports.derive import derive, redact
+from parley.reports.html import render_report
+from parley.reports.hxl import figures_csv
+from parley.reports.policy import DEFAULT_K, Policy, held_stages
+from parley.services.checkpoints import (
+    consistency_proofs,
+    create_checkpoint,
+    intermediary_actor,
+    list_checkpoints,
+)
+from parley.services.ledger import iter_events
+from parley.store import timestamp
+from parley.store.tables import events, publication_decisions
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """Where the bundle went and what it holds."""
+
+    directory: str
+    events: int
+    withheld: int
+    checkpoints: int
+    held_stages: list[str]
+    head: str
+
+
+def publish_bundle(app: App, out: Path, *, k: int = DEFAULT_K, actor: str | None = None,
+                   now: datetime | None = None) -> PublishResult:
+    """Write the bundle and the report to ``out`` (an empty directory or an older bundle)."""
+    if k < 1:
+        raise InputError(f"k must be at least 1 (got {k})")
+    _prepare(out)
+    checkpoint = create_checkpoint(app, actor=actor)
+    published_at = timestamp(now or app.clock())
+    with app.read() as conn:
+        publisher = intermediary_actor(conn, actor)
+        stored = [e for e in iter_events(conn) if e.seq <= checkpoint.tree_size]
+        cps = list_checkpoints(conn, upto=checkpoint.tree_size)
+    policy = Policy(published_at=published_at, k=k)
+    held = held_stages(stored, published_at)
+    items = redact(stored, set(held))
+    derived = derive(items, policy)
+    proofs = consistency_proofs(cps, [e.hash for e in stored])
+
+    tmp = out / ".writing"
+    tmp.mkdir()
+    with (tmp / names.EVENTS).open("w", encoding="utf-8", newline="") as handle:
+        for item in items:
+            handle.write(event_line(item))
+    for name in names.DERIVED:
+        _write(tmp / name, names.json_text(derived.files[name]))
+    _write(tmp / names.CHECKPOINTS, names.json_text(
+        [{**cp.to_json(), "consistency": proof} for cp, proof in zip(cps, proofs, strict=True)]))
+    _write(tmp / names.FIGURES_CSV, figures_csv(derived.files, policy))
+    manifest: dict[str, Any] = {
+        "format": names.FORMAT, "published_at": published_at, "k": k,
+        "chain": {"size": checkpoint.tree_size, "head": checkpoint.head},
+        "publisher": publisher,
+    }
+    _write(tmp / names.REPORT, render_report(derived, manifest, checkpoints=cps))
+    manifest["files"] = {name: names.file_sha256(tmp / name) for name in names.FILES}
+    manifest["signature"] = sign(app.keyring.private(publisher),
+                                 names.manifest_message(manifest))
+    _write(tmp / names.MANIFEST, names.json_text(manifest))
+    for path in tmp.iterdir():
+        path.replace(out / path.name)
+    tmp.rmdir()
+    return PublishResult(directory=str(out), events=len(items),
+                         withheld=sum(1 for i in items if i.type == "withheld"),
+                         checkpoints=len(cps), held_stages=sorted(held),
+                         head=checkpoint.head)
+
+
+def _prepare(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file; --out needs a directory")
+    if out.exists() and any(out.iterdir()):
+        if not (out / names.MANIFEST).exists() and not (out / ".writing").exists():
+            raise InputError(f"{out} is not empty and holds no earlier bundle; "
+                             "choose another --out")
+        for name in (names.MANIFEST, *names.FILES):
+            (out / name).unlink(missing_ok=True)
+        shutil.rmtree(out / ".writing", ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="")
+
+
+def hold_stage(app: App, *, stage_id: str, until: str | None, reason: str,
+               actor: str | None = None) -> int:
+    """Hold a stage's figures back until ``until`` (YYYY-MM-DD) or a release decision."""
+    if until is not None:
+        if not _DATE.fullmatch(until):
+            raise InputError(f"--until {until!r} must be a date as YYYY-MM-DD")
+        try:
+            date.fromisoformat(until)
+        except ValueError:
+            raise InputError(f"--until {until!r} is not a calendar date") from None
+    if not reason.strip():
+        raise InputError("a reason is required for holding figures back")
+    return _decide(app, stage_id=stage_id, decision="hold", until=until, reason=reason,
+                   actor=actor)
+
+
+def release_stage(app: App, *, stage_id: str, reason: str, actor: str | None = None) -> int:
+    """Let a held stage's figures be published from now on."""
+    with app.read() as conn:
+        held = held_stages(list(iter_events(conn)), timestamp(app.clock()))
+    if stage_id not in held:
+        raise Conflict(f"stage {stage_id} is not held; nothing to release")
+    return _decide(app, stage_id=stage_id, decision="release", until=None, reason=reason,
+                   actor=actor)
+
+
+def _known_stage(conn: Connection, stage_id: str) -> None:
+    """Refuse a stage id that no event of the chain mentions."""
+    mention = f'"stage_id":"{stage_id}"'
+    found = conn.execute(select(events.c.seq).where(events.c.payload.contains(mention))
+                         .limit(1)).first()
+    if found is None:
+        raise NotFound(f"stage {stage_id} is not known (no event mentions it)")
+
+
+def _decide(app: App, *, stage_id: str, decision: str, until: str | None, reason: str,
+            actor: str | None) -> int:
+    with app.uow() as uow:
+        signer = intermediary_actor(uow.conn, actor)
+        _known_stage(uow.conn, stage_id)
+        if decision == "hold":
+            ev = uow.append(PublicationHeld(stage_id=stage_id, until=until, reason=reason),
+                            actor=signer)
+        else:
+            ev = uow.append(PublicationReleased(stage_id=stage_id, reason=reason),
+                            actor=signer)
+        uow.conn.execute(insert(publication_decisions).values(
+            id=str(uuid.uuid4()), stage_id=stage_id, decision=decision, until=until,
+            reason=reason, actor=signer, decided_at=timestamp(uow.now()),
+            event_seq=ev.seq))
+        uow.commit()
+    return ev.seq
