@@ -194,3 +194,259 @@ class PersonErased(Event):
     person_id: str
     records: int
     commitments: list[str]
+
+
+# --- exchange: agreements, nominations, verification, stages, handover ---------------
+
+
+@event
+@dataclass(frozen=True)
+class AgreementRecorded(Event):
+    """The intermediary records an agreement's terms; this is also its signature.
+
+    ``terms`` is the validated, normalised terms (parties, intermediary, dates, and every
+    category's rule, ratio, priority and cap); ``terms_hash`` is the SHA-256 of their
+    canonical JSON. The agreement becomes active when both parties have appended
+    ``agreement.signed`` with the same hash.
+    """
+
+    name: ClassVar[str] = "agreement.recorded"
+    agreement_id: str
+    reference: str
+    terms: dict[str, Any]
+    terms_hash: str
+
+
+@event
+@dataclass(frozen=True)
+class AgreementSigned(Event):
+    """A party signs an agreement's terms (by their hash) with its signatory's key."""
+
+    name: ClassVar[str] = "agreement.signed"
+    agreement_id: str
+    party: str
+    terms_hash: str
+
+
+@event
+@dataclass(frozen=True)
+class MedicalCertified(Event):
+    """A medical finding on whether a person is seriously wounded or sick (GC III Art.
+    110, as a mixed medical commission or the intermediary's doctor certifies it)."""
+
+    name: ClassVar[str] = "medical.certified"
+    person_id: str
+    seriously_wounded_or_sick: bool
+
+
+@event
+@dataclass(frozen=True)
+class PersonNominated(Event):
+    """A party puts a person forward under an agreement.
+
+    ``direction`` is ``SENDING->RECEIVING``; ``record_commitment`` is the commitment of
+    the source record that identifies the person for the exchange (the receiving party's
+    own record when there is one); it becomes the person's leaf in stage heads.
+    """
+
+    name: ClassVar[str] = "person.nominated"
+    agreement_id: str
+    person_id: str
+    direction: str
+    record_commitment: str
+
+
+@event
+@dataclass(frozen=True)
+class VerificationRecorded(Event):
+    """A check on nominated persons: ``check`` is ``identity`` (by the receiving party)
+    or ``eligibility`` (by the intermediary, naming the ``category``); ``outcome`` is
+    ``confirmed`` or ``refused``."""
+
+    name: ClassVar[str] = "verification.recorded"
+    agreement_id: str
+    check: str
+    outcome: str
+    category: str | None
+    person_ids: list[str]
+
+
+@event
+@dataclass(frozen=True)
+class InterviewRecorded(Event):
+    """The intermediary interviewed a nominated person in private.
+
+    The outcome (wishes to return, does not, undecided) is confidential to the
+    intermediary: it is sealed in the store, and this event carries only a commitment
+    to it, so the chain can later prove what was recorded without anyone reading it now.
+    """
+
+    name: ClassVar[str] = "interview.recorded"
+    agreement_id: str
+    person_id: str
+    interview_id: str
+    outcome_commitment: str
+
+
+@event
+@dataclass(frozen=True)
+class StagePlanned(Event):
+    """The intermediary records a stage's lists.
+
+    ``lists`` maps each direction to its persons ``[{person_id, category, commitment}]``;
+    ``left_out`` counts, per direction and public reason, the eligible persons who are
+    not in the stage (interview outcomes appear only as ``not_in_stage``).
+    """
+
+    name: ClassVar[str] = "stage.planned"
+    agreement_id: str
+    stage_id: str
+    number: int
+    date: str
+    capacity: int
+    lists: dict[str, Any]
+    left_out: dict[str, Any]
+
+
+@event
+@dataclass(frozen=True)
+class StagePersonWithdrawn(Event):
+    """A person is taken off a stage's list before the handover; parties see only
+    that the person is ``not_in_stage`` (or the discrepancy it resolves)."""
+
+    name: ClassVar[str] = "stage.person_withdrawn"
+    stage_id: str
+    person_id: str
+    reason: str
+
+
+@event
+@dataclass(frozen=True)
+class HandoverConfirmed(Event):
+    """One side confirms persons of a stage's list at the handover: ``role`` is
+    ``sending``, ``receiving`` or ``intermediary``. Confirming again changes nothing."""
+
+    name: ClassVar[str] = "handover.confirmed"
+    stage_id: str
+    role: str
+    party: str
+    person_ids: list[str]
+
+
+@event
+@dataclass(frozen=True)
+class HandoverUnlisted(Event):
+    """A side reports a person handed over who was not on the stage's list."""
+
+    name: ClassVar[str] = "handover.unlisted"
+    stage_id: str
+    direction: str
+    person_id: str
+    role: str
+
+
+@event
+@dataclass(frozen=True)
+class IdentityDisputed(Event):
+    """The receiving party disputes that a person on the list is who the list says."""
+
+    name: ClassVar[str] = "identity.disputed"
+    stage_id: str
+    person_id: str
+
+
+@event
+@dataclass(frozen=True)
+class DiscrepancyOpened(Event):
+    """A mismatch found in a stage: ``kind`` is ``not_handed_over``, ``not_nominated``,
+    ``identity_disputed`` or ``count_mismatch`` (``counts`` per role then)."""
+
+    name: ClassVar[str] = "discrepancy.opened"
+    discrepancy_id: str
+    stage_id: str
+    kind: str
+    person_id: str | None
+    direction: str
+    category: str | None
+    counts: dict[str, Any] | None
+
+
+@event
+@dataclass(frozen=True)
+class DiscrepancyCarried(Event):
+    """By explicit decision an open discrepancy moves to a later stage of the agreement
+    (with its person, if any), so the earlier stage can close."""
+
+    name: ClassVar[str] = "discrepancy.carried"
+    discrepancy_id: str
+    from_stage_id: str
+    to_stage_id: str
+
+
+@event
+@dataclass(frozen=True)
+class DiscrepancyResolved(Event):
+    """A discrepancy is resolved; ``resolution`` is a code (``identity_confirmed``,
+    ``person_remains_held``, ``admitted``, ``returned``, ``confirmations_agree``, ...)."""
+
+    name: ClassVar[str] = "discrepancy.resolved"
+    discrepancy_id: str
+    stage_id: str
+    resolution: str
+
+
+@event
+@dataclass(frozen=True)
+class StageClosed(Event):
+    """A stage closes: ``totals[direction][category]`` confirmed handed over, and for
+    each direction and category the stage head (RFC 9162 root over the commitments,
+    see ``domain/stage_head.py``) with the Ed25519 cosignatures of both parties and the
+    intermediary. ``carried`` lists the discrepancies carried to later stages."""
+
+    name: ClassVar[str] = "stage.closed"
+    agreement_id: str
+    stage_id: str
+    totals: dict[str, Any]
+    heads: list[Any]
+    carried: list[str]
+
+
+@event
+@dataclass(frozen=True)
+class RemainsConfirmed(Event):
+    """One side confirms remains handed over in a stage, by case number: ``role`` is
+    ``sending`` (with each case's commitment), ``receiving`` or ``intermediary``."""
+
+    name: ClassVar[str] = "remains.confirmed"
+    stage_id: str
+    direction: str
+    category: str
+    role: str
+    cases: list[Any]
+
+
+@event
+@dataclass(frozen=True)
+class RemainsIdentified(Event):
+    """Remains received under a case number are identified as a known person."""
+
+    name: ClassVar[str] = "remains.identified"
+    agreement_id: str
+    case_number: str
+    person_id: str
+
+
+@event
+@dataclass(frozen=True)
+class StatementRecorded(Event):
+    """A party's public statement: its date, source, and the numbers it claims
+    (``claims[direction][category]``), kept beside the confirmed figures."""
+
+    name: ClassVar[str] = "statement.recorded"
+    statement_id: str
+    agreement_id: str
+    party: str
+    stated_on: str
+    source: str
+    stage_id: str | None
+    claims: dict[str, Any]

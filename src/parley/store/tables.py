@@ -259,3 +259,222 @@ erasure_log = Table(
     Column("erased_at", String(32), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
 )
+
+# --- exchange: agreements, nominations, verification, stages, handover, remains -------
+
+agreements = Table(
+    "agreements",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("reference", String(64), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("agreed_on", String(10), nullable=False),
+    Column("place", String(200), nullable=False),
+    Column("party_a", String(16), ForeignKey("parties.code"), nullable=False),
+    Column("party_b", String(16), ForeignKey("parties.code"), nullable=False),
+    Column("intermediary", String(16), ForeignKey("parties.code"), nullable=False),
+    # The normalised terms as canonical JSON, and their SHA-256 (what every side signs).
+    Column("terms", Text, nullable=False),
+    Column("terms_hash", String(64), nullable=False),
+    Column("recorded_by", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+agreement_signatures = Table(
+    "agreement_signatures",
+    metadata,
+    Column("agreement_id", String(36), ForeignKey("agreements.id"), primary_key=True),
+    Column("party_code", String(16), ForeignKey("parties.code"), primary_key=True),
+    Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+medical_certifications = Table(
+    "medical_certifications",
+    metadata,
+    # The latest finding per person; the history is in the medical.certified events.
+    Column("person_id", String(36), ForeignKey("persons.id"), primary_key=True),
+    # "yes" (seriously wounded or sick) or "no".
+    Column("finding", String(8), nullable=False),
+    Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+nominations = Table(
+    "nominations",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("agreement_id", String(36), ForeignKey("agreements.id"), nullable=False),
+    Column("person_id", String(36), ForeignKey("persons.id"), nullable=False, index=True),
+    Column("sending", String(16), ForeignKey("parties.code"), nullable=False),
+    Column("receiving", String(16), ForeignKey("parties.code"), nullable=False),
+    # The source record that identifies the person for the exchange: its commitment is
+    # the person's leaf in stage heads, its salt opens it in a family proof.
+    Column("record_id", String(36), ForeignKey("source_records.id"), nullable=False),
+    Column("commitment", String(64), nullable=False),
+    Column("nominated_by", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+    UniqueConstraint("agreement_id", "person_id", name="uq_nominations_person"),
+)
+
+verifications = Table(
+    "verifications",
+    metadata,
+    Column("nomination_id", String(36), ForeignKey("nominations.id"), primary_key=True),
+    # identity or eligibility (medical findings and interviews have their own tables).
+    Column("kind", String(16), primary_key=True),
+    Column("outcome", String(16), nullable=False),
+    Column("category", String(32), nullable=True),
+    Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+interviews = Table(
+    "interviews",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("nomination_id", String(36), ForeignKey("nominations.id"), nullable=False,
+           index=True),
+    # The outcome, sealed with the data key: confidential to the intermediary.
+    Column("sealed", LargeBinary, nullable=False),
+    Column("salt", LargeBinary, nullable=False),
+    Column("commitment", String(64), nullable=False),
+    Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+stages = Table(
+    "stages",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("agreement_id", String(36), ForeignKey("agreements.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("stage_date", String(10), nullable=False),
+    Column("capacity", Integer, nullable=False),
+    # planned, then closed
+    Column("status", String(16), nullable=False),
+    Column("planned_by", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+    Column("closed_seq", BigInteger, nullable=True),
+    Column("closed_at", String(32), nullable=True),
+    # Canonical JSON of totals[direction][category], once closed.
+    Column("totals", Text, nullable=True),
+    UniqueConstraint("agreement_id", "number", name="uq_stages_number"),
+)
+
+stage_persons = Table(
+    "stage_persons",
+    metadata,
+    Column("stage_id", String(36), ForeignKey("stages.id"), primary_key=True),
+    Column("person_id", String(36), ForeignKey("persons.id"), primary_key=True),
+    Column("nomination_id", String(36), ForeignKey("nominations.id"), nullable=False),
+    Column("direction", String(40), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("commitment", String(64), nullable=False),
+    # planned (by the plan), carried (from an earlier stage), admitted (unlisted, agreed)
+    Column("origin", String(16), nullable=False),
+    # listed, withdrawn (off the list), carried (moved on to a later stage)
+    Column("state", String(16), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+plan_exclusions = Table(
+    "plan_exclusions",
+    metadata,
+    Column("stage_id", String(36), ForeignKey("stages.id"), primary_key=True),
+    Column("person_id", String(36), ForeignKey("persons.id"), primary_key=True),
+    Column("direction", String(40), nullable=False),
+    Column("category", String(32), nullable=True),
+    # The reason a party may see (interview outcomes read "not_in_stage") ...
+    Column("reason", String(24), nullable=False),
+    # ... and, sealed for the intermediary, the reason itself when that is confidential.
+    Column("sealed", LargeBinary, nullable=True),
+)
+
+handover_confirmations = Table(
+    "handover_confirmations",
+    metadata,
+    Column("stage_id", String(36), ForeignKey("stages.id"), primary_key=True),
+    Column("person_id", String(36), ForeignKey("persons.id"), primary_key=True),
+    # sending, receiving or intermediary
+    Column("role", String(16), primary_key=True),
+    Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+discrepancies = Table(
+    "discrepancies",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("agreement_id", String(36), ForeignKey("agreements.id"), nullable=False),
+    # The stage the discrepancy now belongs to (a later one after it is carried).
+    Column("stage_id", String(36), ForeignKey("stages.id"), nullable=False, index=True),
+    Column("opened_stage_id", String(36), ForeignKey("stages.id"), nullable=False),
+    Column("kind", String(24), nullable=False),
+    Column("person_id", String(36), ForeignKey("persons.id"), nullable=True),
+    Column("direction", String(40), nullable=False),
+    Column("category", String(32), nullable=True),
+    Column("counts", Text, nullable=True),
+    # open or resolved
+    Column("status", String(16), nullable=False),
+    Column("resolution", String(32), nullable=True),
+    Column("event_seq", BigInteger, nullable=False),
+    Column("resolved_seq", BigInteger, nullable=True),
+)
+
+stage_heads = Table(
+    "stage_heads",
+    metadata,
+    Column("stage_id", String(36), ForeignKey("stages.id"), primary_key=True),
+    Column("direction", String(40), primary_key=True),
+    Column("category", String(32), primary_key=True),
+    Column("tree_size", Integer, nullable=False),
+    Column("root", String(64), nullable=False),
+    # The head's canonical JSON (exactly the signed bytes) and its cosignatures (JSON).
+    Column("head", Text, nullable=False),
+    Column("cosignatures", Text, nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+remains_cases = Table(
+    "remains_cases",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("agreement_id", String(36), ForeignKey("agreements.id"), nullable=False),
+    Column("stage_id", String(36), ForeignKey("stages.id"), nullable=False, index=True),
+    Column("case_number", String(64), nullable=False),
+    Column("direction", String(40), nullable=False),
+    Column("category", String(32), nullable=False),
+    # SHA-256(salt ‖ canonical case) is the case's leaf in the stage head.
+    Column("salt", LargeBinary, nullable=True),
+    Column("commitment", String(64), nullable=False),
+    Column("person_id", String(36), ForeignKey("persons.id"), nullable=True),
+    Column("identified_seq", BigInteger, nullable=True),
+    Column("event_seq", BigInteger, nullable=False),
+    UniqueConstraint("agreement_id", "case_number", name="uq_remains_cases_case"),
+)
+
+remains_confirmations = Table(
+    "remains_confirmations",
+    metadata,
+    Column("case_id", String(36), ForeignKey("remains_cases.id"), primary_key=True),
+    Column("role", String(16), primary_key=True),
+    Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+statements = Table(
+    "statements",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("agreement_id", String(36), ForeignKey("agreements.id"), nullable=False,
+           index=True),
+    Column("party_code", String(16), ForeignKey("parties.code"), nullable=False),
+    Column("stated_on", String(10), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("stage_id", String(36), ForeignKey("stages.id"), nullable=True),
+    # Canonical JSON claims[direction][category] = number.
+    Column("claims", Text, nullable=False),
+    Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
