@@ -310,6 +310,22 @@ class StagePlanned(Event):
 
 @event
 @dataclass(frozen=True)
+class StagePersonListed(Event):
+    """A person joins a stage's list after planning: ``origin`` is ``carried`` (an open
+    discrepancy carried from an earlier stage) or ``admitted`` (handed over unlisted and
+    admitted by decision). ``commitment`` is the person's leaf, as in ``stage.planned``."""
+
+    name: ClassVar[str] = "stage.person_listed"
+    stage_id: str
+    person_id: str
+    direction: str
+    category: str
+    commitment: str
+    origin: str
+
+
+@event
+@dataclass(frozen=True)
 class StagePersonWithdrawn(Event):
     """A person is taken off a stage's list before the handover; parties see only
     that the person is ``not_in_stage`` (or the discrepancy it resolves)."""
