@@ -1,0 +1,343 @@
+"""Reading a list file: sniff, find the header, classify rows, validate them, stream.
+
+:func:`open_list` gives a :class:`ListReader` that yields each data row as an accepted
+:class:`~parley.domain.records.RecordInput` or a :class:`QuarantinedRow`, one at a time
+(the importer streams them into the store). :func:`read_list` reads a whole file into a
+:class:`ReadResult` without any database (``parley link`` uses it).
+
+Rows below the header that are not data are skipped and reported, never counted as
+data: blank rows, a repeated header, the ``1 2 3 …`` row of column numbers under a
+header, numbered empty rows of a form, section headings (one text cell outside the
+name columns), and footers (``Всього: 25``, signatures).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain, islice
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from parley.domain.records import LIST_KINDS, RecordInput
+from parley.errors import InputError
+from parley.ingest.headers import (
+    HEADER_SEARCH_ROWS,
+    LIST_NUMBER,
+    NAME_FIELDS,
+    Column,
+    HeaderLayout,
+    check_mapping_used,
+    locate_header,
+    normalise_header,
+)
+from parley.ingest.sniff import detect_encoding, inspect_file
+from parley.ingest.tabular import Row, TextTable, Workbook
+from parley.ingest.validate import Problem, QuarantinedRow, RowValidator
+
+LOOKAHEAD_ROWS = 64
+_FOOTER = re.compile(
+    r"^\s*(всього|усього|всего|разом|итого|загалом|total|totals|in total|grand total|"
+    r"підпис|подпись|signature|signed|м\.\s?п\.|керівник|начальник|руководитель|командир|"
+    r"виконавець|исполнитель|склав|составил|prepared by|compiled by|дата складання|"
+    r"дата составления|кількість|количество|count)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(r"\d+(?:\.0)?\.?")
+
+
+@dataclass(frozen=True)
+class SkippedRow:
+    """A row below the header that is not a data row, and why."""
+
+    row: int
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "reason": self.reason}
+
+
+@dataclass
+class ReadResult:
+    """A whole list read without a database: accepted records and quarantined rows.
+
+    ``rows`` counts the data rows; ``len(records) + len(quarantined) == rows`` always.
+    """
+
+    path: Path
+    file_sha256: str
+    sheet: str
+    format: str
+    encoding: str
+    delimiter: str
+    header_row: int
+    columns: list[Column]
+    records: list[RecordInput] = field(default_factory=list)
+    quarantined: list[QuarantinedRow] = field(default_factory=list)
+    skipped: list[SkippedRow] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return len(self.records) + len(self.quarantined)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for q in self.quarantined for p in q.problems]
+
+
+class ListReader:
+    """One list file opened for reading: its layout, and its data rows as a stream.
+
+    Iterate it once; ``rows``, ``accepted``, ``quarantined`` and ``skipped`` are filled
+    as it goes. Use it as a context manager (it holds the file open).
+    """
+
+    def __init__(self, path: Path, *, sheet: str | None = None,
+                 mapping: Mapping[str, str] | None = None, encoding: str | None = None,
+                 kind: str | None = None, today: date | None = None) -> None:
+        if kind is not None and kind not in LIST_KINDS:
+            raise InputError(f"list kind {kind!r} must be one of {', '.join(LIST_KINDS)}")
+        self.path = path
+        self.file_name = path.name
+        self.kind = kind
+        self.mapping = dict(mapping or {})
+        self.today = today or date.today()
+        kind_of_file = inspect_file(path)
+        self.file_sha256 = kind_of_file.sha256
+        self.size = kind_of_file.size
+        self.other_sheets: list[str] = []
+        self._table: TextTable | Workbook
+        if kind_of_file.format == "xlsx":
+            if encoding:
+                raise InputError(f"{path.name}: --encoding applies to CSV files, not XLSX")
+            self._table = Workbook(path, sheet=sheet)
+        else:
+            if sheet is not None:
+                raise InputError(f"{path.name}: --sheet applies to XLSX workbooks; "
+                                 "this is a text (CSV) file")
+            self._table = TextTable(path, encoding=detect_encoding(path, override=encoding))
+        try:
+            self._open(sheet)
+        except BaseException:
+            self._table.close()
+            raise
+        self.rows = 0
+        self.accepted = 0
+        self.quarantined = 0
+        self.skipped: list[SkippedRow] = []
+        self._consumed = False
+
+    # -- layout -----------------------------------------------------------------------
+
+    def _open(self, sheet: str | None) -> None:
+        table = self._table
+        if isinstance(table, Workbook) and sheet is None:
+            self._pick_sheet(table)
+        else:
+            self._layout_current()
+
+    def _pick_sheet(self, book: Workbook) -> None:
+        first_error: InputError | None = None
+        chosen: str | None = None
+        for name in book.sheets:
+            book.select(name)
+            try:
+                self._layout_current()
+            except InputError as exc:
+                if first_error is None:
+                    first_error = exc
+                continue
+            if chosen is None:
+                chosen = name
+            else:
+                self.other_sheets.append(name)
+        if chosen is None:
+            raise first_error or InputError(f"{self.file_name}: no sheet holds a list")
+        book.select(chosen)
+        # Re-open the chosen sheet's stream: the checks above consumed its first rows.
+        self._layout_current()
+
+    def _layout_current(self) -> None:
+        stream = self._table.rows()
+        head = list(islice(stream, HEADER_SEARCH_ROWS))
+        sheet = f" (sheet {self._table.sheet!r})" if self._table.sheet else ""
+        if not any(any(c.strip() for c in cells) for _, cells in head):
+            raise InputError(f"{self.file_name}{sheet}: the file is empty (no cells with "
+                             "text)")
+        layout = locate_header(head, mapping=self.mapping, kind=self.kind,
+                               file_name=f"{self.file_name}{sheet}")
+        header_cells = next(cells for number, cells in head if number == layout.first_row)
+        if self.mapping:
+            check_mapping_used(self.mapping, layout.columns, _all_header_cells(head, layout),
+                               self.file_name)
+        after = [(n, c) for n, c in head if n > layout.last_row]
+        self._stream: Iterator[Row] = chain(after, stream)
+        self._head = after
+        self.layout = layout
+        self._header_norm = [normalise_header(c) for c in header_cells]
+
+    @property
+    def sheet(self) -> str:
+        return self._table.sheet
+
+    @property
+    def format(self) -> str:
+        return self._table.format
+
+    @property
+    def encoding(self) -> str:
+        return self._table.encoding
+
+    @property
+    def delimiter(self) -> str:
+        return self._table.delimiter
+
+    @property
+    def columns(self) -> list[Column]:
+        return list(self.layout.columns)
+
+    @property
+    def header_row(self) -> int:
+        return self.layout.first_row
+
+    def progress(self) -> float:
+        return self._table.progress()
+
+    # -- rows -------------------------------------------------------------------------
+
+    def __iter__(self) -> Iterator[RecordInput | QuarantinedRow]:
+        if self._consumed:
+            raise RuntimeError("a ListReader is read once")
+        self._consumed = True
+        lookahead = list(islice(self._stream, LOOKAHEAD_ROWS))
+        columns = _infer_full_name_columns(self.layout.columns, lookahead)
+        self.layout = HeaderLayout(self.layout.first_row, self.layout.last_row,
+                                   tuple(columns))
+        validator = RowValidator(columns=columns, kind=self.kind, today=self.today)
+        name_indexes = {c.index for c in columns if c.field in NAME_FIELDS}
+        number_indexes = {c.index for c in columns if c.field == LIST_NUMBER}
+        footer = False
+        first_data = True
+        for number, cells in chain(lookahead, self._stream):
+            reason = self._skip_reason(cells, name_indexes, number_indexes, footer,
+                                       first_data)
+            if reason is not None:
+                if reason == "footer":
+                    footer = True
+                self.skipped.append(SkippedRow(number, reason))
+                continue
+            first_data = False
+            result = validator.check(number, cells)
+            self.rows += 1
+            if isinstance(result, QuarantinedRow):
+                self.quarantined += 1
+            else:
+                self.accepted += 1
+            yield result
+        if self.rows == 0:
+            raise InputError(
+                f"{self.file_name}: the header is on row {self.layout.first_row} but no data "
+                "rows follow it"
+            )
+
+    def _skip_reason(self, cells: Sequence[str], name_indexes: set[int],
+                     number_indexes: set[int], footer: bool, first_data: bool) -> str | None:
+        filled = [(i, c) for i, c in enumerate(cells) if c and not c.isspace()]
+        if not filled:
+            return "blank"
+        first_text = filled[0][1]
+        if len(filled) <= 3 and _FOOTER.match(first_text):
+            return "footer"
+        if footer and len(filled) <= 2 and (
+                not any(i in name_indexes for i, _ in filled) or "__" in "".join(
+                    c for _, c in filled)):
+            return "footer"
+        if all(i in number_indexes for i, _ in filled):
+            return "numbered empty row"
+        if len(filled) == 1 and filled[0][0] not in name_indexes and any(
+                ch.isalpha() for ch in first_text):
+            return "section heading"
+        if first_data and len(filled) >= 3 and all(_NUMBER.fullmatch(c.strip())
+                                                   for _, c in filled):
+            numbers = [int(float(c.strip().rstrip("."))) for _, c in filled]
+            if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
+                return "column numbers"
+        if len(filled) >= 2 and [normalise_header(c) for c in cells[:len(self._header_norm)]
+                                 ] == self._header_norm:
+            return "repeated header"
+        return None
+
+    # -- lifecycle --------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._table.close()
+
+    def __enter__(self) -> ListReader:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def _all_header_cells(head: Sequence[Row], layout: HeaderLayout) -> list[str]:
+    cells: list[str] = []
+    for number, row in head:
+        if layout.first_row <= number <= layout.last_row:
+            cells.extend(row)
+    return cells
+
+
+def _infer_full_name_columns(columns: Sequence[Column], sample: Sequence[Row]
+                             ) -> list[Column]:
+    """A ``Прізвище`` column that holds whole names (and no ``Ім'я`` column) is a full name."""
+    fields = {c.field for c in columns}
+    if "given_name" in fields or "full_name" in fields or "surname" not in fields:
+        return list(columns)
+    surname = next(c for c in columns if c.field == "surname")
+    values = [cells[surname.index] for _, cells in sample
+              if surname.index < len(cells) and cells[surname.index].strip()]
+    if len(values) < 3:
+        return list(columns)
+    whole = sum(1 for v in values if len(v.split()) >= 2 and all(
+        w[:1].isupper() for w in v.split()[:2]))
+    if whole < 0.6 * len(values):
+        return list(columns)
+    return [Column(c.index, c.header, "full_name", c.key) if c is surname else c
+            for c in columns]
+
+
+def open_list(path: Path, *, sheet: str | None = None, mapping: Mapping[str, str] | None = None,
+              encoding: str | None = None, kind: str | None = None,
+              today: date | None = None) -> ListReader:
+    """Open a list file for streaming (see :class:`ListReader`); raises InputError."""
+    return ListReader(Path(path), sheet=sheet, mapping=mapping, encoding=encoding, kind=kind,
+                      today=today)
+
+
+def read_list(path: Path, *, sheet: str | None = None, mapping: dict[str, str] | None = None,
+              encoding: str | None = None, kind: str | None = None,
+              today: date | None = None) -> ReadResult:
+    """Read a whole list file into memory: every data row accepted or quarantined.
+
+    No database is involved. Raises :class:`~parley.errors.InputError` (one clear line)
+    for a file that is not a readable list: not a spreadsheet, damaged or password
+    protected, empty, header only, or without a name column.
+    """
+    with open_list(path, sheet=sheet, mapping=mapping, encoding=encoding, kind=kind,
+                   today=today) as reader:
+        result = ReadResult(path=Path(path), file_sha256=reader.file_sha256,
+                            sheet=reader.sheet, format=reader.format, encoding=reader.encoding,
+                            delimiter=reader.delimiter, header_row=reader.header_row,
+                            columns=[])
+        for item in reader:
+            if isinstance(item, QuarantinedRow):
+                result.quarantined.append(item)
+            else:
+                result.records.append(item)
+        result.columns = reader.columns
+        result.skipped = reader.skipped
+    return result

@@ -1,0 +1,253 @@
+"""Row sources: CSV/TSV text and XLSX sheets as ``(row number, cell texts)``, streamed.
+
+Row numbers are those a spreadsheet program shows: the sheet's own row numbers for
+XLSX, and for text the record's position counting every record from 1 (a quoted cell
+spanning several lines is one row, as Excel shows it). Neither reader holds more than
+one row at a time, so memory stays flat in the size of the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sys
+import warnings
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from parley.errors import InputError
+from parley.ingest.sniff import SAMPLE_BYTES, sniff_delimiter
+from parley.ingest.values import cell_text
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+Row = tuple[int, list[str]]
+
+
+class TextTable:
+    """A CSV or TSV file read with a known encoding; the delimiter is sniffed."""
+
+    format = "csv"
+
+    def __init__(self, path: Path, *, encoding: str, delimiter: str | None = None) -> None:
+        self.path = path
+        self.encoding = encoding
+        self.sheet = ""
+        self.sheets: list[str] = []
+        self._raw: IO[bytes] | None = None
+        self._size = max(path.stat().st_size, 1)
+        if delimiter is None:
+            with path.open("r", encoding=encoding, errors="replace", newline="") as handle:
+                sample = handle.read(SAMPLE_BYTES)
+            delimiter = sniff_delimiter(sample)
+        self.delimiter = delimiter
+        self.format = "tsv" if delimiter == "\t" else "csv"
+
+    def rows(self) -> Iterator[Row]:
+        with self.path.open("rb") as raw:
+            self._raw = raw
+            text = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
+            reader = csv.reader(text, delimiter=self.delimiter)
+            number = 0
+            try:
+                for cells in reader:
+                    number += 1
+                    if number == 1 and cells and cells[0].lstrip("\ufeff").lower().startswith(
+                            "sep=") and len(cells) <= 2:
+                        continue
+                    yield number, cells
+            except csv.Error as exc:
+                raise InputError(f"{self.path.name}: row {number + 1} cannot be read as "
+                                 f"{self.format.upper()} ({exc})") from None
+            finally:
+                self._raw = None
+
+    def progress(self) -> float:
+        """How far through the file the reader is (0 to 1), by bytes read."""
+        if self._raw is None or self._raw.closed:
+            return 1.0
+        return min(self._raw.tell() / self._size, 1.0)
+
+    def close(self) -> None:
+        return None
+
+
+class Workbook:
+    """One sheet of an XLSX workbook, read in openpyxl's streaming (read-only) mode.
+
+    Date cells arrive as dates, numbers keep their zero-padding formats, and the cells
+    of a vertically merged range below the header all carry the range's value (a unit
+    written once for a block of rows belongs to every row of the block).
+    """
+
+    format = "xlsx"
+    encoding = ""
+    delimiter = ""
+
+    def __init__(self, path: Path, *, sheet: str | None) -> None:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+
+        self.path = path
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                self._book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError,
+                TypeError, IndexError, AttributeError, SyntaxError) as exc:
+            raise InputError(f"{path.name}: the workbook cannot be read ({_reason(exc)})"
+                             ) from None
+        except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
+            raise InputError(f"{path.name}: the workbook cannot be read ({_reason(exc)})"
+                             ) from None
+        self.sheets = [ws.title for ws in self._book.worksheets
+                       if getattr(ws, "sheet_state", "visible") == "visible"
+                       and hasattr(ws, "_get_source")]
+        if sheet is not None and sheet not in self._book.sheetnames:
+            raise InputError(f"{path.name}: no sheet {sheet!r} (sheets: "
+                             f"{', '.join(repr(s) for s in self._book.sheetnames)})")
+        if not self.sheets and sheet is None:
+            raise InputError(f"{path.name}: the workbook has no worksheet")
+        self.sheet = sheet if sheet is not None else self.sheets[0]
+        self._ws: Any = self._book[self.sheet]
+        self._formats = _number_formats(self._book)
+        self._merged = _vertical_merges(self._book, self.sheet, path)
+        self._done = 0
+        self._total = max(int(self._ws.max_row or 0), 1)
+
+    def select(self, sheet: str) -> None:
+        self.sheet = sheet
+        self._ws = self._book[sheet]
+        self._merged = _vertical_merges(self._book, sheet, self.path)
+        self._total = max(int(self._ws.max_row or 0), 1)
+
+    def rows(self) -> Iterator[Row]:
+        from openpyxl.worksheet._reader import WorkSheetParser
+
+        book = self._book
+        formats = self._formats
+        merged = self._merged
+        fill: dict[int, tuple[int, str]] = {}
+        try:
+            source = self._ws._get_source()
+        except KeyError as exc:
+            raise InputError(f"{self.path.name}: sheet {self.sheet!r} is missing from the "
+                             f"workbook ({exc})") from None
+        try:
+            parser = WorkSheetParser(source, book.shared_strings, data_only=True,
+                                     epoch=book.epoch, date_formats=book._date_formats,
+                                     timedelta_formats=book._timedelta_formats)
+            parsed = parser.parse()
+            while True:
+                # openpyxl warns about odd cells (a date out of range); they are read as
+                # text or left empty, so its warnings are not ours to raise.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    item = next(parsed, None)
+                if item is None:
+                    return
+                number, cells = item
+                self._done = number
+                width = max((c["column"] for c in cells), default=0)
+                values = [""] * width
+                for cell in cells:
+                    value = cell["value"]
+                    if value is None:
+                        continue
+                    fmt = formats.get(cell["style_id"]) if isinstance(value, int) or (
+                        isinstance(value, float) and value.is_integer()) else None
+                    values[cell["column"] - 1] = cell_text(value, fmt)
+                if merged:
+                    values = _apply_merges(number, values, merged, fill)
+                yield number, values
+        except InputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any parser failure is a damaged sheet
+            raise InputError(f"{self.path.name}: sheet {self.sheet!r} cannot be read after "
+                             f"row {self._done} ({_reason(exc)})") from None
+        finally:
+            source.close()
+
+    def progress(self) -> float:
+        return min(self._done / self._total, 1.0)
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__name__}: {text}"[:200] if text else type(exc).__name__
+
+
+def _number_formats(book: Any) -> dict[int, str]:
+    """style id → number format, for the formats that pad numbers with zeros."""
+    formats: dict[int, str] = {}
+    try:
+        for style_id, style in enumerate(book._cell_styles):
+            fmt = book._number_formats[style.numFmtId - 164] if style.numFmtId >= 164 else ""
+            if fmt and set(fmt) == {"0"}:
+                formats[style_id] = fmt
+    except (AttributeError, IndexError, TypeError):
+        return formats
+    return formats
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _vertical_merges(book: Any, sheet: str, path: Path) -> dict[int, list[tuple[int, int, int]]]:
+    """Merged ranges spanning rows: top row → [(first col, last col, last row)] (1-based).
+
+    Read-only mode does not report merged cells, so the sheet's XML is scanned for its
+    ``<mergeCells>`` element (it follows the data, so the whole part is streamed once).
+    """
+    ranges: dict[int, list[tuple[int, int, int]]] = {}
+    try:
+        ws = book[sheet]
+        member = ws._worksheet_path
+        with zipfile.ZipFile(path) as archive, archive.open(member) as part:
+            tail = b""
+            for chunk in iter(lambda: part.read(1 << 20), b""):
+                block = tail + chunk
+                for m in _MERGE.finditer(block):
+                    c1, r1, c2, r2 = m.groups()
+                    top, bottom = int(r1), int(r2)
+                    if bottom > top:
+                        ranges.setdefault(top, []).append(
+                            (_col(c1.decode()), _col(c2.decode()), bottom))
+                tail = block[-200:]
+    except (KeyError, OSError, zipfile.BadZipFile, AttributeError, EOFError):
+        return {}
+    for top, spans in ranges.items():  # the 200-byte overlap may find one range twice
+        ranges[top] = sorted(set(spans))
+    return ranges
+
+
+def _col(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _apply_merges(number: int, values: list[str],
+                  merged: dict[int, list[tuple[int, int, int]]],
+                  fill: dict[int, tuple[int, str]]) -> list[str]:
+    for first, last, bottom in merged.get(number, ()):
+        top_value = values[first - 1] if first - 1 < len(values) else ""
+        for col in range(first, last + 1):
+            fill[col] = (bottom, top_value)
+    if fill:
+        for col, (bottom, value) in list(fill.items()):
+            if number > bottom:
+                del fill[col]
+                continue
+            if col > len(values):
+                values.extend([""] * (col - len(values)))
+            if not values[col - 1]:
+                values[col - 1] = value
+    return values

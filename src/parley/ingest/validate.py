@@ -1,0 +1,249 @@
+"""Row validation: a row of cells becomes an accepted record or a quarantined row.
+
+A row is quarantined, with every problem named (row, column, value, reason), when it
+has no name at all (for remains: neither a name nor a case number), a date that does
+not exist or lies in the future, a birth date implying an age over 100, a record id
+already used by an earlier row of the file, a control character, or a value longer
+than a sane length. Nothing is dropped: what maps onto no canonical field is kept in
+``extra``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from parley.domain.records import RecordInput
+from parley.ingest.headers import CASE_NUMBER, LIST_NUMBER, NAME_FIELDS, Column, column_letter
+from parley.ingest.values import (
+    DEFAULT_MAX_LENGTH,
+    EXTRA_MAX_LENGTH,
+    MAX_LENGTH,
+    ValueProblem,
+    check_birth_date,
+    check_event_date,
+    clean_text,
+    normalise_sex,
+    parse_iso_date,
+)
+
+DATE_FIELDS = ("birth_date", "status_date")
+SHOWN_VALUE = 200
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a row was quarantined: the row (as numbered in the file), column, value, reason."""
+
+    row: int
+    column: str
+    value: str
+    reason: str
+    code: str = "invalid"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value,
+                "reason": self.reason}
+
+    def __str__(self) -> str:
+        shown = f" {self.value!r}" if self.value else ""
+        return f"row {self.row}, {self.column}{shown}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class QuarantinedRow:
+    """A data row that was not accepted, with its cells (by column key) and its problems.
+
+    ``row``/``column``/``value``/``reason`` are those of the first problem, for callers
+    that show one line per row.
+    """
+
+    row_number: int
+    cells: dict[str, str]
+    problems: tuple[Problem, ...]
+
+    @property
+    def row(self) -> int:
+        return self.row_number
+
+    @property
+    def column(self) -> str:
+        return self.problems[0].column
+
+    @property
+    def value(self) -> str:
+        return self.problems[0].value
+
+    @property
+    def reason(self) -> str:
+        return self.problems[0].reason
+
+    @property
+    def codes(self) -> list[str]:
+        return sorted({p.code for p in self.problems})
+
+
+@dataclass
+class RowValidator:
+    """Checks the data rows of one list, in order (it remembers record ids seen)."""
+
+    columns: Sequence[Column]
+    kind: str | None
+    today: date
+    split_name: Callable[[str], tuple[str, str, str]] | None = None
+    seen_ids: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._fields = {c.field for c in self.columns if c.field}
+        self._split = self.split_name or _names_split()
+        self._known = {c.index for c in self.columns}
+
+    def check(self, number: int, values: Sequence[str]) -> RecordInput | QuarantinedRow:
+        """Validate one row (``values`` indexed by column position)."""
+        fields: dict[str, str] = {}
+        extra: dict[str, str] = {}
+        cells: dict[str, str] = {}
+        problems: list[Problem] = []
+        width = len(values)
+        for column in self.columns:
+            raw = values[column.index] if column.index < width else ""
+            if not raw:
+                continue
+            cells[column.key] = raw
+            try:
+                text = clean_text(raw)
+            except ValueProblem as exc:
+                problems.append(Problem(number, column.label, _shown(raw), str(exc),
+                                        "encoding" if "encoding" in str(exc) else "control"))
+                continue
+            if not text:
+                continue
+            target = column.field
+            limit = (MAX_LENGTH.get(target, DEFAULT_MAX_LENGTH)
+                     if target and target not in (CASE_NUMBER, LIST_NUMBER) else
+                     EXTRA_MAX_LENGTH)
+            if len(text) > limit:
+                problems.append(Problem(number, column.label, _shown(text),
+                                        f"longer than {limit} characters ({len(text)})",
+                                        "too_long"))
+                continue
+            if target is None or target in (CASE_NUMBER, LIST_NUMBER):
+                extra[column.extra_key] = text
+            elif target in DATE_FIELDS:
+                self._date(number, column, target, text, fields, extra, problems)
+            elif target == "sex":
+                sex = normalise_sex(text)
+                if sex is None:
+                    extra["sex_original"] = text
+                else:
+                    fields["sex"] = sex
+                    if text not in ("M", "F"):
+                        extra["sex_original"] = text
+            else:
+                fields[target] = text
+        if width > 0 and any(i not in self._known for i in range(width)):
+            self._overflow(number, values, cells, extra, problems)
+        self._names(fields)
+        if not (fields.keys() & set(NAME_FIELDS)):
+            case = extra.get(CASE_NUMBER) or fields.get("record_id")
+            if not (self.kind == "remains" and case):
+                names = [c.label for c in self.columns if c.field in NAME_FIELDS]
+                what = ("no name and no case number" if self.kind == "remains" else
+                        "no name (surname, given name and full name are all empty)")
+                problems.append(Problem(number, " / ".join(names) or "name", "", what,
+                                        "no_name"))
+        if self.kind == "remains" and "record_id" not in fields and extra.get(CASE_NUMBER):
+            fields["record_id"] = extra[CASE_NUMBER]
+        record_id = fields.get("record_id")
+        if record_id:
+            first = self.seen_ids.setdefault(record_id, number)
+            if first != number:
+                label = next((c.label for c in self.columns if c.field == "record_id"),
+                             next((c.label for c in self.columns if c.field == CASE_NUMBER),
+                                  "record id"))
+                problems.append(Problem(number, label, record_id,
+                                        f"record id repeats row {first}", "duplicate_id"))
+        if problems:
+            return QuarantinedRow(row_number=number, cells=cells, problems=tuple(problems))
+        return RecordInput(row_number=number, fields=fields, extra=extra)
+
+    def _date(self, number: int, column: Column, target: str, text: str,
+              fields: dict[str, str], extra: dict[str, str], problems: list[Problem]) -> None:
+        try:
+            parsed = parse_iso_date(text)
+            if target == "birth_date":
+                check_birth_date(parsed, self.today)
+            else:
+                check_event_date(parsed, self.today)
+        except ValueProblem as exc:
+            reason = str(exc)
+            code = ("future_date" if "future" in reason else
+                    "too_old" if "over" in reason else "bad_date")
+            problems.append(Problem(number, column.label, _shown(text), reason, code))
+            return
+        fields[target] = parsed.iso
+        if parsed.iso != text:
+            extra[f"{target}_original"] = text
+        if parsed.ambiguous_day_month:
+            extra[f"{target}_ambiguous"] = "day/month"
+
+    def _overflow(self, number: int, values: Sequence[str], cells: dict[str, str],
+                  extra: dict[str, str], problems: list[Problem]) -> None:
+        """Cells in columns the header does not cover are kept as ``column X`` extras."""
+        for index, raw in enumerate(values):
+            if index in self._known or not raw:
+                continue
+            key = f"column {column_letter(index)}"
+            cells[key] = raw
+            try:
+                text = clean_text(raw)
+            except ValueProblem as exc:
+                problems.append(Problem(number, key, _shown(raw), str(exc), "control"))
+                continue
+            if len(text) > EXTRA_MAX_LENGTH:
+                problems.append(Problem(number, key, _shown(text),
+                                        f"longer than {EXTRA_MAX_LENGTH} characters "
+                                        f"({len(text)})", "too_long"))
+            elif text:
+                extra[key] = text
+
+    def _names(self, fields: dict[str, str]) -> None:
+        full = fields.get("full_name")
+        if not full or fields.keys() & {"surname", "given_name"}:
+            return
+        surname, given, patronymic = self._split(full)
+        for key, value in (("surname", surname), ("given_name", given),
+                           ("patronymic", patronymic)):
+            if value and key not in fields:
+                fields[key] = value
+
+
+def _shown(value: str) -> str:
+    return value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE] + "…"
+
+
+def _names_split() -> Callable[[str], tuple[str, str, str]]:
+    from parley import names
+
+    split = getattr(names, "split_full_name", None)
+    if split is None:  # parley.names not landed yet
+        return _interim_split
+    def adapted(text: str) -> tuple[str, str, str]:
+        try:
+            parts = split(text)
+        except ValueError:
+            return "", "", ""
+        surname, given, patronymic = (*tuple(parts), "", "", "")[:3]
+        return surname or "", given or "", patronymic or ""
+    return adapted
+
+
+def _interim_split(text: str) -> tuple[str, str, str]:
+    words = text.split()
+    if len(words) == 3:
+        return words[0], words[1], words[2]
+    if len(words) == 2:
+        return words[0], words[1], ""
+    return "", "", ""
