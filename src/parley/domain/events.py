@@ -130,6 +130,44 @@ class ListImported(Event):
     records_root: str
 
 
+# --- ingest: quarantine ---------------------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class QuarantineCorrected(Event):
+    """A person corrected cells of a quarantined row (``parley quarantine fix``).
+
+    Names the list, the row number and the corrected columns' positions (0-based); the
+    values stay sealed in the store. ``released`` says whether the row passed validation
+    and became a record (a ``quarantine.released`` event follows in the same transaction).
+    """
+
+    name: ClassVar[str] = "quarantine.corrected"
+    list_id: str
+    row_number: int
+    columns: list[int]
+    released: bool
+
+
+@event
+@dataclass(frozen=True)
+class QuarantineReleased(Event):
+    """Quarantined rows of a list passed validation and became records of that list.
+
+    After a correction or a re-validation (``parley quarantine reimport``). Carries the
+    row numbers, the new records' commitments in row order, and the list's counts after
+    the release (``accepted + quarantined`` still equals its data rows).
+    """
+
+    name: ClassVar[str] = "quarantine.released"
+    list_id: str
+    row_numbers: list[int]
+    record_commitments: list[str]
+    accepted: int
+    quarantined: int
+
+
 # --- identities -----------------------------------------------------------------------
 
 

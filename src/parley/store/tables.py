@@ -135,6 +135,43 @@ record_links = Table(
     Column("event_seq", BigInteger, nullable=False),
 )
 
+# --- ingest: how each list was read, quarantined rows ---------------------------------
+
+# One row per imported file: format, encoding, delimiter, header row and the column
+# mapping. The layout (headers can hold anything) is sealed like records, under list_id.
+list_imports = Table(
+    "list_imports",
+    metadata,
+    Column("list_id", String(36), ForeignKey("source_lists.id"), primary_key=True),
+    Column("file_format", String(8), nullable=False),
+    Column("encoding", String(32), nullable=False),
+    Column("delimiter", String(4), nullable=False),
+    Column("header_row", Integer, nullable=False),
+    Column("skipped", Integer, nullable=False),
+    Column("file_size", BigInteger, nullable=False),
+    Column("sealed_layout", LargeBinary, nullable=False),
+)
+
+# Data rows that were not accepted: their cells and problems sealed (personal data),
+# the problem codes in clear for counting. ``status`` is ``open`` until the row is
+# corrected or re-validated and released into its list as ``record_id``.
+quarantined_rows = Table(
+    "quarantined_rows",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("list_id", String(36), ForeignKey("source_lists.id"), nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    Column("codes", String(200), nullable=False),
+    Column("sealed", LargeBinary, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("record_id", String(36), ForeignKey("source_records.id"), nullable=True),
+    Column("updated_by", String(64), ForeignKey("actors.id"), nullable=True),
+    Column("updated_at", String(32), nullable=True),
+    Column("event_seq", BigInteger, nullable=True),
+    Column("erased_at", String(32), nullable=True),
+    UniqueConstraint("list_id", "row_number", name="uq_quarantined_rows_row"),
+)
+
 # --- service: users, tokens, sessions, idempotency, access log, inquiries -----------------
 
 users = Table(
