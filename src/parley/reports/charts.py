@@ -27,7 +27,7 @@ class Series:
 def _nice_max(value: int) -> int:
     if value <= 5:
         return 5
-    step = 10 ** (len(str(value)) - 1)
+    step: int = 10 ** (len(str(value)) - 1)
     for mult in (1, 2, 5, 10):
         if value <= mult * step:
             return mult * step

@@ -2,13 +2,14 @@
 
 Rendered from the derived files only (the same figures the verifier recomputes), with
 Jinja2 autoescaping, inline CSS and inline SVG charts: no script, no font, no image file,
-no request to anywhere. Readable on a phone (one column under 40em).
+no request to anywhere. Readable on a phone (tables fold into cards under 40em).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,83 +35,249 @@ def render_report(derived: Derived, manifest: dict[str, Any], *,
     files = derived.files
     view = report_view(files)
     return _env().get_template("report.html").render(
-        manifest=manifest, files=files, view=view, checkpoint=checkpoints[-1] if checkpoints
-        else None, held=derived.held, charts=_charts(view), names=names,
-    )
+        manifest=manifest, files=files, view=view,
+        checkpoint=checkpoints[-1] if checkpoints else None, charts=_charts(view),
+        names=names)
+
+
+# --- words ----------------------------------------------------------------------------
+
+
+def long_date(value: str | None) -> str:
+    """``2025-06-02`` → ``2 June 2025`` (anything else is returned as it is)."""
+    if not value:
+        return ""
+    try:
+        d = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{d.day} {d.strftime('%B')} {d.year}"
+
+
+def rule_words(rule: Any) -> str:
+    """An eligibility rule of the agreement in plain words."""
+    if not isinstance(rule, dict) or len(rule) != 1:
+        return "as the agreement states"
+    ((name, arg),) = rule.items()
+    if name == "age" and isinstance(arg, dict):
+        on = long_date(arg.get("on"))
+        if "below" in arg:
+            return f"younger than {arg['below']} on {on}"
+        if "to" in arg:
+            return f"aged {arg.get('from')} to {arg['to']} on {on}"
+        return f"aged {arg.get('from')} or older on {on}"
+    if name == "seriously_wounded_or_sick":
+        return ("seriously wounded or sick, as certified by doctors" if arg
+                else "not seriously wounded or sick")
+    if name == "civilian":
+        return "civilians" if arg else "members of the armed forces"
+    if name == "deceased":
+        return "the bodies of the dead, counted by case" if arg else "living persons"
+    if name == "named":
+        return f"{len(arg)} persons named in the agreement"
+    if name == "listed_in":
+        return "persons on a list the parties agreed"
+    if name in ("all", "any") and isinstance(arg, list):
+        joiner = " and " if name == "all" else " or "
+        return joiner.join(rule_words(r) for r in arg)
+    if name == "not":
+        return f"not ({rule_words(arg)})"
+    return "as the agreement states"
+
+
+def ratio_words(ratio: Any, cap: Any) -> str:
+    if ratio == "all for all":
+        text = "all for all: everyone who qualifies on either side"
+    elif isinstance(ratio, str):
+        n = ratio.split(" ")[0]
+        text = f"{n} for {n}: one for one, at most {n} each way"
+    else:
+        text = "by rank equivalence, so that both sides' totals weigh the same"
+    if isinstance(cap, int):
+        text += f", and no more than {cap} in all"
+    return text
+
+
+def agreement_sentences(agreement: dict[str, Any], parties: dict[str, Any]) -> list[str]:
+    terms = agreement["terms"]
+
+    def title(code: str) -> str:
+        return str(parties.get(code, {}).get("title", code))
+
+    a, b = (terms.get("parties") or ["?", "?"])[:2]
+    out = [f"Agreed in {terms.get('place', 'an unstated place')} on "
+           f"{long_date(terms.get('date'))} between {title(a)} and {title(b)}, with "
+           f"{title(terms.get('intermediary', '?'))} as the neutral intermediary."]
+    stages = terms.get("stages") or {}
+    if stages:
+        out.append(f"Handovers take place in stages between {long_date(stages.get('from'))} "
+                   f"and {long_date(stages.get('to'))}.")
+    for cat in sorted(terms.get("categories", []), key=lambda c: c.get("priority", 0)):
+        out.append(f"{cat.get('title') or cat['code']}: {rule_words(cat.get('rule'))}; "
+                   f"exchanged {ratio_words(cat.get('ratio'), cat.get('cap'))}.")
+    return out
+
+
+# --- the view -------------------------------------------------------------------------
 
 
 def _number(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
+def _shown(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
 def report_view(files: dict[str, Any]) -> dict[str, Any]:
     """Figures arranged for the page: per stage, per direction, rows per category."""
     totals = files[names.TOTALS]
     parties = {p["code"]: p for p in files[names.KEYS]["parties"]}
+    actor_party = {a["actor"]: a["party"] for a in files[names.KEYS]["actors"]}
+    cat_titles = {c["code"]: c["title"] for c in totals.get("categories", [])}
+
+    def party_title(code: str) -> str:
+        return str(parties.get(code, {}).get("title", code))
+
+    def direction_words(direction: str) -> str:
+        sending, _, receiving = direction.partition("->")
+        return f"from {party_title(sending)} to {party_title(receiving)}"
+
+    stage_labels: dict[str, str] = {}
+    for st in files[names.STAGES]:
+        stage_labels[st["id"]] = (f"Stage {st['number']}" if "number" in st
+                                  else "A stage withheld for now")
     statements_by_stage: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for st in files[names.STATEMENTS]:
-        statements_by_stage[st.get("stage")].append(st)
+        figures = [f"{n} {cat_titles.get(c, c).lower()} {direction_words(d)}"
+                   for d, cats in sorted(st["claims"].items()) for c, n in sorted(cats.items())]
+        statements_by_stage[st.get("stage")].append({
+            **st, "party_title": party_title(st["party"]), "at": long_date(st["stated_on"]),
+            "figures": figures})
     stages = []
-    for stage in files[names.STAGES]:
-        rows = [r for r in totals["rows"] if r["stage"] == stage["id"]]
+    for st in files[names.STAGES]:
+        if st.get("held"):
+            stages.append({"id": st["id"], "label": stage_labels[st["id"]],
+                           "held": st["held"], "directions": [], "statements": []})
+            continue
+        rows = [r for r in totals["rows"] if r["stage"] == st["id"]]
         directions: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for r in rows:
-            directions[f"{r['from']}->{r['to']}"].append(r)
-        stages.append({**stage, "directions": [
-            {"key": key, "from": parties.get(key.split("->")[0], {}).get("title", key),
-             "to": parties.get(key.split("->")[1], {}).get("title", key), "rows": value}
-            for key, value in directions.items()],
-            "statements": statements_by_stage.get(stage["id"], [])})
+            directions[r["direction"]].append({
+                **r, "category_title": cat_titles.get(r["category"], r["category"]),
+                "confirmed_text": _shown(r["confirmed"]),
+                "claimed_sender_text": _shown(r["claimed_by_sender"]),
+                "claimed_receiver_text": _shown(r["claimed_by_receiver"]),
+                "confirmed_by_text": ", ".join(
+                    party_title(actor_party.get(a, a)) for a in r["confirmed_by"])})
+        if st["status"] == "closed":
+            status = (f"Closed on {long_date(st['closed_at'])}; each figure below is "
+                      "the size of a Merkle tree of the persons' commitments, cosigned by "
+                      "both parties and the intermediary.")
+        else:
+            status = (f"Planned for {long_date(st['date'])}; figures are published when "
+                      "the stage closes.")
+        stages.append({
+            **st, "label": f"{stage_labels[st['id']]}, {long_date(st['date'])}",
+            "status_text": status,
+            "directions": [{"key": d, "words": direction_words(d),
+                            "sender": party_title(d.partition('->')[0]),
+                            "receiver": party_title(d.partition('->')[2]), "rows": v}
+                           for d, v in directions.items()],
+            "statements": statements_by_stage.get(st["id"], [])})
+    discrepancies = []
+    for d in files[names.DISCREPANCIES]:
+        discrepancies.append({
+            **d, "stage_label": stage_labels.get(d["stage"], "a stage"),
+            "text": _discrepancy_words(d, cat_titles, direction_words),
+            "opened_on": long_date(d["opened_at"])})
     return {
         "parties": parties,
+        "agreements": [{**a, "sentences": agreement_sentences(a, parties),
+                        "signed_by_text": ", ".join(party_title(s["party"])
+                                                    for s in a["signed_by"])}
+                       for a in files[names.AGREEMENTS]],
         "stages": stages,
         "general_statements": statements_by_stage.get(None, []),
-        "open_discrepancies": [d for d in files[names.DISCREPANCIES]
-                               if d.get("status") == "open"],
-        "resolved_discrepancies": [d for d in files[names.DISCREPANCIES]
-                                   if d.get("status") != "open"],
-        "categories": totals.get("categories", []),
-        "cumulative": totals.get("cumulative", []),
+        "open_discrepancies": [d for d in discrepancies if d["status"] == "open"],
+        "resolved_discrepancies": [d for d in discrepancies if d["status"] != "open"],
+        "cat_titles": cat_titles,
+        "party_title": party_title,
+        "direction_words": direction_words,
+        "stage_labels": stage_labels,
+        "totals": totals,
     }
 
 
-def _charts(view: dict[str, Any]) -> dict[str, Markup]:
-    stages = [s for s in view["stages"] if not s.get("held")]
-    labels = [s["label"] for s in stages]
-    categories = view["categories"]
-    charts: dict[str, Markup] = {}
-    if not stages or not categories:
-        return charts
-    per_category = []
-    for cat in categories:
-        values: list[int | None] = []
-        for s in stages:
-            cells = [r["confirmed"] for d in s["directions"] for r in d["rows"]
-                     if r["category"] == cat["code"]]
-            numbers = [_number(c) for c in cells]
-            values.append(None if any(n is None and c not in (None, 0) for n, c in
-                                      zip(numbers, cells, strict=True))
-                          else sum(n or 0 for n in numbers))
-        per_category.append(Series(cat["title"], values))
-    charts["per_stage"] = Markup(grouped_bars(  # noqa: S704 - our own escaped SVG
-        "People returned per stage and category (both directions)", labels, per_category,
-        note="fewer than k"))
-    cumulative = view["cumulative"]
-    if cumulative:
-        series = [Series(c["label"], c["values"]) for c in cumulative]
-        targets = [(c["label"] + " agreed", c["agreed"]) for c in cumulative
-                   if isinstance(c.get("agreed"), int)]
-        charts["cumulative"] = Markup(cumulative_lines(  # noqa: S704
-            "Cumulative totals against the agreement", [c for c in
-                                                        cumulative[0]["stages"]],
-            series, targets))
-    claimed: list[int | None] = []
-    confirmed: list[int | None] = []
-    for s in stages:
-        rows = [r for d in s["directions"] for r in d["rows"]]
-        claimed.append(sum(_number(r.get("claimed")) or 0 for r in rows))
-        confirmed.append(sum(_number(r.get("confirmed")) or 0 for r in rows))
-    charts["claimed"] = Markup(grouped_bars(  # noqa: S704
-        "Claimed by the parties against confirmed by all three", labels,
-        [Series("claimed", claimed), Series("confirmed", confirmed)]))
+def _discrepancy_words(d: dict[str, Any], cat_titles: dict[str, str], direction_words: Any
+                       ) -> str:
+    kinds = {
+        "not_handed_over": "a person on the list was not confirmed as handed over",
+        "not_nominated": "a person was handed over who was not on the list",
+        "identity_disputed": "the receiving party disputes a person's identity",
+        "count_mismatch": "the three sides' counts differ",
+    }
+    text = kinds.get(d["kind"], d["kind"].replace("_", " "))
+    category = cat_titles.get(d["category"] or "", d["category"] or "")
+    where = direction_words(d["direction"]) if d.get("direction") else ""
+    return f"{text.capitalize()} ({', '.join(x for x in (category, where) if x)})"
+
+
+def _charts(view: dict[str, Any]) -> list[Markup]:
+    totals = view["totals"]
+    rows = totals["rows"]
+    if not rows:
+        return []
+    stage_ids: list[str] = []
+    for r in rows:
+        if r["stage"] not in stage_ids:
+            stage_ids.append(r["stage"])
+    labels = [view["stage_labels"][s] for s in stage_ids]
+    directions = sorted({r["direction"] for r in rows})
+    categories = [c["code"] for c in totals["categories"]
+                  if any(r["category"] == c["code"] for r in rows)]
+    k = totals["k"]
+    charts: list[Markup] = []
+    for direction in directions:
+        series = []
+        for cat in categories:
+            values: list[int | None] = []
+            for s in stage_ids:
+                cell = next((r["confirmed"] for r in rows if (r["stage"], r["direction"],
+                            r["category"]) == (s, direction, cat)), 0)
+                values.append(_number(cell))
+            series.append(Series(view["cat_titles"].get(cat, cat), values))
+        charts.append(Markup(grouped_bars(  # noqa: S704 - our own escaped SVG
+            f"People returned per stage, {view['direction_words'](direction)}", labels,
+            series, note=f"fewer than {k}")))
+    for direction in directions:
+        cum = [c for c in totals["cumulative"] if c["direction"] == direction]
+        if not cum:
+            continue
+        series = [Series(view["cat_titles"].get(c["category"], c["category"]),
+                         [_number(v) for v in c["values"]]) for c in cum]
+        targets = [(f"{view['cat_titles'].get(c['category'], c['category'])} agreed",
+                    c["agreed"]) for c in cum if isinstance(c.get("agreed"), int)]
+        charts.append(Markup(cumulative_lines(  # noqa: S704
+            f"Cumulative totals against the agreement, {view['direction_words'](direction)}",
+            labels, series, targets)))
+    for direction in directions:
+        mine = [b for b in totals["by_direction"] if b["direction"] == direction]
+        if not any(b["claimed_by_sender"] is not None or b["claimed_by_receiver"] is not None
+                   for b in mine):
+            continue
+        sending, _, receiving = direction.partition("->")
+        by_stage = {b["stage"]: b for b in mine}
+
+        def pick(field: str, by_stage: dict[str, Any] = by_stage) -> list[int | None]:
+            return [_number(by_stage[s][field]) if s in by_stage else None
+                    for s in stage_ids]
+
+        charts.append(Markup(grouped_bars(  # noqa: S704
+            f"Claimed against confirmed, {view['direction_words'](direction)}", labels,
+            [Series("confirmed by all three", pick("confirmed")),
+             Series(f"claimed by {view['party_title'](sending)}", pick("claimed_by_sender")),
+             Series(f"claimed by {view['party_title'](receiving)}",
+                    pick("claimed_by_receiver"))],
+            note=f"fewer than {k}")))
     return charts

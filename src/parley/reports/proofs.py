@@ -113,9 +113,9 @@ def _check(bundle: LoadedBundle, proof: dict[str, Any], notes: list[str]) -> str
             return f"event {seq} is withheld for another stage"
         notes.append(f"the stage's figures are withheld in this bundle; the proof holds "
                      f"against the head cosigned by {', '.join(_parties(signed))}")
-    elif isinstance(ev, StoredEvent):
-        if signed not in exchange.signed_heads_of(ev.type, json.loads(ev.payload)):
-            return f"event {seq} does not carry this stage head"
+    elif isinstance(ev, StoredEvent) and \
+            signed not in exchange.signed_heads_of(ev.type, json.loads(ev.payload)):
+        return f"event {seq} does not carry this stage head"
     erased_at = bundle.derived.erased.get(commitment)
     if erased_at is not None:
         notes.append(f"Parley erased this person's data at event {erased_at}; "
