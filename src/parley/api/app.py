@@ -1,0 +1,84 @@
+"""The application factory: one FastAPI app serving the API and the pages.
+
+:func:`create_app` is called by ``parley serve`` (through :func:`create_from_env` in each
+worker process) and by the tests; nothing happens at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from parley.api import errors
+from parley.api.deps import ServiceContext
+from parley.api.ratelimit import RateLimiter, Rule
+from parley.api.routers import ROUTERS
+from parley.bootstrap import App, bootstrap
+from parley.services.access import AccessLog
+from parley.services.idempotency import service_app
+from parley.settings import Settings
+
+MAX_BODY = 1 * 1024 * 1024
+MAX_UPLOAD = 64 * 1024 * 1024
+UPLOAD_PREFIXES = ("/api/v1/imports", "/int/imports")
+
+
+def create_app(parley: App | None = None, *, settings: Settings | None = None,
+               migrate: bool = True, secure_cookies: bool = True, idempotent: bool = True,
+               rate_limits: dict[str, Rule] | None = None, web: bool = True,
+               publish_dir: Path | None = None) -> FastAPI:
+    """The ASGI app over ``parley`` (or one bootstrapped from ``settings`` and owned)."""
+    owned = parley is None
+    base = parley if parley is not None else bootstrap(settings, migrate=migrate)
+    served = service_app(base, idempotent=idempotent)
+    ctx = ServiceContext(app=served, access_log=AccessLog(served),
+                         limiter=RateLimiter(rate_limits), secure_cookies=secure_cookies,
+                         publish_dir=publish_dir or base.settings.key_dir.parent / "published")
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        ctx.access_log.start()
+        try:
+            yield
+        finally:
+            ctx.access_log.stop()
+            if owned:
+                base.close()
+
+    api = FastAPI(
+        title="Parley",
+        version="1",
+        summary="Prisoner-of-war exchanges through a neutral intermediary",
+        description="Every object is checked against the caller: one the caller may not "
+                    "see answers 404 exactly like one that does not exist. Writes accept "
+                    "an `Idempotency-Key` header.",
+        lifespan=lifespan,
+        responses=errors.ERROR_RESPONSES,
+        docs_url="/api/docs",
+        redoc_url=None,
+    )
+    api.state.parley = ctx
+    errors.install(api)
+    for router in ROUTERS():
+        api.include_router(router)
+    if web:
+        from parley.web import install as install_web
+
+        install_web(api)
+    larger = dict.fromkeys(UPLOAD_PREFIXES, MAX_UPLOAD)
+    api.add_middleware(errors.BodyLimit, default=MAX_BODY, larger=larger)
+    return api
+
+
+def create_from_env() -> FastAPI:
+    """For uvicorn's ``--factory`` in each worker: settings from the environment.
+
+    The parent process (``parley serve``) has migrated the database already.
+    """
+    insecure = os.environ.get("PARLEY_INSECURE_COOKIES") == "1"
+    unsafe = os.environ.get("PARLEY_UNSAFE_NO_IDEMPOTENCY") == "1"
+    return create_app(migrate=False, secure_cookies=not insecure, idempotent=not unsafe)

@@ -1,0 +1,439 @@
+"""Who may see what, and the access log of every read of personal data.
+
+The HTTP layer turns a token, a session or a tracking code into a :class:`Principal`
+and hands it to the read functions here; each checks the object against the principal
+and raises :class:`NotFound` for an object the principal may not see, exactly as for
+one that does not exist. Each read of personal data is logged (who, what, when) before
+the data is returned: :class:`AccessLog` batches entries from concurrent requests into
+one transaction (group commit) and each request waits until its entry is durable.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, insert, or_, select
+from sqlalchemy.engine import Connection
+
+from parley.bootstrap import App
+from parley.errors import NotFound
+from parley.ledger.chain import StoredEvent
+from parley.services import idempotency
+from parley.services.ledger import iter_events
+from parley.store import timestamp
+from parley.store.tables import (
+    access_log,
+    actors,
+    chain_head,
+    inquiries,
+    parties,
+    record_links,
+    source_lists,
+    source_records,
+)
+
+log = logging.getLogger(__name__)
+
+ROLES = ("intermediary", "party", "family", "public")
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller of one request, as authentication established it."""
+
+    role: str
+    name: str
+    user_id: str | None = None
+    party: str | None = None
+    actor: str | None = None
+    inquiry_id: str | None = None
+
+    @property
+    def is_intermediary(self) -> bool:
+        return self.role == "intermediary"
+
+    @property
+    def idempotency_owner(self) -> str:
+        return self.user_id or (f"inquiry:{self.inquiry_id}" if self.inquiry_id else "anonymous")
+
+
+PUBLIC = Principal(role="public", name="public")
+
+
+def family(inquiry_id: str) -> Principal:
+    return Principal(role="family", name=f"family:{inquiry_id[:8]}", inquiry_id=inquiry_id)
+
+
+# --- the access log -------------------------------------------------------------------
+
+
+@dataclass
+class _Pending:
+    rows: list[dict[str, Any]]
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
+class AccessLog:
+    """Writes access-log entries durably, many requests per transaction.
+
+    One writer thread per process takes every pending entry, inserts them in one
+    transaction and wakes the requests that wait for them. A request never returns
+    personal data before its entry is committed.
+    """
+
+    def __init__(self, app: App) -> None:
+        self._app = app
+        self._cond = threading.Condition()
+        self._queue: list[_Pending] = []
+        self._stopping = False
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        with self._cond:
+            if self._thread is None:
+                self._stopping = False
+                self._thread = threading.Thread(target=self._run, name="parley-access-log",
+                                                daemon=True)
+                self._thread.start()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+            thread, self._thread = self._thread, None
+        if thread is not None:
+            thread.join(timeout=30)
+
+    def record(self, principal: Principal, *, kind: str, ids: Iterable[str], route: str,
+               detail: str = "") -> None:
+        """Log a read of ``kind`` objects ``ids`` by ``principal``; returns once durable."""
+        now = timestamp(self._app.clock())
+        rows = [{"id": str(uuid.uuid4()), "at": now, "principal": principal.name[:100],
+                 "role": principal.role, "object_kind": kind, "object_id": str(i)[:64],
+                 "route": route[:200], "detail": detail[:200]} for i in ids]
+        if not rows:
+            return
+        # Inside an idempotent write the entry joins that write's transaction: waiting
+        # for the writer thread there would wait on our own lock.
+        open_write = idempotency.current_connection()
+        if open_write is not None:
+            open_write.execute(insert(access_log), rows)
+            return
+        if self._thread is None:
+            self._write(rows)
+            return
+        pending = _Pending(rows)
+        with self._cond:
+            self._queue.append(pending)
+            self._cond.notify()
+        pending.done.wait()
+        if pending.error is not None:
+            raise pending.error
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                while not self._queue and not self._stopping:
+                    self._cond.wait()
+                batch, self._queue = self._queue, []
+                if not batch and self._stopping:
+                    return
+            rows = [row for p in batch for row in p.rows]
+            error: BaseException | None = None
+            try:
+                self._write(rows)
+            except Exception as exc:
+                log.exception("access log write failed")
+                error = exc
+            for p in batch:
+                p.error = error
+                p.done.set()
+
+    def _write(self, rows: Sequence[dict[str, Any]]) -> None:
+        with self._app.uow() as uow:
+            uow.conn.execute(insert(access_log), list(rows))
+            uow.commit()
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    at: str
+    principal: str
+    role: str
+    object_kind: str
+    object_id: str
+    route: str
+    detail: str
+
+
+def read_access_log(app: App, viewer: Principal, *, object_id: str | None = None,
+                    limit: int = 100, before: str | None = None) -> list[AccessEntry]:
+    """The newest entries first (the intermediary's review of who read what)."""
+    require_intermediary(viewer)
+    stmt = select(access_log).order_by(access_log.c.at.desc(), access_log.c.id).limit(limit)
+    if object_id is not None:
+        stmt = stmt.where(access_log.c.object_id == object_id)
+    if before is not None:
+        stmt = stmt.where(access_log.c.at < before)
+    with app.read() as conn:
+        rows = conn.execute(stmt).all()
+    return [AccessEntry(at=r.at, principal=r.principal, role=r.role,
+                        object_kind=r.object_kind, object_id=r.object_id, route=r.route,
+                        detail=r.detail) for r in rows]
+
+
+# --- policies -------------------------------------------------------------------------
+
+
+def require_intermediary(viewer: Principal, what: str = "this") -> None:
+    if not viewer.is_intermediary:
+        raise NotFound(f"{what}: not found")
+
+
+def require_role(viewer: Principal, *roles: str, what: str = "this") -> None:
+    if viewer.role not in roles:
+        raise NotFound(f"{what}: not found")
+
+
+def may_see_list(viewer: Principal, list_party: str | None) -> bool:
+    """A party sees its own lists; the intermediary sees all; nobody else sees any."""
+    if viewer.is_intermediary:
+        return True
+    return viewer.role == "party" and list_party is not None and list_party == viewer.party
+
+
+def visible_person_ids(conn: Connection, viewer: Principal,
+                       person_ids: Sequence[str]) -> set[str]:
+    """Which of ``person_ids`` the viewer may see (the base rule; stages add to it)."""
+    if not person_ids:
+        return set()
+    if viewer.is_intermediary:
+        return set(person_ids)
+    if viewer.role == "party":
+        rows = conn.execute(
+            select(record_links.c.person_id).distinct()
+            .join(source_records, source_records.c.id == record_links.c.record_id)
+            .join(source_lists, source_lists.c.id == source_records.c.list_id)
+            .where(record_links.c.person_id.in_(person_ids),
+                   source_lists.c.party_code == viewer.party)
+        ).scalars()
+        return {str(p) for p in rows}
+    if viewer.role == "family" and viewer.inquiry_id:
+        person = inquiry_person(conn, viewer.inquiry_id)
+        return {person} & set(person_ids) if person else set()
+    return set()
+
+
+def inquiry_person(conn: Connection, inquiry_id: str) -> str | None:
+    """The person an inquiry's record is linked to (None until it is resolved)."""
+    found = conn.execute(
+        select(record_links.c.person_id)
+        .join(inquiries, inquiries.c.record_id == record_links.c.record_id)
+        .where(inquiries.c.id == inquiry_id)
+    ).scalar()
+    return str(found) if found is not None else None
+
+
+# --- reads that every role may make, filtered ----------------------------------------
+
+
+@dataclass(frozen=True)
+class PartyView:
+    code: str
+    title: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class ActorView:
+    id: str
+    party: str
+    title: str
+    role: str
+    public_key: str
+
+
+def list_parties(app: App, viewer: Principal) -> list[PartyView]:
+    """Parties and the intermediary are public knowledge (they sign the published record)."""
+    with app.read() as conn:
+        rows = conn.execute(select(parties).order_by(parties.c.code)).all()
+    return [PartyView(code=r.code, title=r.title, kind=r.kind) for r in rows]
+
+
+def get_party(app: App, viewer: Principal, code: str) -> PartyView:
+    with app.read() as conn:
+        r = conn.execute(select(parties).where(parties.c.code == code)).first()
+    if r is None:
+        raise NotFound(f"party {code} does not exist")
+    return PartyView(code=r.code, title=r.title, kind=r.kind)
+
+
+def list_actors(app: App, viewer: Principal, *, party: str | None = None) -> list[ActorView]:
+    """Actors and their public keys: public, since anyone verifying the chain needs them."""
+    stmt = select(actors).order_by(actors.c.id)
+    if party is not None:
+        stmt = stmt.where(actors.c.party_code == party)
+    with app.read() as conn:
+        rows = conn.execute(stmt).all()
+    return [ActorView(id=r.id, party=r.party_code, title=r.title, role=r.role,
+                      public_key=r.public_key) for r in rows]
+
+
+@dataclass(frozen=True)
+class ListView:
+    id: str
+    source: str
+    kind: str
+    party: str | None
+    file_name: str
+    file_sha256: str
+    sheet: str
+    rows: int
+    accepted: int
+    quarantined: int
+    imported_by: str
+    imported_at: str
+
+
+def _list_view(r: Any) -> ListView:
+    return ListView(id=r.id, source=r.source, kind=r.kind, party=r.party_code,
+                    file_name=r.file_name, file_sha256=r.file_sha256, sheet=r.sheet,
+                    rows=r.rows, accepted=r.accepted, quarantined=r.quarantined,
+                    imported_by=r.imported_by, imported_at=r.imported_at)
+
+
+def list_lists(app: App, viewer: Principal, *, limit: int = 100,
+               offset: int = 0) -> tuple[int, list[ListView]]:
+    """The lists the viewer may see, newest first, with the total count."""
+    require_role(viewer, "intermediary", "party", what="lists")
+    cond = [] if viewer.is_intermediary else [source_lists.c.party_code == viewer.party]
+    # Families' inquiries are one-record lists; they are the intermediary's to see.
+    with app.read() as conn:
+        total = conn.execute(select(func.count()).select_from(source_lists).where(*cond)
+                             ).scalar_one()
+        rows = conn.execute(select(source_lists).where(*cond)
+                            .order_by(source_lists.c.imported_at.desc(), source_lists.c.id)
+                            .limit(limit).offset(offset)).all()
+    return int(total), [_list_view(r) for r in rows]
+
+
+def get_list(app: App, viewer: Principal, list_id: str) -> ListView:
+    with app.read() as conn:
+        r = conn.execute(select(source_lists).where(source_lists.c.id == list_id)).first()
+    if r is None or not may_see_list(viewer, r.party_code):
+        raise NotFound(f"list {list_id} does not exist")
+    return _list_view(r)
+
+
+@dataclass(frozen=True)
+class RecordView:
+    id: str
+    row_number: int
+    record_id: str
+    person_id: str | None
+    commitment: str
+    fields: dict[str, Any] | None
+    erased: bool
+
+
+def list_records(app: App, viewer: Principal, list_id: str, *, log: AccessLog, route: str,
+                 limit: int = 100, offset: int = 0) -> tuple[int, list[RecordView]]:
+    """A list's records with their personal data (opened), logged as read."""
+    get_list(app, viewer, list_id)
+    with app.read() as conn:
+        total = conn.execute(select(func.count()).select_from(source_records)
+                             .where(source_records.c.list_id == list_id)).scalar_one()
+        rows = conn.execute(
+            select(source_records, record_links.c.person_id)
+            .outerjoin(record_links, record_links.c.record_id == source_records.c.id)
+            .where(source_records.c.list_id == list_id)
+            .order_by(source_records.c.row_number).limit(limit).offset(offset)).all()
+    log.record(viewer, kind="record", ids=[r.id for r in rows], route=route,
+               detail=f"list {list_id}")
+    return int(total), [_record_view(app, r) for r in rows]
+
+
+def _record_view(app: App, r: Any) -> RecordView:
+    fields = app.cipher.open(r.sealed, row_id=r.id) if r.sealed is not None else None
+    return RecordView(id=r.id, row_number=r.row_number, record_id=r.record_id,
+                      person_id=r.person_id, commitment=r.commitment, fields=fields,
+                      erased=r.erased_at is not None)
+
+
+def person_records(app: App, viewer: Principal, person_id: str, *, log: AccessLog,
+                   route: str) -> list[tuple[ListView, RecordView]]:
+    """The source records linked to a person that the viewer may see, logged as read.
+
+    A party sees the records of its own lists only; a family sees the record of its own
+    inquiry; the intermediary sees all.
+    """
+    with app.read() as conn:
+        if person_id not in visible_person_ids(conn, viewer, [person_id]):
+            raise NotFound(f"person {person_id} does not exist")
+        stmt = (select(source_records, record_links.c.person_id, source_lists)
+                .join(record_links, record_links.c.record_id == source_records.c.id)
+                .join(source_lists, source_lists.c.id == source_records.c.list_id)
+                .where(record_links.c.person_id == person_id)
+                .order_by(source_lists.c.imported_at, source_records.c.row_number))
+        if viewer.role == "party":
+            stmt = stmt.where(source_lists.c.party_code == viewer.party)
+        elif viewer.role == "family":
+            stmt = stmt.join(inquiries, inquiries.c.record_id == source_records.c.id).where(
+                inquiries.c.id == viewer.inquiry_id)
+        rows = conn.execute(stmt).all()
+    log.record(viewer, kind="person", ids=[person_id], route=route,
+               detail=f"{len(rows)} source records")
+    out = []
+    for r in rows:
+        lv = ListView(id=r.list_id, source=r.source, kind=r.kind, party=r.party_code,
+                      file_name=r.file_name, file_sha256=r.file_sha256, sheet=r.sheet,
+                      rows=r.rows, accepted=r.accepted, quarantined=r.quarantined,
+                      imported_by=r.imported_by, imported_at=r.imported_at)
+        out.append((lv, _record_view(app, r)))
+    return out
+
+
+def visible_list_filter(viewer: Principal) -> Any:
+    """A WHERE clause over ``source_lists`` for the viewer (for other areas' list reads)."""
+    if viewer.is_intermediary:
+        return source_lists.c.id.is_not(None)
+    if viewer.role == "party":
+        return or_(source_lists.c.party_code == viewer.party)
+    return source_lists.c.id.is_(None)
+
+
+# --- the ledger -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LedgerHead:
+    events: int
+    head: str
+
+
+def ledger_head(app: App, viewer: Principal) -> LedgerHead:
+    """The chain's length and head hash (parties and the intermediary)."""
+    require_role(viewer, "intermediary", "party", what="the ledger")
+    with app.read() as conn:
+        row = conn.execute(select(chain_head.c.seq, chain_head.c.hash)).one()
+    return LedgerHead(events=int(row.seq), head=str(row.hash))
+
+
+def ledger_events(app: App, viewer: Principal, *, after: int = 0,
+                  limit: int = 100) -> list[StoredEvent]:
+    """Events in order after ``after``. The intermediary's only: until publication some
+    payloads (stage totals held back, interview outcomes) are not the parties' to see."""
+    require_intermediary(viewer, "the event log")
+    out: list[StoredEvent] = []
+    with app.read() as conn:
+        for ev in iter_events(conn, after=after):
+            out.append(ev)
+            if len(out) >= limit:
+                break
+    return out

@@ -1,0 +1,246 @@
+"""Idempotency keys: a retried write acts once and gets the first answer again.
+
+A client sends ``Idempotency-Key: K`` with a write. :func:`run` looks K up for the
+caller; a stored answer for the same request fingerprint is returned as it was, a
+stored answer for another request is refused. Otherwise the operation runs, and the
+key is claimed *inside the operation's own transaction*: the unit of work that the
+service opens (through :class:`ServiceApp`) inserts the key row right after BEGIN and,
+when the service commits, holds the commit back until the answer is rendered, then
+writes the answer into the same row and commits once. So the write, the key and the
+answer are one transaction: a crash leaves either all of them or none, and a concurrent
+request with the same key waits on the key row and then replays the answer.
+
+Failed requests (any error) store nothing: nothing was done, and a retry runs again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, TypeVar
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
+
+from parley.bootstrap import App
+from parley.errors import Conflict, InputError, ParleyError
+from parley.store import UnitOfWork, timestamp
+from parley.store.tables import idempotency_keys
+
+T = TypeVar("T")
+KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,200}")
+
+
+class IdempotencyMismatch(InputError):
+    """The key was used before for a different request."""
+
+    field = "header.Idempotency-Key"
+
+
+@dataclass
+class _Claim:
+    owner: str
+    key: str
+    fingerprint: str
+    uow: IdempotentUnitOfWork | None = None
+    ready: bool = False
+    settled: bool = False
+
+
+class _Replay(Exception):
+    """Raised inside a service when its key turns out to be taken: answer from the row."""
+
+
+_CLAIM: ContextVar[_Claim | None] = ContextVar("parley_idempotency_claim", default=None)
+
+
+class IdempotentUnitOfWork(UnitOfWork):
+    """A unit of work that claims the current request's key and defers its commit."""
+
+    def __enter__(self) -> IdempotentUnitOfWork:
+        super().__enter__()
+        claim = _CLAIM.get()
+        if claim is None:
+            return self
+        if claim.uow is not None and claim.uow is not self:
+            # A service that uses a second transaction: settle the first one now. A
+            # crash between the two leaves the key without an answer (refused on retry).
+            _settle(claim, status=None, body=None)
+        if claim.uow is None and not claim.settled:
+            claim.uow = self
+            claim.ready = False
+            try:
+                self.conn.execute(insert(idempotency_keys).values(
+                    owner=claim.owner, key=claim.key, fingerprint=claim.fingerprint,
+                    status_code=None, response=None, created_at=timestamp(self.now())))
+            except IntegrityError:
+                claim.uow = None
+                super().__exit__(None, None, None)
+                raise _Replay() from None
+        return self
+
+    def commit(self) -> None:
+        claim = _CLAIM.get()
+        if claim is not None and claim.uow is self:
+            claim.ready = True
+            return
+        super().commit()
+
+    def real_commit(self) -> None:
+        super().commit()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        claim = _CLAIM.get()
+        if claim is not None and claim.uow is self:
+            if claim.ready and exc_type is None:
+                return  # held open: run() stores the answer and commits
+            claim.uow = None
+            claim.ready = False
+        super().__exit__(exc_type, exc, tb)
+
+
+class ServiceApp(App):
+    """The application as the server uses it: units of work take part in idempotency."""
+
+    idempotent: bool = True
+
+    def uow(self) -> UnitOfWork:
+        if not self.idempotent:
+            return UnitOfWork(self.engine, self.keyring, self.clock)
+        return IdempotentUnitOfWork(self.engine, self.keyring, self.clock)
+
+
+def service_app(app: App, *, idempotent: bool = True) -> ServiceApp:
+    served = ServiceApp(settings=app.settings, engine=app.engine, keyring=app.keyring,
+                        cipher=app.cipher, clock=app.clock)
+    served.idempotent = idempotent
+    return served
+
+
+def current_connection() -> Connection | None:
+    """The connection of the idempotent write transaction held open in this context."""
+    claim = _CLAIM.get()
+    if claim is not None and claim.uow is not None:
+        return claim.uow.conn
+    return None
+
+
+def check_key(key: str) -> str:
+    if not KEY_PATTERN.fullmatch(key):
+        raise InputError("header Idempotency-Key must be 1-200 visible ASCII characters")
+    return key
+
+
+def fingerprint(*parts: bytes | str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: Any
+    replayed: bool = False
+
+
+def run(app: App, *, owner: str, key: str | None, request_fingerprint: str,
+        operation: Callable[[], T], render: Callable[[T], tuple[int, Any]]) -> Answer:
+    """Run a write once per (owner, key); ``render`` turns its result into the answer."""
+    if key is None or (isinstance(app, ServiceApp) and not app.idempotent):
+        status, body = render(operation())
+        return Answer(status, body)
+    check_key(key)
+    stored = _stored(app, owner, key, request_fingerprint)
+    if stored is not None:
+        return stored
+    claim = _Claim(owner=owner, key=key, fingerprint=request_fingerprint)
+    token = _CLAIM.set(claim)
+    try:
+        try:
+            result = operation()
+        except _Replay:
+            return _must_replay(app, owner, key, request_fingerprint)
+        except ParleyError:
+            # A concurrent request with the same key may have done the work first.
+            replay = _stored(app, owner, key, request_fingerprint)
+            if replay is not None:
+                return replay
+            raise
+        status, body = render(result)
+        if claim.uow is not None and claim.ready:
+            _settle(claim, status=status, body=body)
+        elif claim.uow is None and claim.ready is False:
+            _store_answer(app, claim, status, body)
+        return Answer(status, body)
+    finally:
+        if claim.uow is not None:
+            UnitOfWork.__exit__(claim.uow, None, None, None)
+            claim.uow = None
+        _CLAIM.reset(token)
+
+
+def _settle(claim: _Claim, *, status: int | None, body: Any) -> None:
+    uow = claim.uow
+    assert uow is not None
+    uow.conn.execute(update(idempotency_keys)
+                     .where(idempotency_keys.c.owner == claim.owner,
+                            idempotency_keys.c.key == claim.key)
+                     .values(status_code=status,
+                             response=None if status is None else _dump(body)))
+    uow.real_commit()
+    UnitOfWork.__exit__(uow, None, None, None)
+    claim.uow = None
+    claim.ready = False
+    claim.settled = True
+
+
+def _store_answer(app: App, claim: _Claim, status: int, body: Any) -> None:
+    """After a multi-transaction service (or one that wrote nothing) keep the answer."""
+    if not claim.settled:
+        return  # nothing was written: nothing to remember
+    with UnitOfWork(app.engine, app.keyring, app.clock) as uow:
+        uow.conn.execute(update(idempotency_keys)
+                         .where(idempotency_keys.c.owner == claim.owner,
+                                idempotency_keys.c.key == claim.key)
+                         .values(status_code=status, response=_dump(body)))
+        uow.commit()
+
+
+def _dump(body: Any) -> str:
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _stored(app: App, owner: str, key: str, request_fingerprint: str) -> Answer | None:
+    with app.read() as conn:
+        row = conn.execute(select(idempotency_keys).where(
+            idempotency_keys.c.owner == owner, idempotency_keys.c.key == key)).first()
+    if row is None:
+        return None
+    if row.fingerprint != request_fingerprint:
+        raise IdempotencyMismatch(
+            "header Idempotency-Key was already used for a different request; "
+            "use a new key for a new request")
+    if row.status_code is None or row.response is None:
+        raise Conflict("the request with this Idempotency-Key was carried out, but its "
+                       "answer was not kept (the server stopped in between); check the "
+                       "resource's state before sending a new request")
+    return Answer(int(row.status_code), json.loads(row.response), replayed=True)
+
+
+def _must_replay(app: App, owner: str, key: str, request_fingerprint: str) -> Answer:
+    stored = _stored(app, owner, key, request_fingerprint)
+    if stored is None:
+        raise Conflict("another request with this Idempotency-Key failed at the same "
+                       "moment; send it again")
+    return stored

@@ -1,0 +1,34 @@
+"""Reading plain HTML forms: size-bounded fields, CSRF, and the form's idempotency key."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.datastructures import FormData, UploadFile
+
+from parley.api.errors import ApiError
+from parley.web.render import PageCaller, csrf_ok
+
+MAX_FIELD = 4000
+
+
+async def read_form(request: Request, caller: PageCaller) -> FormData:
+    """The submitted form, after its CSRF token was checked (403 otherwise)."""
+    try:
+        form = await request.form(max_files=1, max_fields=64)
+    except Exception as exc:  # noqa: BLE001 - any parse failure is the client's
+        raise ApiError(400, "bad_request", f"the form cannot be read: {exc}",
+                       field="body") from None
+    token = form.get("csrf_token")
+    if not isinstance(token, str) or not csrf_ok(request, caller, token):
+        raise ApiError(403, "csrf", "The form has expired; please send it again.",
+                       field="csrf_token")
+    return form
+
+
+def text(form: FormData, name: str, limit: int = MAX_FIELD) -> str:
+    value = form.get(name)
+    if value is None or isinstance(value, UploadFile):
+        return ""
+    if len(value) > limit:
+        raise ApiError(422, "invalid", f"{name}: at most {limit} characters", field=name)
+    return value.strip()

@@ -1,0 +1,151 @@
+"""English and Ukrainian for the pages.
+
+The language comes from ``?lang=``, then the ``parley_lang`` cookie, then the browser's
+Accept-Language, then English. Messages are looked up by their English text, so a
+template reads naturally (``{{ _("Sign in") }}``) and a missing translation shows English.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+LANGUAGES = {"en": "English", "uk": "Українська"}
+DEFAULT = "en"
+
+UK: dict[str, str] = {
+    "Parley": "Parley",
+    "Prisoner-of-war exchanges through a neutral intermediary":
+        "Обмін військовополоненими через нейтрального посередника",
+    "Sign in": "Увійти",
+    "Sign out": "Вийти",
+    "Username": "Ім'я користувача",
+    "Password": "Пароль",
+    "Signed in as": "Ви увійшли як",
+    "The username or password is wrong.": "Неправильне ім'я користувача або пароль.",
+    "Your session has expired; sign in again.": "Сеанс завершився; увійдіть знову.",
+    "Ask about a relative": "Запит про родича",
+    "Follow an inquiry": "Стежити за запитом",
+    "Transparency": "Прозорість",
+    "Public transparency page": "Публічна сторінка прозорості",
+    "Officers and parties' offices": "Посадовці та офіси сторін",
+    "Families": "Родини",
+    "Everyone": "Усі",
+    "Dashboard": "Панель",
+    "Lists": "Списки",
+    "List": "Список",
+    "Source": "Джерело",
+    "Kind": "Тип",
+    "Party": "Сторона",
+    "Rows": "Рядки",
+    "Accepted": "Прийнято",
+    "Quarantined": "У карантині",
+    "Imported": "Імпортовано",
+    "Imported by": "Імпортував",
+    "Records": "Записи",
+    "Row": "Рядок",
+    "Person": "Особа",
+    "Name": "Ім'я",
+    "Born": "Народився",
+    "Service number": "Номер військового квитка",
+    "Status": "Статус",
+    "Inquiries": "Запити",
+    "Received": "Отримано",
+    "Matched person": "Знайдена особа",
+    "not yet matched": "ще не знайдено",
+    "Access log": "Журнал доступу",
+    "Who read personal data, and when.": "Хто і коли переглядав персональні дані.",
+    "When": "Коли",
+    "Who": "Хто",
+    "Role": "Роль",
+    "What": "Що",
+    "Route": "Маршрут",
+    "Ledger": "Реєстр подій",
+    "events": "подій",
+    "head": "голова",
+    "Surname": "Прізвище",
+    "Given name": "Ім'я",
+    "Patronymic": "По батькові",
+    "Date of birth": "Дата народження",
+    "Place of birth": "Місце народження",
+    "Rank": "Звання",
+    "Unit": "Військова частина",
+    "Anything else that may help": "Будь-що інше, що може допомогти",
+    "Send the inquiry": "Надіслати запит",
+    "Your inquiry was received.": "Ваш запит отримано.",
+    "Your tracking code": "Ваш код відстеження",
+    "Write it down: it is shown only once, and it is the only way to follow the inquiry.":
+        "Запишіть його: він показується лише один раз, і це єдиний спосіб стежити за запитом.",
+    "Tracking code": "Код відстеження",
+    "Open": "Відкрити",
+    "No inquiry has this tracking code.": "Немає запиту з таким кодом відстеження.",
+    "Your inquiry": "Ваш запит",
+    "The person you asked about": "Особа, про яку ви питали",
+    ("We have not yet found this person in the lists we hold. "
+     "We keep looking as new lists arrive."):
+        ("Ми ще не знайшли цю особу в наявних списках. "
+         "Ми продовжуємо пошук, коли надходять нові списки."),
+    "History": "Історія",
+    "Established by": "Встановлено",
+    "Date": "Дата",
+    "Send": "Надіслати",
+    "Please fill in the surname and given name (or the full name).":
+        "Заповніть прізвище та ім'я (або повне ім'я).",
+    "Too many attempts; wait a minute and try again.":
+        "Забагато спроб; зачекайте хвилину і спробуйте знову.",
+    "The form has expired; please send it again.": "Форма застаріла; надішліть її ще раз.",
+    "Not found": "Не знайдено",
+    "This page does not exist, or you may not see it.":
+        "Ця сторінка не існує, або у вас немає доступу до неї.",
+    "Something is wrong with the request": "Запит містить помилку",
+    "Back to the start": "Повернутися на початок",
+    "Review queue": "Черга перевірки",
+    "Agreements": "Угоди",
+    "Stages": "Етапи",
+    "Discrepancies": "Розбіжності",
+    "Statements": "Заяви",
+    "Quarantine": "Карантин",
+    "Upload a list": "Завантажити список",
+    "File": "Файл",
+    "Upload": "Завантажити",
+    "Same person": "Та сама особа",
+    "Different persons": "Різні особи",
+    "Evidence for": "Докази на користь",
+    "Evidence against": "Докази проти",
+    "Confirm handover": "Підтвердити передачу",
+    "Confirmed": "Підтверджено",
+    "nothing yet": "поки нічого",
+    "Not available yet": "Ще недоступно",
+    "This part of Parley is not installed on this server yet.":
+        "Ця частина Parley ще не встановлена на цьому сервері.",
+    "No published report yet.": "Звіт ще не опубліковано.",
+    "Working…": "Виконується…",
+    "Persons": "Особи",
+    "Language": "Мова",
+    "Your lists": "Ваші списки",
+    "Sources": "Джерела",
+    "Open discrepancies": "Відкриті розбіжності",
+    "Decide": "Вирішити",
+    "Total": "Усього",
+}
+
+CATALOGUES: dict[str, dict[str, str]] = {"en": {}, "uk": UK}
+
+
+def translator(lang: str) -> Callable[[str], str]:
+    table = CATALOGUES.get(lang, {})
+
+    def gettext(message: str) -> str:
+        return table.get(message, message)
+
+    return gettext
+
+
+def choose(query: str | None, cookie: str | None, accept: str | None) -> str:
+    for candidate in (query, cookie):
+        if candidate in LANGUAGES:
+            return str(candidate)
+    for part in (accept or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return DEFAULT

@@ -1,0 +1,101 @@
+"""Families: the inquiry form, the tracking code, and the status of the one person."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from parley.api.deps import ServiceContext, client_address, context, route_name
+from parley.errors import InputError
+from parley.services import idempotency, inquiries
+from parley.services.access import family
+from parley.services.users import inquiry_for_tracking_code, start_session
+from parley.web import status as person_status
+from parley.web.forms import read_form, text
+from parley.web.i18n import translator
+from parley.web.pages.auth import set_session_cookie
+from parley.web.render import language, page_caller, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+FIELDS = [
+    ("surname", "Surname", "text"), ("given_name", "Given name", "text"),
+    ("patronymic", "Patronymic", "text"), ("birth_date", "Date of birth", "date"),
+    ("birth_place", "Place of birth", "text"), ("service_number", "Service number", "text"),
+    ("rank", "Rank", "text"), ("unit", "Unit", "text"),
+    ("notes", "Anything else that may help", "textarea"),
+]
+
+
+@router.get("/inquiry")
+def inquiry_form(request: Request) -> Response:
+    return render(request, page_caller(request), "inquiry.html", fields=FIELDS, values={})
+
+
+@router.post("/inquiry")
+async def inquiry(request: Request, ctx: ServiceContext = Depends(context)) -> Response:
+    caller = page_caller(request)
+    form = await read_form(request, caller)
+    _ = translator(language(request))
+    values = {name: text(form, name, 2000 if kind == "textarea" else 200)
+              for name, _label, kind in FIELDS}
+    if ctx.limiter.check("family", client_address(request, ctx)) is not None:
+        return render(request, caller, "inquiry.html", status=429, fields=FIELDS,
+                      values=values, flash=_("Too many attempts; wait a minute and try again."),
+                      flash_kind="error")
+    if not values["surname"] or not values["given_name"]:
+        return render(request, caller, "inquiry.html", status=422, fields=FIELDS,
+                      values=values, flash_kind="error",
+                      flash=_("Please fill in the surname and given name (or the full name)."))
+    # The form carries its own idempotency key: pressing "send" twice files one inquiry.
+    key = text(form, "idempotency_key", 200) or None
+    fields = {k: v for k, v in values.items() if v}
+    lang = language(request)
+    try:
+        answer = idempotency.run(
+            ctx.app, owner="web-inquiry", key=key,
+            request_fingerprint=idempotency.fingerprint("inquiry", repr(sorted(fields.items()))),
+            operation=lambda: inquiries.file_inquiry(ctx.app, fields=fields, language=lang),
+            render=lambda f: (201, {"tracking_code": f.tracking_code}))
+    except InputError as exc:
+        return render(request, caller, "inquiry.html", status=422, fields=FIELDS,
+                      values=values, flash=str(exc), flash_kind="error")
+    return render(request, caller, "inquiry_filed.html", status=201,
+                  code=answer.body["tracking_code"])
+
+
+@router.get("/track")
+def track_form(request: Request) -> Response:
+    return render(request, page_caller(request), "track.html")
+
+
+@router.post("/track")
+async def track(request: Request, ctx: ServiceContext = Depends(context)) -> Response:
+    caller = page_caller(request)
+    form = await read_form(request, caller)
+    _ = translator(language(request))
+    if ctx.limiter.check("tracking", client_address(request, ctx)) is not None:
+        return render(request, caller, "track.html", status=429, flash_kind="error",
+                      flash=_("Too many attempts; wait a minute and try again."))
+    inquiry_id = inquiry_for_tracking_code(ctx.app, text(form, "tracking_code", 64))
+    if inquiry_id is None:
+        return render(request, caller, "track.html", status=404, flash_kind="error",
+                      flash=_("No inquiry has this tracking code."))
+    secret, _session = start_session(ctx.app, inquiry_id=inquiry_id)
+    response = redirect("/family")
+    set_session_cookie(response, ctx, secret)
+    return response
+
+
+@router.get("/family")
+def family_status(request: Request, ctx: ServiceContext = Depends(context)) -> Response:
+    caller = page_caller(request)
+    who = caller.principal
+    if who.role != "family" or who.inquiry_id is None:
+        return redirect("/track")
+    view = inquiries.view_inquiry(ctx.app, family(who.inquiry_id), inquiry_id=who.inquiry_id,
+                                  log=ctx.access_log, route=route_name(request))
+    found = None
+    if view.person_id is not None:
+        found = person_status.person_status(ctx, who, view.person_id, route_name(request))
+    return render(request, caller, "family.html", inquiry=view, person=found)
