@@ -15,6 +15,7 @@ import typer
 from parley.cli import db, demo, docs, keys, ledger
 from parley.cli import erase, proof, publish, verify
 from parley.cli import imports
+from parley.cli import imports
 from parley.cli import serve, users
 from parley.cli.common import console_error
 from parley.errors import ParleyError
@@ -35,6 +36,10 @@ app.add_typer(publish.app, name="publish")
 app.command("verify")(verify.verify)
 app.command("proof")(proof.proof)
 app.command("erase")(erase.erase)
+app.command("import")(imports.import_command)
+app.command("lists")(imports.lists_command)
+app.add_typer(imports.quarantine_app, name="quarantine")
+app.add_typer(imports.export_app, name="export")
 app.command("import")(imports.import_command)
 app.command("lists")(imports.lists_command)
 app.add_typer(imports.quarantine_app, name="quarantine")
