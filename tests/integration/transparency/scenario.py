@@ -89,8 +89,8 @@ def _people(app: App, party: str, count: int, seed: int, sc: Scenario) -> None:
     from parley.store.tables import record_links
 
     with app.read() as conn:
-        links = dict(conn.execute(select(record_links.c.record_id, record_links.c.person_id))
-                     .tuples().all())
+        links = {r.record_id: r.person_id for r in
+                 conn.execute(select(record_links.c.record_id, record_links.c.person_id))}
     sc.persons[party] = [(links[r], c) for r, c in
                          zip(recorded.record_ids, recorded.commitments, strict=True)]
 
