@@ -188,6 +188,113 @@ class IdentityLinked(Event):
     probability: str
 
 
+# --- linkage: models, merges and splits, the review queue ------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class LinkageModelSaved(Event):
+    """A match model is saved and from now on used to resolve identities.
+
+    ``method`` is ``default`` (the packaged model with this registry's name frequencies),
+    ``em`` (trained on the registry's records) or ``labels``. ``training_hash`` is the
+    SHA-256 of the feature rows it was trained on, ``training_records`` their number.
+    """
+
+    name: ClassVar[str] = "linkage.model_saved"
+    model_id: str
+    version: int
+    method: str
+    training_hash: str
+    training_records: int
+
+
+@event
+@dataclass(frozen=True)
+class IdentityMerged(Event):
+    """Persons turned out to be one: ``merged`` persons now continue as ``person_id``.
+
+    Their records are re-attached by ``identity.linked`` events in the same
+    transaction; the merged ids stay valid and lead to ``person_id``. ``method`` is
+    ``auto``, ``incremental`` or ``review``.
+    """
+
+    name: ClassVar[str] = "identity.merged"
+    person_id: str
+    merged: list[str]
+    method: str
+
+
+@event
+@dataclass(frozen=True)
+class IdentitySplit(Event):
+    """Some records of ``person_id`` belong to other persons (``into``) after all.
+
+    The moved records are re-attached by ``identity.linked`` events in the same
+    transaction. ``method`` is ``auto``, ``incremental`` or ``review``.
+    """
+
+    name: ClassVar[str] = "identity.split"
+    person_id: str
+    into: list[str]
+    method: str
+
+
+@event
+@dataclass(frozen=True)
+class MatchQueued(Event):
+    """Two records may be one person and a reviewer should decide.
+
+    ``reason``: ``uncertain`` (between the thresholds), ``ambiguous`` (as likely to be
+    another person who cannot be the same) or ``conflicting`` (a strong link that
+    another record of the person contradicts). ``probability`` is a decimal string.
+    """
+
+    name: ClassVar[str] = "match.queued"
+    review_id: str
+    record_commitments: list[str]
+    probability: str
+    reason: str
+    model_version: int
+
+
+@event
+@dataclass(frozen=True)
+class MatchDecided(Event):
+    """A reviewer decided whether two records are the same person (``same``/``different``).
+
+    The decision binds every later resolution; ``review_id`` is None when the reviewer
+    decided a pair that was not queued.
+    """
+
+    name: ClassVar[str] = "match.decided"
+    review_id: str | None
+    record_commitments: list[str]
+    decision: str
+
+
+@event
+@dataclass(frozen=True)
+class IdentityResolved(Event):
+    """A resolution run finished: one list against the registry, or everything at once.
+
+    ``scope`` is ``list`` (with ``list_id``), ``all`` or ``decision``. Counts only:
+    ``records`` re-examined, ``linked`` to a person that existed before, ``new_persons``,
+    ``merged`` and ``split`` persons, ``queued`` review pairs, and the model version.
+    """
+
+    name: ClassVar[str] = "identity.resolved"
+    scope: str
+    list_id: str | None
+    model_version: int
+    records: int
+    linked: int
+    new_persons: int
+    merged: int
+    split: int
+    queued: int
+
+
 # --- transparency ---------------------------------------------------------------------
 
 

@@ -172,6 +172,71 @@ quarantined_rows = Table(
     UniqueConstraint("list_id", "row_number", name="uq_quarantined_rows_row"),
 )
 
+# --- linkage: saved models, the review queue, reviewers' decisions, merged persons -----
+
+# A trained match model: its parameters in clear (m and u per comparison level: no
+# personal data), the term frequencies of name keys sealed (they name surnames), the
+# hash of the data it was trained on. The newest version is the one in use.
+linkage_models = Table(
+    "linkage_models",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("version", Integer, nullable=False, unique=True),
+    Column("method", String(16), nullable=False),
+    Column("training_hash", String(64), nullable=False),
+    Column("training_records", Integer, nullable=False),
+    Column("parameters", Text, nullable=False),
+    Column("sealed_tf", LargeBinary, nullable=True),
+    Column("created_by", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+# Pairs of records a person must look at (record_a < record_b), with the evidence for
+# and against as JSON (comparison, level, weight in bits; no personal data). ``status``:
+# open, decided, or withdrawn (a later resolution no longer finds the pair uncertain).
+match_reviews = Table(
+    "match_reviews",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("record_a", String(36), ForeignKey("source_records.id"), nullable=False,
+           index=True),
+    Column("record_b", String(36), ForeignKey("source_records.id"), nullable=False,
+           index=True),
+    Column("probability", Float, nullable=False),
+    Column("reason", String(16), nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("model_version", Integer, nullable=False),
+    Column("queued_at", String(32), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+    UniqueConstraint("record_a", "record_b", name="uq_match_reviews_pair"),
+)
+
+# The latest reviewer verdict on a pair (record_a < record_b): same or different. Every
+# later resolution honours it (must-link / cannot-link); the ledger keeps the history.
+match_decisions = Table(
+    "match_decisions",
+    metadata,
+    Column("record_a", String(36), ForeignKey("source_records.id"), primary_key=True),
+    Column("record_b", String(36), ForeignKey("source_records.id"), primary_key=True),
+    Column("decision", String(16), nullable=False),
+    Column("review_id", String(36), ForeignKey("match_reviews.id"), nullable=True),
+    Column("decided_by", String(64), ForeignKey("actors.id"), nullable=False),
+    Column("decided_at", String(32), nullable=False),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
+# A person whose records all went to another person (a merge) points at that person, so
+# ids other areas hold keep working: follow ``merged_into`` to the current person.
+person_redirects = Table(
+    "person_redirects",
+    metadata,
+    Column("person_id", String(36), ForeignKey("persons.id"), primary_key=True),
+    Column("merged_into", String(36), ForeignKey("persons.id"), nullable=False, index=True),
+    Column("event_seq", BigInteger, nullable=False),
+)
+
 # --- service: users, tokens, sessions, idempotency, access log, inquiries -----------------
 
 users = Table(
