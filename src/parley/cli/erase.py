@@ -27,4 +27,4 @@ def erase(
         parley.close()
     out.print(f"person {person}: {result.records} records erased "
               f"({len(result.commitments)} commitments can no longer be opened; "
-              f"event {result.event_seq})")
+              f"event {result.event_seq})", soft_wrap=True)

@@ -24,5 +24,6 @@ def proof(
         parley.close()
     head = written["stage_head"]["head"]
     out.print(f"proof written to {out_file}: stage {head['stage']}, {head['direction']}, "
-              f"{head['category']}, leaf {written['leaf_index']} of {head['tree_size']}")
-    out.print("it holds the person's personal data: hand it to the family only")
+              f"{head['category']}, leaf {written['leaf_index']} of {head['tree_size']}",
+              soft_wrap=True)
+    out.print("it holds the person's personal data: hand it to the family only", soft_wrap=True)

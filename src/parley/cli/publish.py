@@ -37,10 +37,11 @@ def publish(
         parley.close()
     out.print(f"bundle written to {result.directory}: {result.events} events "
               f"({result.withheld} withheld), {result.checkpoints} checkpoints, "
-              f"head {result.head[:16]}…")
+              f"head {result.head[:16]}…", soft_wrap=True)
     for stage in result.held_stages:
-        out.print(f"  stage {stage}: figures held back")
-    out.print(f"  report: {out_dir / 'index.html'}; check it with `parley verify {out_dir}`")
+        out.print(f"  stage {stage}: figures held back", soft_wrap=True)
+    out.print(f"  report: {out_dir / 'index.html'}; check it with `parley verify {out_dir}`",
+              soft_wrap=True)
 
 
 @app.command("hold")
@@ -58,7 +59,7 @@ def hold(
     finally:
         parley.close()
     out.print(f"stage {stage} held {'until ' + until if until else 'until released'} "
-              f"(event {seq})")
+              f"(event {seq})", soft_wrap=True)
 
 
 @app.command("release")
@@ -73,4 +74,4 @@ def release(
         seq = release_stage(parley, stage_id=stage, reason=reason, actor=actor)
     finally:
         parley.close()
-    out.print(f"stage {stage} released (event {seq})")
+    out.print(f"stage {stage} released (event {seq})", soft_wrap=True)

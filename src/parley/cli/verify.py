@@ -26,8 +26,9 @@ def verify(
         raise IntegrityFailure(f"does not verify: {result.failure}")
     out.print(f"bundle verified: {result.events} events ({result.withheld} withheld), "
               f"{result.checkpoints} checkpoints, {result.heads} stage heads with "
-              f"{result.cosignatures} cosignatures, {result.totals} totals recomputed")
+              f"{result.cosignatures} cosignatures, {result.totals} totals recomputed",
+              soft_wrap=True)
     for note in result.notes:
-        out.print(f"  {note}")
+        out.print(f"  {note}", soft_wrap=True)
     if proof is not None:
-        out.print(f"proof verified: {proof}")
+        out.print(f"proof verified: {proof}", soft_wrap=True)

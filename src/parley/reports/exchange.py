@@ -3,7 +3,8 @@
 Agreements (terms and who signed them), stages (their cosigned heads), the confirmed
 totals recomputed from the handover confirmations, discrepancies, and the parties'
 statements with the figures they claim. A person counts as handed over in a stage when
-the stage list names them (``stage.planned``, less ``stage.person_withdrawn``) and the
+the stage list names them (``stage.planned`` and ``stage.person_listed``, less
+``stage.person_withdrawn``) and the
 sending party, the receiving party and the intermediary have each confirmed them
 (``handover.confirmed``); remains count by case when all three confirmed the case
 (``remains.confirmed``). Each stage head must have exactly those commitments as leaves.
@@ -25,7 +26,7 @@ STAGE_CLOSED = "stage.closed"
 
 
 STAGE_EVENTS = frozenset({
-    "stage.planned", "stage.person_withdrawn", "handover.confirmed", "handover.unlisted",
+    "stage.planned", "stage.person_listed", "stage.person_withdrawn", "handover.confirmed", "handover.unlisted",
     "identity.disputed", "discrepancy.opened", "discrepancy.resolved", "stage.closed",
     "remains.confirmed", "statement.recorded"})
 ROLES = ("sending", "receiving", "intermediary")
@@ -103,6 +104,11 @@ class ExchangeState:
                 listed[entry["person_id"]] = {"direction": direction,
                                               "category": entry["category"],
                                               "commitment": entry["commitment"]}
+
+    def _stage_person_listed(self, ev: StoredEvent, p: dict[str, Any]) -> None:
+        self.lists.setdefault(p["stage_id"], {})[p["person_id"]] = {
+            "direction": p["direction"], "category": p["category"],
+            "commitment": p["commitment"]}
 
     def _stage_person_withdrawn(self, ev: StoredEvent, p: dict[str, Any]) -> None:
         self.lists.get(p["stage_id"], {}).pop(p["person_id"], None)
