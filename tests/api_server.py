@@ -12,9 +12,10 @@ import hashlib
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -39,6 +40,10 @@ class Served:
     base: str
     app: App
     api: FastAPI
+
+    def set_clock(self, clock: Callable[[], datetime]) -> None:
+        """Move the served application's clock (expiry tests)."""
+        self.api.state.parley.app.clock = clock
 
     def client(self, token: str | None = None, cookie: str | None = None,
                **kwargs: Any) -> httpx.Client:
