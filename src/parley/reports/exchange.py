@@ -26,7 +26,8 @@ STAGE_CLOSED = "stage.closed"
 
 
 STAGE_EVENTS = frozenset({
-    "stage.planned", "stage.person_listed", "stage.person_withdrawn", "handover.confirmed", "handover.unlisted",
+    "stage.planned", "stage.person_listed", "stage.person_withdrawn", "handover.confirmed",
+    "handover.unlisted",
     "identity.disputed", "discrepancy.opened", "discrepancy.resolved", "stage.closed",
     "remains.confirmed", "statement.recorded"})
 ROLES = ("sending", "receiving", "intermediary")

@@ -2,20 +2,20 @@
 
 The publisher calls :func:`create_checkpoint` before writing a bundle, and the exchange
 may call it whenever a stage closes, so that the intermediary commits to the chain as it
-stood then; :func:`consistency_proofs` links each checkpoint to the one before it.
+stood then; the bundle writer links each checkpoint to the one before it with a
+consistency proof.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError, NotFound
-from parley.ledger.merkle import consistency_proof
-from parley.reports.checkpoints import Checkpoint, event_leaf_hashes, roots_at, sign_checkpoint
+from parley.reports.checkpoints import Checkpoint, roots_at, sign_checkpoint
 from parley.store import timestamp
 from parley.store.tables import actors, chain_head, checkpoints, events, parties
 
@@ -74,21 +74,6 @@ def list_checkpoints(conn: Connection, *, upto: int | None = None) -> list[Check
     return [_row(r) for r in conn.execute(stmt)]
 
 
-def consistency_proofs(cps: Sequence[Checkpoint], hashes: Sequence[str]) -> list[list[str]]:
-    """For each checkpoint, the RFC 9162 proof that it extends the one before (first: [])."""
-    leaves = event_leaf_hashes(hashes)
-    proofs: list[list[str]] = []
-    previous = 0
-    for cp in cps:
-        if previous == 0:
-            proofs.append([])
-        else:
-            proofs.append([p.hex() for p in consistency_proof(previous, leaves[:cp.tree_size])])
-        previous = cp.tree_size
-    return proofs
-
-
-def _row(r: object) -> Checkpoint:
-    return Checkpoint(tree_size=int(r.tree_size), root=str(r.root),  # type: ignore[attr-defined]
-                      head=str(r.head), at=str(r.signed_at),  # type: ignore[attr-defined]
-                      signer=str(r.signer), signature=str(r.signature))  # type: ignore[attr-defined]
+def _row(r: Row[Any]) -> Checkpoint:
+    return Checkpoint(tree_size=int(r.tree_size), root=str(r.root), head=str(r.head),
+                      at=str(r.signed_at), signer=str(r.signer), signature=str(r.signature))

@@ -15,7 +15,6 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
@@ -23,15 +22,10 @@ from sqlalchemy.engine import Connection
 from parley.bootstrap import App
 from parley.domain.events import PublicationHeld, PublicationReleased
 from parley.errors import Conflict, InputError, NotFound
-from parley.ledger.signing import sign
 from parley.reports import bundle as names
-from parley.reports.chain import event_line
-from parley.reports.derive import derive, redact
-from parley.reports.html import render_report
-from parley.reports.hxl import figures_csv
 from parley.reports.policy import DEFAULT_K, Policy, held_stages
+from parley.reports.writer import STAGING, write_bundle
 from parley.services.checkpoints import (
-    consistency_proofs,
     create_checkpoint,
     intermediary_actor,
     list_checkpoints,
@@ -67,56 +61,25 @@ def publish_bundle(app: App, out: Path, *, k: int = DEFAULT_K, actor: str | None
         publisher = intermediary_actor(conn, actor)
         stored = [e for e in iter_events(conn) if e.seq <= checkpoint.tree_size]
         cps = list_checkpoints(conn, upto=checkpoint.tree_size)
-    policy = Policy(published_at=published_at, k=k)
-    held = held_stages(stored, published_at)
-    items = redact(stored, set(held))
-    derived = derive(items, policy)
-    proofs = consistency_proofs(cps, [e.hash for e in stored])
-
-    tmp = out / ".writing"
-    tmp.mkdir()
-    with (tmp / names.EVENTS).open("w", encoding="utf-8", newline="") as handle:
-        for item in items:
-            handle.write(event_line(item))
-    for name in names.DERIVED:
-        _write(tmp / name, names.json_text(derived.files[name]))
-    _write(tmp / names.CHECKPOINTS, names.json_text(
-        [{**cp.to_json(), "consistency": proof} for cp, proof in zip(cps, proofs, strict=True)]))
-    _write(tmp / names.FIGURES_CSV, figures_csv(derived.files, policy))
-    manifest: dict[str, Any] = {
-        "format": names.FORMAT, "published_at": published_at, "k": k,
-        "chain": {"size": checkpoint.tree_size, "head": checkpoint.head},
-        "publisher": publisher,
-    }
-    _write(tmp / names.REPORT, render_report(derived, manifest, checkpoints=cps))
-    manifest["files"] = {name: names.file_sha256(tmp / name) for name in names.FILES}
-    manifest["signature"] = sign(app.keyring.private(publisher),
-                                 names.manifest_message(manifest))
-    _write(tmp / names.MANIFEST, names.json_text(manifest))
-    for path in tmp.iterdir():
-        path.replace(out / path.name)
-    tmp.rmdir()
-    return PublishResult(directory=str(out), events=len(items),
-                         withheld=sum(1 for i in items if i.type == "withheld"),
-                         checkpoints=len(cps), held_stages=sorted(held),
-                         head=checkpoint.head)
+    written = write_bundle(out, stored=stored, checkpoints=cps,
+                           policy=Policy(published_at=published_at, k=k),
+                           publisher=publisher, key=app.keyring.private(publisher))
+    return PublishResult(directory=str(out), events=written.events,
+                         withheld=written.withheld, checkpoints=len(cps),
+                         held_stages=written.held_stages, head=checkpoint.head)
 
 
 def _prepare(out: Path) -> None:
     if out.exists() and not out.is_dir():
         raise InputError(f"{out} is a file; --out needs a directory")
     if out.exists() and any(out.iterdir()):
-        if not (out / names.MANIFEST).exists() and not (out / ".writing").exists():
+        if not (out / names.MANIFEST).exists() and not (out / STAGING).exists():
             raise InputError(f"{out} is not empty and holds no earlier bundle; "
                              "choose another --out")
         for name in (names.MANIFEST, *names.FILES):
             (out / name).unlink(missing_ok=True)
-        shutil.rmtree(out / ".writing", ignore_errors=True)
+        shutil.rmtree(out / STAGING, ignore_errors=True)
     out.mkdir(parents=True, exist_ok=True)
-
-
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="")
 
 
 def hold_stage(app: App, *, stage_id: str, until: str | None, reason: str,
