@@ -178,6 +178,8 @@ class ListReader:
         self._head = after
         self.layout = layout
         self._header_norm = [normalise_header(c) for c in header_cells]
+        # A repeated header (a page break in an export) starts with the header's first cell.
+        self._header_first = next((c.strip().casefold() for c in header_cells if c.strip()), "")
 
     @property
     def sheet(self) -> str:
@@ -245,6 +247,11 @@ class ListReader:
 
     def _skip_reason(self, cells: Sequence[str], name_indexes: set[int],
                      number_indexes: set[int], footer: bool, first_data: bool) -> str | None:
+        if not footer and not first_data and len(cells) - cells.count("") >= 4:
+            # The common case, a full data row: only a repeated header could be skipped.
+            first = next(c for c in cells if c)
+            if first.strip().casefold() != self._header_first:
+                return None
         filled = [(i, c) for i, c in enumerate(cells) if c and not c.isspace()]
         if not filled:
             return "blank"
@@ -265,8 +272,9 @@ class ListReader:
             numbers = [int(float(c.strip().rstrip("."))) for _, c in filled]
             if numbers == list(range(numbers[0], numbers[0] + len(numbers))):
                 return "column numbers"
-        if len(filled) >= 2 and [normalise_header(c) for c in cells[:len(self._header_norm)]
-                                 ] == self._header_norm:
+        if len(filled) >= 2 and filled[0][1].strip().casefold() == self._header_first and [
+                normalise_header(c) for c in cells[:len(self._header_norm)]
+        ] == self._header_norm:
             return "repeated header"
         return None
 

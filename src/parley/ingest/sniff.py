@@ -219,6 +219,7 @@ def cyrillic_plausibility(text: str) -> float:
 
 
 def _guess_single_byte(head: bytes) -> str:
+    head = head[:64 * 1024]
     high = sum(1 for b in head if b >= 0x80)
     if high == 0:
         return "utf-8"

@@ -30,6 +30,7 @@ from parley.ingest.values import (
 )
 
 DATE_FIELDS = ("birth_date", "status_date")
+_FIELD, _EXTRA, _DATE, _SEX = "field", "extra", "date", "sex"
 SHOWN_VALUE = 200
 
 
@@ -96,9 +97,29 @@ class RowValidator:
     seen_ids: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._fields = {c.field for c in self.columns if c.field}
         self._split = self.split_name or _names_split()
         self._known = {c.index for c in self.columns}
+        self._width = max(self._known, default=-1) + 1
+        self._gaps = [i for i in range(self._width) if i not in self._known]
+        # Per column: (position, key, target kind, target, extra key, length limit).
+        self._plan: list[tuple[Column, int, str, int, str, str]] = []
+        for c in self.columns:
+            target = c.field
+            if target is None or target in (CASE_NUMBER, LIST_NUMBER):
+                mode, limit = _EXTRA, EXTRA_MAX_LENGTH
+            elif target in DATE_FIELDS:
+                mode, limit = _DATE, DEFAULT_MAX_LENGTH
+            elif target == "sex":
+                mode, limit = _SEX, DEFAULT_MAX_LENGTH
+            else:
+                mode, limit = _FIELD, MAX_LENGTH.get(target, DEFAULT_MAX_LENGTH)
+            self._plan.append((c, c.index, mode, limit, target or "", c.extra_key))
+        self._name_columns = {c.label for c in self.columns if c.field in NAME_FIELDS}
+        self._name_labels = " / ".join(c.label for c in self.columns
+                                       if c.field in NAME_FIELDS) or "name"
+        self._id_label = next((c.label for c in self.columns if c.field == "record_id"),
+                              next((c.label for c in self.columns if c.field == CASE_NUMBER),
+                                   "record id"))
 
     def check(self, number: int, values: Sequence[str]) -> RecordInput | QuarantinedRow:
         """Validate one row (``values`` indexed by column position)."""
@@ -107,33 +128,37 @@ class RowValidator:
         cells: dict[str, str] = {}
         problems: list[Problem] = []
         width = len(values)
-        for column in self.columns:
-            raw = values[column.index] if column.index < width else ""
+        for column, index, mode, limit, target, extra_key in self._plan:
+            if index >= width:
+                continue
+            raw = values[index]
             if not raw:
                 continue
             cells[column.key] = raw
-            try:
-                text = clean_text(raw)
-            except ValueProblem as exc:
-                problems.append(Problem(number, column.label, _shown(raw), str(exc),
-                                        "encoding" if "encoding" in str(exc) else "control"))
-                continue
-            if not text:
-                continue
-            target = column.field
-            limit = (MAX_LENGTH.get(target, DEFAULT_MAX_LENGTH)
-                     if target and target not in (CASE_NUMBER, LIST_NUMBER) else
-                     EXTRA_MAX_LENGTH)
+            if raw.isprintable() and raw.isascii() and raw[0] != " " and raw[-1] != " " \
+                    and "  " not in raw:
+                text = raw  # the common case: nothing to clean
+            else:
+                try:
+                    text = clean_text(raw)
+                except ValueProblem as exc:
+                    problems.append(Problem(number, column.label, _shown(raw), str(exc),
+                                            "encoding" if "encoding" in str(exc) else
+                                            "control"))
+                    continue
+                if not text:
+                    continue
             if len(text) > limit:
                 problems.append(Problem(number, column.label, _shown(text),
                                         f"longer than {limit} characters ({len(text)})",
                                         "too_long"))
-                continue
-            if target is None or target in (CASE_NUMBER, LIST_NUMBER):
-                extra[column.extra_key] = text
-            elif target in DATE_FIELDS:
+            elif mode is _FIELD:
+                fields[target] = text
+            elif mode is _EXTRA:
+                extra[extra_key] = text
+            elif mode is _DATE:
                 self._date(number, column, target, text, fields, extra, problems)
-            elif target == "sex":
+            else:
                 sex = normalise_sex(text)
                 if sex is None:
                     extra["sex_original"] = text
@@ -141,29 +166,25 @@ class RowValidator:
                     fields["sex"] = sex
                     if text not in ("M", "F"):
                         extra["sex_original"] = text
-            else:
-                fields[target] = text
-        if width > 0 and any(i not in self._known for i in range(width)):
+        if width > self._width or (self._gaps and any(
+                i < width and values[i] for i in self._gaps)):
             self._overflow(number, values, cells, extra, problems)
-        self._names(fields)
-        if not (fields.keys() & set(NAME_FIELDS)):
+        if "full_name" in fields:
+            self._names(fields)
+        if "surname" not in fields and "given_name" not in fields and "full_name" not in fields:
             case = extra.get(CASE_NUMBER) or fields.get("record_id")
-            if not (self.kind == "remains" and case):
-                names = [c.label for c in self.columns if c.field in NAME_FIELDS]
+            named_problem = any(p.column in self._name_columns for p in problems)
+            if not (self.kind == "remains" and case) and not named_problem:
                 what = ("no name and no case number" if self.kind == "remains" else
                         "no name (surname, given name and full name are all empty)")
-                problems.append(Problem(number, " / ".join(names) or "name", "", what,
-                                        "no_name"))
+                problems.append(Problem(number, self._name_labels, "", what, "no_name"))
         if self.kind == "remains" and "record_id" not in fields and extra.get(CASE_NUMBER):
             fields["record_id"] = extra[CASE_NUMBER]
         record_id = fields.get("record_id")
         if record_id:
             first = self.seen_ids.setdefault(record_id, number)
             if first != number:
-                label = next((c.label for c in self.columns if c.field == "record_id"),
-                             next((c.label for c in self.columns if c.field == CASE_NUMBER),
-                                  "record id"))
-                problems.append(Problem(number, label, record_id,
+                problems.append(Problem(number, self._id_label, record_id,
                                         f"record id repeats row {first}", "duplicate_id"))
         if problems:
             return QuarantinedRow(row_number=number, cells=cells, problems=tuple(problems))

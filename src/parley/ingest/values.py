@@ -111,6 +111,7 @@ class IsoDate:
     ambiguous_day_month: bool = False
 
 
+@lru_cache(maxsize=1)
 def _names_parse_date() -> tuple[Callable[[str], Any], type[Exception]]:
     from parley import names
 

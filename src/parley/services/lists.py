@@ -6,25 +6,27 @@ The importer (``parley.ingest``) reads and validates files and then calls
 
 from __future__ import annotations
 
+import hashlib
+import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
 from parley.domain.events import IdentityLinked, ListImported
 from parley.domain.records import LIST_KINDS, RecordInput, canonical_record
 from parley.errors import Conflict, InputError, NotFound
-from parley.ledger.hashing import commitment, new_salt
+from parley.ledger.hashing import new_salt
 from parley.ledger.merkle import EMPTY_ROOT, leaf_hash, node_hash, root_from_leaf_hashes
 from parley.store import UnitOfWork, timestamp
 from parley.store.tables import parties, persons, record_links, source_lists, source_records
 
 __all__ = ["ImportedList", "ListMeta", "ListWriter", "RecordInput", "RecordedList", "add_list",
-           "commitments_root", "find_imported", "record_list", "seal_record"]
+           "bulk_insert", "commitments_root", "find_imported", "record_list", "seal_record"]
 
 #: Records are inserted in batches of this many rows (memory stays flat in list size).
 BATCH = 2_000
@@ -120,8 +122,19 @@ def seal_record(app: App, *, list_id: str, record: RecordInput) -> dict[str, Any
         "id": row_id, "list_id": list_id, "row_number": record.row_number,
         "record_id": record.fields.get("record_id") or f"row-{record.row_number}",
         "sealed": app.cipher.seal(canonical, row_id=row_id), "salt": salt,
-        "commitment": commitment(salt, canonical), "erased_at": None,
+        "commitment": _commitment(salt, canonical), "erased_at": None,
     }
+
+
+# canonical_record() yields only strings (and one dict of strings), so the type walk of
+# ledger.canonical is not needed: the same encoder settings give the same bytes (a unit
+# test holds this equal to ledger.hashing.commitment).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                              allow_nan=False).encode
+
+
+def _commitment(salt: bytes, canonical: dict[str, Any]) -> str:
+    return hashlib.sha256(salt + _CANONICAL(canonical).encode("utf-8")).hexdigest()
 
 
 class ListWriter:
@@ -184,7 +197,7 @@ class ListWriter:
 
     def flush(self) -> None:
         if self._pending:
-            self._uow.conn.execute(insert(source_records), self._pending)
+            bulk_insert(self._uow.conn, source_records, self._pending)
             self._pending = []
 
     def finish(self, *, rows: int, quarantined: int) -> RecordedList:
@@ -201,6 +214,31 @@ class ListWriter:
                                        quarantined=quarantined, event_seq=ev.seq))
         return RecordedList(list_id=self.list_id, record_ids=self.record_ids,
                             commitments=self.commitments, event_seq=ev.seq)
+
+
+def bulk_insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows through the driver's ``executemany``, skipping per-value processing.
+
+    Only for rows of plain values (str, int, bytes, None) keyed by every column of
+    ``table``; the statement is compiled for the connection's dialect, so it works the
+    same on SQLite and PostgreSQL. About twice as fast as ``conn.execute(insert(t), rows)``
+    for the hundred thousand rows of a large list.
+    """
+    if not rows:
+        return
+    sql = _INSERTS.get((conn.dialect.name, table.name))
+    if sql is None:
+        sql = str(insert(table).values({c.name: bindparam(c.name) for c in table.columns})
+                  .compile(dialect=conn.dialect))
+        _INSERTS[(conn.dialect.name, table.name)] = sql
+    if conn.dialect.paramstyle in ("qmark", "format", "numeric"):
+        names = [c.name for c in table.columns]
+        conn.exec_driver_sql(sql, [tuple(r[n] for n in names) for r in rows])
+    else:
+        conn.exec_driver_sql(sql, rows)
+
+
+_INSERTS: dict[tuple[str, str], str] = {}
 
 
 class RootAccumulator:

@@ -1,0 +1,151 @@
+"""Import speed: synthetic CSV and XLSX lists into SQLite and PostgreSQL.
+
+Writes lists of ``--rows`` rows (default 100,000, plus a run at a tenth of that to show
+memory is flat in file size) in the shape real lists have (title row, Ukrainian
+headers, dd.mm.yyyy dates, one bad row in a thousand), then times ``import_list`` on
+each in a fresh process and prints rows per second and the process's peak memory.
+
+    .venv/bin/python bench/import_speed.py                 # SQLite only
+    .venv/bin/python bench/import_speed.py --postgres postgresql+psycopg://postgres@127.0.0.1:55432/postgres
+
+The PostgreSQL run creates and drops a scratch database on that server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import multiprocessing
+import random
+import resource
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+from parley.synth.people import FATHERS, MALE_GIVEN, PLACES, RANKS, SURNAMES
+
+HEADER = ["№ з/п", "Прізвище", "Ім'я", "По батькові", "Дата народження", "Місце народження",
+          "Особистий номер", "Військове звання", "Військова частина", "Примітка"]
+
+
+def make_rows(count: int, seed: int = 7) -> list[list[object]]:
+    rng = random.Random(seed)
+    rows: list[list[object]] = []
+    for i in range(count):
+        born = date(1965, 1, 1) + timedelta(days=rng.randrange(0, 365 * 40))
+        birth = born.strftime("%d.%m.%Y") if i % 1000 else "31.02.1990"
+        rows.append([i + 1, rng.choice(SURNAMES), rng.choice(MALE_GIVEN), rng.choice(FATHERS),
+                     birth, rng.choice(PLACES), f"{rng.randrange(1000000, 9999999)}",
+                     rng.choice(RANKS), f"А{rng.randrange(1000, 9999)}", ""])
+    return rows
+
+
+def write_csv(path: Path, rows: list[list[object]]) -> None:
+    with path.open("w", encoding="cp1251", newline="") as handle:
+        handle.write("Список військовослужбовців\r\n\r\n")
+        out = csv.writer(handle, delimiter=";")
+        out.writerow(HEADER)
+        out.writerows(rows)
+
+
+def write_xlsx(path: Path, rows: list[list[object]]) -> None:
+    from openpyxl import Workbook
+
+    # The normal (not write-only) mode writes shared strings and the sheet dimension, as
+    # Excel does; write-only mode's inline strings are slower to read and rare in lists.
+    book = Workbook()
+    ws = book.active
+    ws.title = "Список"
+    ws.append(["Список військовослужбовців"])
+    ws.append([])
+    ws.append(HEADER)
+    for row in rows:
+        number = int(str(row[6]))
+        ws.append([*row[:6], float(number), *row[7:]])  # service numbers as Excel floats
+    book.save(path)
+
+
+def _run(url: str, key_dir: str, path: str, queue: multiprocessing.Queue[object]) -> None:
+    from parley.bootstrap import bootstrap
+    from parley.services.imports import import_list
+    from parley.services.organisation import register_party
+    from parley.settings import Settings
+
+    app = bootstrap(Settings(database_url=url, key_dir=Path(key_dir)))
+    register_party(app, code="UA", title="Ukraine", kind="party", actor="ua-bench")
+    started = time.perf_counter()
+    summary = import_list(app, path=Path(path), kind="origin_list", actor="ua-bench",
+                          party="UA")
+    seconds = time.perf_counter() - started
+    app.close()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put((summary.rows, summary.accepted, summary.quarantined, seconds, peak_mb))
+
+
+def measure(url: str, path: Path, work: Path) -> tuple[int, int, int, float, float]:
+    ctx = multiprocessing.get_context("spawn")
+    queue: multiprocessing.Queue[object] = ctx.Queue()
+    key_dir = work / f"keys-{uuid.uuid4().hex[:8]}"
+    proc = ctx.Process(target=_run, args=(url, str(key_dir), str(path), queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    rows, accepted, quarantined, seconds, peak = result  # type: ignore[misc]
+    return rows, accepted, quarantined, seconds, peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--postgres", default=None, help="admin URL of a PostgreSQL server")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        files: list[tuple[str, int, Path]] = []
+        for count in (args.rows // 10, args.rows):
+            rows = make_rows(count)
+            for fmt, writer in (("csv", write_csv), ("xlsx", write_xlsx)):
+                path = work / f"list-{count}.{fmt}"
+                writer(path, rows)
+                files.append((fmt, count, path))
+        backends = [("sqlite", None)]
+        if args.postgres:
+            backends.append(("postgresql", args.postgres))
+        print(f"{'backend':<11}{'format':<7}{'rows':>9}{'accepted':>10}{'quarant.':>9}"
+              f"{'seconds':>9}{'rows/s':>9}{'peak MB':>9}{'file MB':>9}")
+        for backend, admin in backends:
+            for fmt, count, path in files:
+                url, cleanup = _database(backend, admin, work)
+                try:
+                    rows, accepted, quarantined, seconds, peak = measure(url, path, work)
+                finally:
+                    cleanup()
+                print(f"{backend:<11}{fmt:<7}{rows:>9,}{accepted:>10,}{quarantined:>9,}"
+                      f"{seconds:>9.2f}{rows / seconds:>9,.0f}{peak:>9.0f}"
+                      f"{path.stat().st_size / 2**20:>9.1f}", flush=True)
+
+
+def _database(backend: str, admin: str | None, work: Path) -> tuple[str, object]:
+    if backend == "sqlite" or admin is None:
+        db = work / f"bench-{uuid.uuid4().hex[:8]}.db"
+        return f"sqlite:///{db}", lambda: None
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"parley_bench_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+    return make_url(admin).set(database=name).render_as_string(hide_password=False), drop
+
+
+if __name__ == "__main__":
+    main()
