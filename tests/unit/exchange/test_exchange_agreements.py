@@ -123,7 +123,7 @@ def test_duplicate_codes_keys_and_priorities() -> None:
 def test_not_yaml_and_not_a_mapping() -> None:
     with pytest.raises(AgreementError, match=r"^a.yaml: not valid YAML: line 2 column 1: "):
         load_terms("reference: [unclosed\n", source="a.yaml")
-    with pytest.raises(AgreementError, match="^a.yaml: the file is empty$"):
+    with pytest.raises(AgreementError, match=r"^a\.yaml: the file is empty$"):
         load_terms("", source="a.yaml")
     with pytest.raises(AgreementError, match="expected a mapping"):
         load_terms("- a\n- b\n", source="a.yaml")
