@@ -21,6 +21,7 @@ import resource
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -116,7 +117,7 @@ def main() -> None:
         print(f"{'backend':<11}{'format':<7}{'rows':>9}{'accepted':>10}{'quarant.':>9}"
               f"{'seconds':>9}{'rows/s':>9}{'peak MB':>9}{'file MB':>9}")
         for backend, admin in backends:
-            for fmt, count, path in files:
+            for fmt, _count, path in files:
                 url, cleanup = _database(backend, admin, work)
                 try:
                     rows, accepted, quarantined, seconds, peak = measure(url, path, work)
@@ -127,7 +128,7 @@ def main() -> None:
                       f"{path.stat().st_size / 2**20:>9.1f}", flush=True)
 
 
-def _database(backend: str, admin: str | None, work: Path) -> tuple[str, object]:
+def _database(backend: str, admin: str | None, work: Path) -> tuple[str, Callable[[], None]]:
     if backend == "sqlite" or admin is None:
         db = work / f"bench-{uuid.uuid4().hex[:8]}.db"
         return f"sqlite:///{db}", lambda: None
