@@ -18,7 +18,14 @@ from parley.domain.events import PersonErased
 from parley.errors import Conflict, InputError, NotFound
 from parley.services.checkpoints import intermediary_actor
 from parley.store import timestamp
-from parley.store.tables import erasure_log, persons, record_links, source_records
+from parley.store.tables import (
+    erasure_log,
+    persons,
+    plan_exclusions,
+    record_links,
+    remains_cases,
+    source_records,
+)
 
 
 @dataclass(frozen=True)
@@ -51,7 +58,19 @@ def erase_person(app: App, person_id: str, *, reason: str, actor: str | None = N
         ids = [r.id for r in rows]
         conn.execute(update(source_records).where(source_records.c.id.in_(ids))
                      .values(sealed=None, salt=None, erased_at=now))
-        commitments = sorted({r.commitment for r in rows})
+        # What the exchange keeps about the person beside the records: the salts of
+        # remains cases identified as the person, and a confidential reason for being
+        # left out of a stage.
+        cases = conn.execute(select(remains_cases.c.id, remains_cases.c.commitment)
+                             .where(remains_cases.c.person_id == person_id,
+                                    remains_cases.c.salt.is_not(None))).all()
+        if cases:
+            conn.execute(update(remains_cases)
+                         .where(remains_cases.c.id.in_([c.id for c in cases]))
+                         .values(salt=None))
+        conn.execute(update(plan_exclusions).where(plan_exclusions.c.person_id == person_id)
+                     .values(sealed=None))
+        commitments = sorted({r.commitment for r in rows} | {c.commitment for c in cases})
         ev = uow.append(PersonErased(person_id=person_id, records=len(rows),
                                      commitments=commitments), actor=signer)
         conn.execute(insert(erasure_log).values(
