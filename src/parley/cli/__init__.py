@@ -17,6 +17,7 @@ from parley.cli import erase, proof, publish, verify
 from parley.cli import imports
 from parley.cli import imports
 from parley.cli import serve, users
+from parley.cli import agreement, exchange_records, stage
 from parley.cli.common import console_error
 from parley.errors import ParleyError
 
@@ -47,6 +48,11 @@ app.add_typer(imports.export_app, name="export")
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens, name="tokens")
+app.add_typer(agreement.app, name="agreement")
+app.add_typer(stage.app, name="stage")
+app.add_typer(exchange_records.remains_app, name="remains")
+app.add_typer(exchange_records.statement_app, name="statement")
+app.add_typer(exchange_records.person_app, name="person")
 
 
 def main() -> None:

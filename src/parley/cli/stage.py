@@ -1,0 +1,219 @@
+"""`parley stage`: plan a stage, confirm the handover, settle discrepancies, close it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import typer
+
+from parley.cli.common import open_app, out, print_json
+from parley.services.agreements import get_agreement
+from parley.services.handover import (
+    carry_discrepancy,
+    check_stage,
+    close_stage,
+    confirm_handover,
+    dispute_identity,
+    list_discrepancies,
+    report_unlisted,
+    resolve_discrepancy,
+)
+from parley.services.stage_summary import render_table, stage_table
+from parley.services.stages import get_stage, left_out, plan_stage, stage_list
+
+app = typer.Typer(help="Stages: plan, confirm the handover, discrepancies, close.",
+                  no_args_is_help=True)
+
+ACTOR = typer.Option(..., "--actor", help="The actor who acts (its key signs the event).")
+
+
+def _intermediary(agreement: str, actor: str | None) -> str:
+    if actor:
+        return actor
+    parley = open_app()
+    try:
+        terms = get_agreement(parley, agreement).terms
+    finally:
+        parley.close()
+    return terms.signatories[terms.intermediary]
+
+
+@app.command("plan")
+def stage_plan(
+    agreement: str = typer.Option(..., "--agreement", help="Agreement id or reference."),
+    date: str = typer.Option(..., "--date", help="The stage's date (YYYY-MM-DD)."),
+    capacity: int = typer.Option(..., "--capacity", help="Persons per direction."),
+    actor: str | None = typer.Option(None, "--actor", help="The intermediary's actor "
+                                     "(default: its signatory of the agreement)."),
+    show_left_out: bool = typer.Option(False, "--show-left-out",
+                                       help="List every eligible person left out."),
+) -> None:
+    """Plan the next stage from verified eligible persons; say why anyone is left out."""
+    who = _intermediary(agreement, actor)
+    parley = open_app()
+    try:
+        result = plan_stage(parley, agreement_id=agreement, stage_date=date, capacity=capacity,
+                            actor=who)
+        exclusions = left_out(parley, result.stage.id, confidential=True)
+    finally:
+        parley.close()
+    stage, plan = result.stage, result.plan
+    out.print(f"stage {stage.number} ({stage.date}) planned as {stage.id}: "
+              f"{len(plan.selected)} persons from {result.candidates} candidates",
+              soft_wrap=True)
+    for direction in sorted({s.direction for s in plan.selected}):
+        counts = Counter(s.category for s in plan.selected if s.direction == direction)
+        out.print(f"  {direction}: " + ", ".join(f"{c} {n}" for c, n in sorted(counts.items())))
+    reasons = Counter((x.direction, x.reason) for x in exclusions)
+    for (direction, reason), n in sorted(reasons.items()):
+        out.print(f"  left out {direction}: {reason} {n}")
+    if show_left_out:
+        for x in exclusions:
+            out.print(f"    {x.person_id} {x.direction} {x.category or '-'}: {x.reason}")
+
+
+@app.command("show")
+def stage_show(
+    stage: str = typer.Argument(..., help="Stage id."),
+) -> None:
+    """Print a stage's list, the public reasons of those left out, and its discrepancies."""
+    parley = open_app()
+    try:
+        info = get_stage(parley, stage)
+        print_json({
+            "stage": info.id, "number": info.number, "date": info.date,
+            "capacity": info.capacity, "status": info.status,
+            "list": stage_list(parley, stage),
+            "left_out": [x.__dict__ for x in left_out(parley, stage)],
+            "discrepancies": [d.__dict__ for d in list_discrepancies(parley, stage_id=stage)],
+        })
+    finally:
+        parley.close()
+
+
+@app.command("confirm")
+def stage_confirm(
+    stage: str = typer.Argument(..., help="Stage id."),
+    persons: list[str] = typer.Argument(..., help="Person ids."),
+    actor: str = ACTOR,
+) -> None:
+    """Confirm persons handed over (as sending party, receiving party or intermediary)."""
+    parley = open_app()
+    try:
+        n = confirm_handover(parley, stage_id=stage, person_ids=persons, actor=actor)
+    finally:
+        parley.close()
+    out.print(f"{n} new confirmations by {actor}" + ("" if n else " (nothing changed)"))
+
+
+@app.command("dispute")
+def stage_dispute(
+    stage: str = typer.Argument(..., help="Stage id."),
+    person: str = typer.Argument(..., help="Person id."),
+    actor: str = ACTOR,
+) -> None:
+    """The receiving party disputes a listed person's identity."""
+    parley = open_app()
+    try:
+        d = dispute_identity(parley, stage_id=stage, person_id=person, actor=actor)
+    finally:
+        parley.close()
+    out.print(f"discrepancy {d.id}: {d.describe()} open")
+
+
+@app.command("unlisted")
+def stage_unlisted(
+    stage: str = typer.Argument(..., help="Stage id."),
+    person: str = typer.Argument(..., help="Person id."),
+    actor: str = ACTOR,
+) -> None:
+    """Report a person handed over who was not on the stage's list."""
+    parley = open_app()
+    try:
+        d = report_unlisted(parley, stage_id=stage, person_id=person, actor=actor)
+    finally:
+        parley.close()
+    out.print(f"discrepancy {d.id}: {d.describe()} open")
+
+
+@app.command("check")
+def stage_check(
+    stage: str = typer.Argument(..., help="Stage id."),
+    actor: str = ACTOR,
+) -> None:
+    """Find discrepancies in a stage's confirmations (the intermediary)."""
+    parley = open_app()
+    try:
+        found = check_stage(parley, stage_id=stage, actor=actor)
+    finally:
+        parley.close()
+    out.print(f"{len(found)} open discrepancies")
+    for d in found:
+        out.print(f"  {d.id}: {d.describe()}")
+
+
+@app.command("carry")
+def stage_carry(
+    discrepancy: str = typer.Argument(..., help="Discrepancy id."),
+    to_stage: str = typer.Option(..., "--to", help="The later stage's id."),
+    actor: str = ACTOR,
+) -> None:
+    """Carry an open discrepancy (and its persons) to a later stage, by decision."""
+    parley = open_app()
+    try:
+        carry_discrepancy(parley, discrepancy_id=discrepancy, to_stage_id=to_stage, actor=actor)
+    finally:
+        parley.close()
+    out.print(f"discrepancy {discrepancy} carried to stage {to_stage}")
+
+
+@app.command("resolve")
+def stage_resolve(
+    discrepancy: str = typer.Argument(..., help="Discrepancy id."),
+    resolution: str = typer.Option(..., "--as", help="person_remains_held, handed_over, "
+                                   "admitted, returned, identity_confirmed, "
+                                   "withdrawn_unconfirmed or confirmations_agree."),
+    actor: str = ACTOR,
+) -> None:
+    """Resolve an open discrepancy."""
+    parley = open_app()
+    try:
+        d = resolve_discrepancy(parley, discrepancy_id=discrepancy, resolution=resolution,
+                                actor=actor)
+    finally:
+        parley.close()
+    out.print(f"discrepancy {d.id} resolved: {resolution}")
+
+
+@app.command("close")
+def stage_close(
+    stage: str = typer.Argument(..., help="Stage id."),
+    actor: str = ACTOR,
+) -> None:
+    """Close a stage: totals and stage heads, cosigned by both parties and the intermediary."""
+    parley = open_app()
+    try:
+        closed = close_stage(parley, stage_id=stage, actor=actor)
+    finally:
+        parley.close()
+    out.print(f"stage {closed.stage.number} closed (event {closed.event_seq})")
+    for direction, row in closed.totals.items():
+        out.print(f"  {direction}: " + ", ".join(f"{c} {n}" for c, n in row.items()))
+
+
+@app.command("summary")
+def stage_summary(
+    agreement: str = typer.Option(..., "--agreement", help="Agreement id or reference."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """The stage table: nominated, verified, declined, handed over, open discrepancies."""
+    parley = open_app()
+    try:
+        summary = stage_table(parley, agreement)
+    finally:
+        parley.close()
+    if as_json:
+        print_json(summary)
+        return
+    for line in render_table(summary):
+        out.print(line, soft_wrap=True)
