@@ -81,8 +81,19 @@ def _run(url: str, key_dir: str, path: str, queue: multiprocessing.Queue[object]
                           party="UA")
     seconds = time.perf_counter() - started
     app.close()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_mb = _peak_rss_mb()
     queue.put((summary.rows, summary.accepted, summary.quarantined, seconds, peak_mb))
+
+
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def measure(url: str, path: Path, work: Path) -> tuple[int, int, int, float, float]:

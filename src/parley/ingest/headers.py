@@ -332,16 +332,25 @@ def locate_header(rows: Sequence[tuple[int, list[str]]], *, mapping: Mapping[str
     it has only group headings (``ПІБ`` spanning ``Прізвище | Ім'я | По батькові``), the
     two rows together are the header.
     """
-    best: tuple[float, int] | None = None
-    scored: list[tuple[int, list[str], list[str | None]]] = []
-    for position, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        fields = _row_fields(cells, mapping)
-        scored.append((number, cells, fields))
-        if not _is_header_like(fields, kind):
-            continue
-        score = _score(fields)
-        if best is None or score > best[0]:
-            best = (score, position)
+    scored: list[tuple[int, list[str], list[str | None]]] = [
+        (number, cells, _row_fields(cells, mapping))
+        for number, cells in rows[:HEADER_SEARCH_ROWS]]
+    # Each candidate is one row, or a row and the one below it read together.
+    best: tuple[float, int, int, list[str], list[str | None]] | None = None
+    for position, (number, cells, fields) in enumerate(scored):
+        options = [(cells, fields, number)]
+        if position + 1 < len(scored) and scored[position + 1][0] == number + 1:
+            _, below_cells, below_fields = scored[position + 1]
+            merged = _merge_two(cells, fields, below_cells, below_fields)
+            # Read together only when both rows add something the other lacks.
+            if _score(merged[1]) > max(_score(fields), _score(below_fields)):
+                options.append((merged[0], merged[1], number + 1))
+        for option_cells, option_fields, last in options:
+            if not _is_header_like(option_fields, kind):
+                continue
+            score = _score(option_fields)
+            if best is None or score > best[0]:
+                best = (score, number, last, option_cells, option_fields)
     if best is None:
         found = _first_texts(rows)
         raise InputError(
@@ -349,14 +358,7 @@ def locate_header(rows: Sequence[tuple[int, list[str]]], *, mapping: Mapping[str
             f"or full name{', or case number' if kind == 'remains' else ''}); "
             f"{found}name one with --map COLUMN=full_name"
         )
-    position = best[1]
-    number, cells, fields = scored[position]
-    last_row = number
-    if position + 1 < len(scored):
-        below_number, below_cells, below_fields = scored[position + 1]
-        merged_cells, merged_fields = _merge_two(cells, fields, below_cells, below_fields)
-        if _score(merged_fields) > _score(fields) and below_number == number + 1:
-            cells, fields, last_row = merged_cells, merged_fields, below_number
+    _, number, last_row, cells, fields = best
     columns = _columns(cells, fields)
     if not ({c.field for c in columns} & set(NAME_FIELDS)) and not (
             kind == "remains" and any(c.field in (CASE_NUMBER, "record_id") for c in columns)):

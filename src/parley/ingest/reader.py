@@ -221,11 +221,14 @@ class ListReader:
         validator = RowValidator(columns=columns, kind=self.kind, today=self.today)
         name_indexes = {c.index for c in columns if c.field in NAME_FIELDS}
         number_indexes = {c.index for c in columns if c.field == LIST_NUMBER}
+        # A lone text in the running-number column or an unknown one is a section
+        # heading ("1-й батальйон"); in any canonical column it is a (bad) data row.
+        canonical_indexes = {c.index for c in columns if c.field not in (None, LIST_NUMBER)}
         footer = False
         first_data = True
         for number, cells in chain(lookahead, self._stream):
-            reason = self._skip_reason(cells, name_indexes, number_indexes, footer,
-                                       first_data)
+            reason = self._skip_reason(cells, name_indexes, number_indexes, canonical_indexes,
+                                       footer, first_data)
             if reason is not None:
                 if reason == "footer":
                     footer = True
@@ -246,7 +249,8 @@ class ListReader:
             )
 
     def _skip_reason(self, cells: Sequence[str], name_indexes: set[int],
-                     number_indexes: set[int], footer: bool, first_data: bool) -> str | None:
+                     number_indexes: set[int], canonical_indexes: set[int], footer: bool,
+                     first_data: bool) -> str | None:
         if not footer and not first_data and len(cells) - cells.count("") >= 4:
             # The common case, a full data row: only a repeated header could be skipped.
             first = next(c for c in cells if c)
@@ -262,9 +266,10 @@ class ListReader:
                 not any(i in name_indexes for i, _ in filled) or "__" in "".join(
                     c for _, c in filled)):
             return "footer"
-        if all(i in number_indexes for i, _ in filled):
+        if all(i in number_indexes for i, _ in filled) and not any(
+                ch.isalpha() for _, c in filled for ch in c):
             return "numbered empty row"
-        if len(filled) == 1 and filled[0][0] not in name_indexes and any(
+        if len(filled) == 1 and filled[0][0] not in canonical_indexes and any(
                 ch.isalpha() for ch in first_text):
             return "section heading"
         if first_data and len(filled) >= 3 and all(_NUMBER.fullmatch(c.strip())
