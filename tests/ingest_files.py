@@ -106,4 +106,4 @@ def zip_without_workbook(path: Path) -> Path:
 
 
 def dated(*parts: int) -> datetime:
-    return datetime(*parts)  # noqa: DTZ001 - spreadsheet dates have no zone
+    return datetime(*parts)

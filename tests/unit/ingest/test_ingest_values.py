@@ -20,8 +20,8 @@ TODAY = date(2025, 6, 10)
 
 @pytest.mark.parametrize(("value", "fmt", "text"), [
     (1234567.0, None, "1234567"), (1234567, None, "1234567"), (123, "0000000", "0000123"),
-    (1.5, None, "1.5"), (datetime(1990, 2, 1), None, "1990-02-01"),  # noqa: DTZ001
-    (datetime(1990, 2, 1, 10, 30), None, "1990-02-01 10:30:00"),  # noqa: DTZ001
+    (1.5, None, "1.5"), (datetime(1990, 2, 1), None, "1990-02-01"),
+    (datetime(1990, 2, 1, 10, 30), None, "1990-02-01 10:30:00"),
     (date(1990, 2, 1), None, "1990-02-01"), (time(10, 30), None, "10:30:00"),
     (True, None, "TRUE"), (None, None, ""), ("текст", None, "текст"),
 ])
