@@ -46,7 +46,7 @@ def table(w: World) -> list[tuple[str, str, Table, dict[str, Any] | None]]:
             "fam-b": ({"inquiry_id": w.inquiries["fam-b"]}, {"int", "fam-b"})}, None),
         ("POST", "/api/v1/inquiries", {"-": ({}, ALL)},
          {"surname": "Мельник", "given_name": "Андрій"}),
-        ("POST", "/api/v1/inquiries/track", {
+        ("POST", "/api/v1/tracking", {
             "fam-a": ({}, ALL)}, {"tracking_code": w.tracking["fam-a"]}),
         ("GET", "/api/v1/access-log", {"-": ({}, {"int"})}, None),
     ]

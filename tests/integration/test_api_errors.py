@@ -168,11 +168,11 @@ def test_tracking_codes_are_rate_limited(app: App) -> None:
     limits = {"tracking": Rule(per_minute=1, burst=3), "public": Rule(600, 100),
               "family": Rule(600, 100), "login": Rule(600, 100)}
     with serving(app, rate_limits=limits) as srv, srv.client() as client:
-        codes = [client.post("/api/v1/inquiries/track",
+        codes = [client.post("/api/v1/tracking",
                              json={"tracking_code": f"AAAA-BBBB-CCCC-DDDD-EEE{i}"}).status_code
                  for i in range(2, 7)]
         assert codes[:3] == [404, 404, 404]
         assert codes[3:] == [429, 429]
-        r = client.post("/api/v1/inquiries/track",
+        r = client.post("/api/v1/tracking",
                         json={"tracking_code": world.tracking["fam-a"]})
         assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1

@@ -7,6 +7,7 @@ Pages get the same conditions rendered as HTML by the web package's handlers.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -95,7 +96,7 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
 
 def _parley_status(exc: ParleyError) -> tuple[int, str]:
     if isinstance(exc, IdempotencyMismatch):
-        return 422, "idempotency_key_reused"
+        return 409, "idempotency_key_reused"
     if isinstance(exc, NotFound):
         return 404, "not_found"
     if isinstance(exc, Conflict):
@@ -143,6 +144,22 @@ def _answer(request: Request, status: int, code: str, message: str,
     return error_response(status, code, message, field, errors, headers)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """Every method any route serves at this exact path (Starlette names only the first)."""
+    table = getattr(request.app.state, "method_table", None)
+    if table is None:
+        table = []
+        for template, operations in request.app.openapi().get("paths", {}).items():
+            pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+            table.append((re.compile(pattern + "$"), [m.upper() for m in operations]))
+        request.app.state.method_table = table
+    methods: list[str] = []
+    for pattern, verbs in table:
+        if pattern.match(request.url.path):
+            methods += [v for v in verbs if v not in methods]
+    return sorted(methods)
+
+
 def install(app: FastAPI) -> None:
     """Register the error handlers on ``app``."""
 
@@ -169,6 +186,8 @@ def install(app: FastAPI) -> None:
             exc.status_code, "refused")
         message = str(exc.detail) if exc.detail else code
         headers = dict(exc.headers) if exc.headers else None
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
         field = "body" if exc.status_code in (400, 413) else None
         return _answer(request, exc.status_code, code, message, field=field, headers=headers)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from fastapi import Header
 from pydantic import BaseModel, ConfigDict
 
 
@@ -15,3 +18,11 @@ class Page(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+def idempotency_key_header() -> Any:
+    """The ``Idempotency-Key`` header parameter of every write."""
+    return Header(None, alias="Idempotency-Key", pattern=r"^[\x21-\x7e]{1,200}$",
+                  description="Any string of 1-200 visible ASCII characters, unique per "
+                              "request: a retry with the same key and body acts once and "
+                              "answers as the first time; with another body it is refused.")

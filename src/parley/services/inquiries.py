@@ -31,6 +31,7 @@ from parley.store.tables import actors, inquiries, parties, source_lists, source
 
 log = logging.getLogger(__name__)
 
+BLANKS = " \t\r\n\f\v"
 INQUIRY_FIELDS = ("surname", "given_name", "patronymic", "full_name", "birth_date",
                   "birth_place", "sex", "service_number", "rank", "unit", "citizenship",
                   "notes")
@@ -59,7 +60,9 @@ def intake_actor(app: App) -> str:
 
 def file_inquiry(app: App, *, fields: dict[str, str], language: str = "en") -> FiledInquiry:
     """Record a family's inquiry about a relative; returns the tracking code (once)."""
-    clean = {k: v.strip() for k, v in fields.items() if k in INQUIRY_FIELDS and v and v.strip()}
+    # ASCII blanks only: what a form or client may pad a value with, nothing more.
+    clean = {k: v.strip(BLANKS) for k, v in fields.items()
+             if k in INQUIRY_FIELDS and v and v.strip(BLANKS)}
     unknown = sorted(set(fields) - set(INQUIRY_FIELDS))
     if unknown:
         raise InputError(f"inquiry field {unknown[0]!r} is not known")

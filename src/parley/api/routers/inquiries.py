@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Path, Request
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
@@ -16,22 +16,23 @@ from parley.api.deps import (
     route_name,
     write,
 )
-from parley.api.schemas import Input
+from parley.api.schemas import Input, idempotency_key_header
 from parley.errors import NotFound
 from parley.services import inquiries
 from parley.services.access import Principal, family
 from parley.services.users import inquiry_for_tracking_code
 
-router = APIRouter(prefix="/api/v1/inquiries", tags=["inquiries"])
+router = APIRouter(prefix="/api/v1", tags=["inquiries"])
 
 Text = Field(None, max_length=200)
+NOT_BLANK = r"\S"
 
 
 class InquiryIn(Input):
-    """What a family knows about the relative; surname and given name (or full name)."""
+    """What a family knows about the relative; surname and given name are required."""
 
-    surname: str | None = Text
-    given_name: str | None = Text
+    surname: str = Field(max_length=200, pattern=NOT_BLANK)
+    given_name: str = Field(max_length=200, pattern=NOT_BLANK)
     patronymic: str | None = Text
     full_name: str | None = Field(None, max_length=400)
     birth_date: str | None = Field(None, max_length=32)
@@ -69,12 +70,11 @@ class InquirySummary(BaseModel):
     person_id: str | None
 
 
-@router.post("", status_code=201, response_model=Filed,
+@router.post("/inquiries", status_code=201, response_model=Filed,
              dependencies=[Depends(rate_limited("family"))],
              summary="File an inquiry; the answer holds the tracking code (shown once)")
 def file_inquiry(body: InquiryIn, request: Request,
-                 idempotency_key: str | None = Header(None, alias="Idempotency-Key",
-                                                      max_length=200),
+                 idempotency_key: str | None = idempotency_key_header(),
                  ctx: ServiceContext = Depends(context),
                  who: Principal = Depends(principal)) -> JSONResponse:
     fields = body.model_dump(exclude={"language"}, exclude_none=True)
@@ -86,13 +86,13 @@ def file_inquiry(body: InquiryIn, request: Request,
         status=201)
 
 
-@router.get("", response_model=list[InquirySummary], summary="Inquiries received")
+@router.get("/inquiries", response_model=list[InquirySummary], summary="Inquiries received")
 def all_inquiries(ctx: ServiceContext = Depends(context),
                   who: Principal = Depends(principal)) -> list[InquirySummary]:
     return [InquirySummary(**i) for i in inquiries.list_inquiries(ctx.app, who)]
 
 
-@router.get("/{inquiry_id}", response_model=InquiryOut,
+@router.get("/inquiries/{inquiry_id}", response_model=InquiryOut,
             dependencies=[Depends(rate_limited("family"))],
             summary="An inquiry as filed and the person it matched (its family's only)")
 def one_inquiry(request: Request,
@@ -105,7 +105,7 @@ def one_inquiry(request: Request,
                       person_id=v.person_id, fields=v.fields)
 
 
-@router.post("/track", response_model=InquiryOut,
+@router.post("/tracking", response_model=InquiryOut,
              dependencies=[Depends(rate_limited("tracking"))],
              summary="Follow an inquiry with its tracking code (no account needed)")
 def track(body: TrackIn, request: Request, ctx: ServiceContext = Depends(context)
