@@ -238,6 +238,11 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
                   if any(r["category"] == c["code"] for r in rows)]
     k = totals["k"]
     charts: list[Markup] = []
+
+    def arrow(direction: str) -> str:
+        sending, _, receiving = direction.partition("->")
+        return f"{view['party_title'](sending)} → {view['party_title'](receiving)}"
+
     for direction in directions:
         series = []
         for cat in categories:
@@ -248,7 +253,7 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
                 values.append(_number(cell))
             series.append(Series(view["cat_titles"].get(cat, cat), values))
         charts.append(Markup(grouped_bars(  # noqa: S704 - our own escaped SVG
-            f"People returned per stage, {view['direction_words'](direction)}", labels,
+            f"Returned per stage, {arrow(direction)}", labels,
             series, note=f"fewer than {k}")))
     for direction in directions:
         cum = [c for c in totals["cumulative"] if c["direction"] == direction]
@@ -259,7 +264,7 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
         targets = [(f"{view['cat_titles'].get(c['category'], c['category'])} agreed",
                     c["agreed"]) for c in cum if isinstance(c.get("agreed"), int)]
         charts.append(Markup(cumulative_lines(  # noqa: S704
-            f"Cumulative totals against the agreement, {view['direction_words'](direction)}",
+            f"Cumulative against the agreement, {arrow(direction)}",
             labels, series, targets)))
     for direction in directions:
         mine = [b for b in totals["by_direction"] if b["direction"] == direction]
@@ -274,7 +279,7 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
                     for s in stage_ids]
 
         charts.append(Markup(grouped_bars(  # noqa: S704
-            f"Claimed against confirmed, {view['direction_words'](direction)}", labels,
+            f"Claimed against confirmed, {arrow(direction)}", labels,
             [Series("confirmed by all three", pick("confirmed")),
              Series(f"claimed by {view['party_title'](sending)}", pick("claimed_by_sender")),
              Series(f"claimed by {view['party_title'](receiving)}",
