@@ -23,6 +23,7 @@ from parley.bootstrap import App
 from parley.domain.events import PublicationHeld, PublicationReleased
 from parley.errors import Conflict, InputError, NotFound
 from parley.reports import bundle as names
+from parley.reports.verify import VerifyResult, verify_bundle
 from parley.reports.policy import DEFAULT_K, Policy, held_stages
 from parley.reports.writer import STAGING, write_bundle
 from parley.services.checkpoints import (
@@ -134,3 +135,26 @@ def _decide(app: App, *, stage_id: str, decision: str, until: str | None, reason
             event_seq=ev.seq))
         uow.commit()
     return ev.seq
+
+
+@dataclass(frozen=True)
+class PublishedAndVerified:
+    """What the demo prints after publishing: where, and what the verifier said."""
+
+    published: PublishResult
+    verified: VerifyResult
+
+    def lines(self) -> list[str]:
+        v = self.verified
+        if v.failure is not None:
+            return [f"bundle {self.published.directory} does NOT verify: {v.failure}"]
+        return [f"bundle published to {self.published.directory} and verified: "
+                f"{v.events} events, {v.checkpoints} checkpoints, {v.heads} stage heads "
+                f"with {v.cosignatures} cosignatures, {v.totals} totals recomputed",
+                f"public report: {Path(self.published.directory) / names.REPORT}"]
+
+
+def publish_and_verify(app: App, out: Path, *, k: int = DEFAULT_K) -> PublishedAndVerified:
+    """Publish the bundle to ``out`` and verify it from its files alone (the demo's end)."""
+    published = publish_bundle(app, out, k=k)
+    return PublishedAndVerified(published=published, verified=verify_bundle(out))
