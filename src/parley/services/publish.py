@@ -23,8 +23,8 @@ from parley.bootstrap import App
 from parley.domain.events import PublicationHeld, PublicationReleased
 from parley.errors import Conflict, InputError, NotFound
 from parley.reports import bundle as names
-from parley.reports.verify import VerifyResult, verify_bundle
 from parley.reports.policy import DEFAULT_K, Policy, held_stages
+from parley.reports.verify import VerifyResult, verify_bundle
 from parley.reports.writer import STAGING, write_bundle
 from parley.services.checkpoints import (
     create_checkpoint,
