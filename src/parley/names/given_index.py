@@ -1,0 +1,222 @@
+"""The index behind the given-name keys, and the typo search over it.
+
+Built from the table by sending every Cyrillic form through every transliteration
+system (``parley.names.systems``) and filing each spelling under its skeleton
+(``parley.names.skeleton``). Building takes seconds, so the result is kept in the
+package as ``data/given_names_index.json`` (``python -m parley.names.build_index``
+rewrites it; it records the table's SHA-256, and an index that does not match the
+table is rebuilt in memory rather than used).
+
+Typo search. A word not in the index is compared with the index allowing one edit
+(insert, delete, replace, swap two neighbours) in several renderings of the word: the
+skeleton, the skeleton with ш щ ж ч as one letter each, the same with я ю as one letter
+(so a typo in a Cyrillic letter written with two Latin ones is one edit), and the
+``light`` form before digraphs are folded (so a typo that makes or breaks a digraph,
+Sviatslav for Sviatoslav, is one edit). Among the names found, the ones reached through
+their weightiest form win (a main form over a pet form); between a man's and a woman's
+name the word's ending decides; then the more common name; then the one with the same
+first letter. Names that are still tied give no answer. A man's name and the same name
+with -a or -ia (Ренат, Рената) are never read as a typo of each other. Words of eight
+letters or more may be two edits from the name when only one name is that close.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any, Final
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA, Levenshtein
+
+from parley.names.given_table import W_PREFERRED, given_names_table, table_text
+from parley.names.skeleton import light, skeleton
+from parley.names.systems import latin_spellings
+from parley.names.translit import is_cyrillic_letter
+
+__all__ = ["INDEX_FILE", "build_index_data", "exact_keys", "key_sex", "typo_keys"]
+
+INDEX_FILE: Final = "data/given_names_index.json"
+
+
+@dataclass(frozen=True, slots=True)
+class _Index:
+    exact: dict[str, tuple[str, ...]]  # skeleton -> keys, default first
+    entries: dict[str, dict[str, int]]  # rendering -> {key: weight of its best form}
+    deletions: dict[str, tuple[str, ...]]  # rendering less one letter -> renderings
+    long_entries: tuple[str, ...]  # renderings of eight letters or more
+    sex: dict[str, str]
+    freq: dict[str, int]
+
+
+def _spellings(form: str, language: str) -> set[str]:
+    if language == "latin" or not any(is_cyrillic_letter(c) for c in form):
+        return {form}
+    return latin_spellings(form, language) | {form}
+
+
+def _ranked(weights: dict[str, dict[str, int]], sex: dict[str, str],
+            order: dict[str, int]) -> dict[str, list[list[Any]]]:
+    return {
+        text: [
+            [key, by_key[key]]
+            for key in sorted(by_key, key=lambda k: (-by_key[k], sex[k] != "m", order[k]))
+        ]
+        for text, by_key in sorted(weights.items())
+    }
+
+
+def build_index_data() -> dict[str, Any]:
+    """Build the index from the table (seconds: ~60 systems times ~6,000 forms)."""
+    by_skeleton: dict[str, dict[str, int]] = {}
+    by_light: dict[str, dict[str, int]] = {}
+    order: dict[str, int] = {}
+    sex: dict[str, str] = {}
+    freq: dict[str, int] = {}
+
+    def add(target: dict[str, dict[str, int]], text: str, key: str, weight: int) -> None:
+        if len(text) >= 2:
+            by_key = target.setdefault(text, {})
+            by_key[key] = max(by_key.get(key, 0), weight)
+
+    for position, row in enumerate(given_names_table()):
+        order[row.key], sex[row.key], freq[row.key] = position, row.sex, row.freq
+        for form, language, base in row.forms():
+            weight = row.weight(form, base)
+            add(by_light, light(form), row.key, weight)
+            for spelling in _spellings(form, language):
+                add(by_skeleton, skeleton(spelling), row.key, weight)
+    return {
+        "source_sha256": hashlib.sha256(table_text().encode("utf-8")).hexdigest(),
+        "skeletons": _ranked(by_skeleton, sex, order),
+        "light": _ranked(by_light, sex, order),
+        "sex": sex,
+        "freq": freq,
+    }
+
+
+# Renderings for typo search. Upper-case letters never occur in skeletons.
+_DIGRAPHS: Final = (("shch", "Q"), ("sh", "S"), ("zh", "Z"), ("ch", "C"))
+_IOTATED: Final = (("ia", "A"), ("iu", "U"))
+
+
+def _renderings(text: str) -> set[str]:
+    packed = text
+    for digraph, letter in _DIGRAPHS:
+        packed = packed.replace(digraph, letter)
+    vowels = packed
+    for digraph, letter in _IOTATED:
+        vowels = vowels.replace(digraph, letter)
+    return {text, packed, vowels}
+
+
+def _deletion_variants(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+@cache
+def _index() -> _Index:
+    data: dict[str, Any] | None = None
+    path = resources.files("parley.names").joinpath(INDEX_FILE)
+    if path.is_file():
+        data = json.loads(path.read_text("utf-8"))
+        digest = hashlib.sha256(table_text().encode("utf-8")).hexdigest()
+        if data is None or data.get("source_sha256") != digest:
+            data = None  # the table was edited and the index not rebuilt
+    if data is None:
+        data = build_index_data()
+    entries: dict[str, dict[str, int]] = {}
+    for section in ("skeletons", "light"):
+        for text, ranked in data[section].items():
+            key, weight = ranked[0]
+            weight = int(weight) % W_PREFERRED  # "*" settles exact ties, not typos
+            for rendering in _renderings(text):
+                by_key = entries.setdefault(rendering, {})
+                by_key[key] = max(by_key.get(key, 0), weight)
+    deletions: dict[str, list[str]] = {}
+    for rendering in entries:
+        if len(rendering) >= 3:
+            for variant in _deletion_variants(rendering):
+                deletions.setdefault(variant, []).append(rendering)
+    return _Index(
+        exact={text: tuple(k for k, _ in ranked) for text, ranked in data["skeletons"].items()},
+        entries=entries,
+        deletions={k: tuple(v) for k, v in deletions.items()},
+        long_entries=tuple(r for r in entries if len(r) >= 7),
+        sex=dict(data["sex"]),
+        freq={k: int(v) for k, v in data["freq"].items()},
+    )
+
+
+def key_sex(key: str) -> str | None:
+    """"m" or "f" for a key of the table, None for any other string."""
+    return _index().sex.get(key)
+
+
+def exact_keys(skel: str) -> tuple[str, ...]:
+    """The keys filed under a skeleton, default first; empty if none."""
+    return _index().exact.get(skel, ())
+
+
+def _within_one(rendering: str) -> set[str]:
+    index = _index()
+    found: set[str] = set(index.deletions.get(rendering, ()))
+    for variant in _deletion_variants(rendering):
+        if variant in index.entries and len(variant) >= 3:
+            found.add(variant)
+        found.update(index.deletions.get(variant, ()))
+    return {c for c in found if OSA.distance(rendering, c, score_cutoff=1) <= 1}
+
+
+def _gender_pair(a: str, b: str) -> bool:
+    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
+    return longer in (shorter + "a", shorter + "ia", shorter + "A")
+
+
+def _choose(skel: str, near: dict[str, tuple[int, set[str]]]) -> tuple[str, ...]:
+    index = _index()
+    top = max(weight for weight, _ in near.values())
+    keys = [key for key, (weight, _) in near.items() if weight == top]
+    if len({index.sex[key] for key in keys}) > 1:
+        wanted = "f" if skel.endswith("a") else "m"
+        keys = [key for key in keys if index.sex[key] == wanted] or keys
+    if len(keys) > 1:
+        commonest = min(index.freq[key] for key in keys)
+        keys = [key for key in keys if index.freq[key] == commonest]
+    if len(keys) > 1:
+        same_start = [k for k in keys if any(t[:1] == skel[:1] for t in near[k][1])]
+        keys = same_start or keys
+    return tuple(sorted(keys))
+
+
+def typo_keys(skel: str, word_light: str = "") -> tuple[str, ...]:
+    """Keys of the listed names one typo from a word, best first (see the module doc).
+
+    ``skel`` is the word's skeleton, ``word_light`` its ``light`` form. Several keys
+    mean the typo could be any of them; empty means no listed name is that close.
+    """
+    index = _index()
+    queries = _renderings(skel) | (_renderings(word_light) if word_light else set())
+    near: dict[str, tuple[int, set[str]]] = {}
+    for query in queries:
+        for rendering in _within_one(query):
+            if _gender_pair(query, rendering):
+                continue
+            for key, weight in index.entries[rendering].items():
+                best, texts = near.get(key, (0, set()))
+                near[key] = (max(best, weight), texts | {rendering})
+    if not near and len(skel) >= 8:
+        for query in queries:
+            for rendering, _, _ in process.extract(
+                query, index.long_entries, scorer=Levenshtein.distance,
+                score_cutoff=2, limit=None,
+            ):
+                for key, weight in index.entries[rendering].items():
+                    best, texts = near.get(key, (0, set()))
+                    near[key] = (max(best, weight), texts | {rendering})
+    if not near:
+        return ()
+    return _choose(skel, near)
