@@ -139,7 +139,11 @@ def _parse_cached(text: str) -> IsoDate:
     try:
         parsed = parse(stripped)
     except error as exc:
-        raise ValueProblem(f"not a date ({exc})" if str(exc) else "not a date") from None
+        detail = str(exc)
+        # parley.names says "'31.02.1990' is not a date: February has no day 31".
+        detail = detail.split(" is not a date: ", 1)[-1] if " is not a date: " in detail \
+            else detail
+        raise ValueProblem(f"not a date ({detail})" if detail else "not a date") from None
     except ValueError as exc:
         raise ValueProblem(f"not a date ({exc})") from None
     return _to_iso(parsed)
