@@ -81,4 +81,9 @@ def create_from_env() -> FastAPI:
     """
     insecure = os.environ.get("PARLEY_INSECURE_COOKIES") == "1"
     unsafe = os.environ.get("PARLEY_UNSAFE_NO_IDEMPOTENCY") == "1"
-    return create_app(migrate=False, secure_cookies=not insecure, idempotent=not unsafe)
+    api = create_app(migrate=False, secure_cookies=not insecure, idempotent=not unsafe)
+    if os.environ.get("PARLEY_UNSAFE_ACK_BEFORE_COMMIT") == "1":
+        from parley.services.faults import acknowledge_before_commit
+
+        acknowledge_before_commit(api.state.parley.app)
+    return api
