@@ -216,6 +216,7 @@ def main() -> None:
               f"{result.checkpoints} checkpoints in {elapsed:.1f} s with {workers} "
               f"worker(s) ({elapsed / result.events * 1e6:.1f} µs per event) on "
               f"{os.cpu_count()} cores")
+        print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
 
 
 if __name__ == "__main__":

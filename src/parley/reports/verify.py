@@ -22,6 +22,7 @@ expected. :func:`verify_proof` checks a family proof against a verified bundle.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,8 @@ class VerifyResult:
     totals: int = 0
     head: str = ""
     notes: list[str] = field(default_factory=list)
+    #: seconds spent per phase (read, chain, derive, heads, checkpoints, files)
+    timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -117,9 +120,12 @@ def load_verified(path: Path, result: VerifyResult, *, workers: int | None = Non
 def _verify(path: Path, result: VerifyResult, *, workers: int | None) -> LoadedBundle:
     if not path.is_dir():
         raise _Fail(str(path), None, "not a directory holding a bundle")
+    clock = _Clock(result.timings)
     manifest = _manifest(path)
     items = _events(path)
+    clock("read")
     failure, state = verify_published_chain(items, workers=workers)
+    clock("chain")
     if failure is not None:
         raise _Fail(names.EVENTS, failure.seq, failure.reason)
     result.events = state.count
@@ -139,6 +145,7 @@ def _verify(path: Path, result: VerifyResult, *, workers: int | None) -> LoadedB
         difference = first_difference(published, derived.files[name])
         if difference is not None:
             raise _Fail(name, None, f"{difference} (recomputed from {names.EVENTS})")
+    clock("derive")
     bundle = LoadedBundle(path=path, manifest=manifest, events=items, state=state,
                           derived=derived)
     heads = exchange.check_heads(derived, _intermediary_and_party_keys(bundle))
@@ -146,14 +153,30 @@ def _verify(path: Path, result: VerifyResult, *, workers: int | None) -> LoadedB
         raise _Fail(names.STAGES, heads.failure[0], heads.failure[1])
     result.heads, result.cosignatures = heads.heads, heads.cosignatures
     result.totals = exchange.count_totals(derived)
+    clock("heads")
     result.checkpoints = _check_checkpoints(path, bundle)
+    clock("checkpoints")
     expected_csv = figures_csv(derived.files, policy)
     csv_file = path / names.FIGURES_CSV
     if not csv_file.is_file() or csv_file.read_bytes() != expected_csv.encode("utf-8"):
         raise _Fail(names.FIGURES_CSV, None,
                     f"differs from the CSV rendered from the verified {names.TOTALS}")
     _check_files_and_signature(path, bundle)
+    clock("files")
     return bundle
+
+
+class _Clock:
+    """Adds the seconds since the last call to ``timings[phase]``."""
+
+    def __init__(self, timings: dict[str, float]) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.timings[phase] = self.timings.get(phase, 0.0) + now - self.last
+        self.last = now
 
 
 def _manifest(path: Path) -> dict[str, Any]:
