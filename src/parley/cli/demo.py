@@ -35,6 +35,17 @@ def demo(
     for item in summary.lists:
         out.print(f"  list {item['source']} ({item['kind']}): {item['accepted']} accepted, "
                   f"{item['quarantined']} quarantined")
+    out.print(f"  identities: {summary.identity}", soft_wrap=True)
+    out.print(f"  agreement {summary.agreement.get('reference')}: signed by "
+              f"{', '.join(summary.agreement.get('signed_by', []))}", soft_wrap=True)
+    for line in summary.events:
+        out.print(f"  {line}", soft_wrap=True, markup=False)
+    out.print("")
+    for line in summary.table_lines:
+        out.print(line, soft_wrap=True, markup=False)
+    out.print(f"  stage table written to {out_dir / 'summary.json'}")
+    out.print("  person statuses: " + ", ".join(
+        f"{k.replace('_', ' ')} {v}" for k, v in summary.statuses.items()), soft_wrap=True)
     report = summary.ledger
     if report is None or report.failure is not None:
         raise IntegrityFailure(f"demo ledger does not verify: {report and report.failure}")

@@ -33,6 +33,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 
 ELIGIBLE = "eligible"
 NOT_ELIGIBLE, UNDETERMINED = "not_eligible", "undetermined"
@@ -179,6 +180,7 @@ def plan_stage(request: PlanRequest, candidates: Iterable[Candidate]) -> Plan:
 
     for cat in sorted(request.categories, key=lambda c: c.priority):
         fits: dict[str, list[Candidate]] = {}
+        beyond: dict[str, list[Candidate]] = {}
         for d in (a, b):
             queue = sorted(ready[(d, cat.code)], key=_key)
             if cat.limit is not None:
@@ -186,8 +188,7 @@ def plan_stage(request: PlanRequest, candidates: Iterable[Candidate]) -> Plan:
                               - protected_taken[(d, cat.code)])
                 left += [LeftOut(c.person_id, d, cat.code, CAP) for c in queue[allowed:]]
                 queue = queue[:allowed]
-            left += [LeftOut(c.person_id, d, cat.code, CAPACITY) for c in queue[room[d]:]]
-            fits[d] = queue[:room[d]]
+            fits[d], beyond[d] = queue[:room[d]], queue[room[d]:]
         counts = _balance(cat, fits, a, b, {
             d: still_to_go[(d, cat.code)] - protected_taken[(d, cat.code)] == len(fits[d])
             for d in (a, b)})
@@ -195,12 +196,16 @@ def plan_stage(request: PlanRequest, candidates: Iterable[Candidate]) -> Plan:
             take = counts[d]
             selected += [Selected(c.person_id, d, cat.code, False) for c in fits[d][:take]]
             left += [LeftOut(c.person_id, d, cat.code, PARITY) for c in fits[d][take:]]
+            # Beyond the room: capacity only if the direction is full; if parity stopped
+            # the direction short of its capacity, parity is what keeps them waiting.
+            full = take == room[d]
+            left += [LeftOut(c.person_id, d, cat.code, CAPACITY if full else PARITY)
+                     for c in beyond[d]]
             room[d] -= take
 
     order = {d: i for i, d in enumerate((a, b))}
     selected.sort(key=lambda s: (order[s.direction], priority[s.category], s.person_id))
-    left.sort(key=lambda x: (order.get(x.direction, 2), x.direction,
-                             priority.get(x.category or "", 1 << 30), x.person_id))
+    left.sort(key=attrgetter("person_id"))  # any fixed order will do; this one is cheap
     return Plan(selected=tuple(selected), left_out=tuple(left))
 
 
@@ -271,13 +276,17 @@ def violations(request: PlanRequest, candidates: Sequence[Candidate], plan: Plan
         c = by_id.get(s.person_id)
         if c is None or _not_ready(c, cats) is not None or c.category != s.category:
             problems.append(f"{s.person_id} is in the stage but not ready to go")
+    sizes = {d: plan.count(d) for d in (a, b)}
+    others_go = {s.direction for s in plan.selected if not s.protected}
     for x in plan.left_out:
         c = by_id[x.person_id]
+        if x.reason == CAPACITY and sizes.get(x.direction, 0) < request.capacity:
+            problems.append(f"{x.person_id} left out for capacity while {x.direction} has "
+                            "room")
         if c.protected and x.reason in (PARITY, CAP):
             problems.append(f"{x.person_id} is seriously wounded or sick and held back "
                             f"for {x.reason}")
-        if c.protected and x.reason == CAPACITY and any(
-                not s.protected for s in plan.selected if s.direction == x.direction):
+        if c.protected and x.reason == CAPACITY and x.direction in others_go:
             problems.append(f"{x.person_id} is seriously wounded or sick and waits while "
                             "others go")
     for cat in request.categories:

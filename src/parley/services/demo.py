@@ -1,21 +1,62 @@
-"""`parley demo`: the whole flow on a fresh embedded database, on synthetic people.
+"""`parley demo`: the Istanbul 2025 scenario on a fresh embedded database, on synthetic people.
 
-Each step calls the same services the CLI and the API call. Later areas extend the
-scenario (identity resolution, the Istanbul 2025 agreement and its stages, the bundle).
+Each step calls the same services the CLI and the API call:
+
+1. the intermediary and the two parties register, each with a signing key;
+2. lists arrive (both parties' origin lists and capture cards, the intermediary's visit
+   list, families' inquiries: ``parley.synth.exchange_scenario``) and are imported;
+3. identities are resolved (``parley.services.identity.resolve_list`` when the linkage
+   area provides it; until then one person per capture card);
+4. the agreement of 2 June 2025 is recorded and signed by all three;
+5. medical certification, nominations, identity and eligibility checks and private
+   interviews arrive in waves; seven stages run on the historical dates (9, 10, 12, 14,
+   20, 26 June, 4 July 2025) with decliners, a person not handed over, a count that does
+   not match, a disputed identity carried to and resolved in a later stage, a person
+   handed over without being listed, remains by case number, and both parties'
+   statements; remains are identified after the last stage;
+6. the stage table is printed and written to ``DIR/summary.json``; the ledger verifies.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from parley.bootstrap import App
+from parley.domain.records import RecordInput
 from parley.errors import InputError
+from parley.ingest.values import ValueProblem, parse_iso_date
+from parley.services.agreements import eligibility_report, load_agreement, sign_agreement
+from parley.services.handover import (
+    carry_discrepancy,
+    check_stage,
+    close_stage,
+    confirm_handover,
+    dispute_identity,
+    report_unlisted,
+    resolve_discrepancy,
+)
+from parley.services.imports import import_list
 from parley.services.ledger import LedgerReport, verify_ledger
-from parley.services.lists import ListMeta, RecordInput, record_list
+from parley.services.lists import ListMeta, record_list
 from parley.services.organisation import register_party
-from parley.synth.people import population
+from parley.services.persons import load_people, statuses
+from parley.services.remains import confirm_remains, identify_remains, remains_counts
+from parley.services.stage_summary import render_table, stage_table
+from parley.services.stages import plan_stage, stage_list
+from parley.services.statements import compare, record_statement
+from parley.services.verification import (
+    certify_medical,
+    confirm_eligibility,
+    confirm_identity,
+    nominate,
+    record_interview,
+)
+from parley.synth.exchange_scenario import STAGE_DATES, exchange_scenario
 
 INTERMEDIARY = "INT"
 PARTY_A = "UA"
@@ -25,6 +66,10 @@ ACTORS = {
     PARTY_A: "ua-coordination",
     PARTY_B: "ru-coordination",
 }
+AGREEMENT_FILE = Path(__file__).resolve().parents[1] / "synth" / "istanbul_2025.yaml"
+RU_UA, UA_RU = "RU->UA", "UA->RU"
+WAVES = 4
+CAPACITY = 45
 
 
 @dataclass
@@ -34,7 +79,29 @@ class DemoSummary:
     directory: str
     parties: list[str] = field(default_factory=list)
     lists: list[dict[str, object]] = field(default_factory=list)
+    identity: str = ""
+    agreement: dict[str, Any] = field(default_factory=dict)
+    table: dict[str, Any] = field(default_factory=dict)
+    table_lines: list[str] = field(default_factory=list)
+    statements: list[dict[str, Any]] = field(default_factory=list)
+    remains: list[dict[str, Any]] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
     ledger: LedgerReport | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "directory": self.directory, "parties": self.parties, "lists": self.lists,
+            "identity_resolution": self.identity, "agreement": self.agreement,
+            "stages": self.table.get("stages", []),
+            "columns": self.table.get("columns", []),
+            "handed_over_total": self.table.get("handed_over_total", {}),
+            "statements": self.statements, "remains": self.remains,
+            "person_statuses": self.statuses, "story": self.events,
+            "ledger": None if self.ledger is None else {
+                "events": self.ledger.events, "head": self.ledger.head,
+                "verified": self.ledger.ok},
+        }
 
 
 def prepare_directory(out: Path) -> None:
@@ -44,8 +111,30 @@ def prepare_directory(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
 
 
-def run_demo(app: App, out: Path, *, people: int = 40) -> DemoSummary:
+def run_demo(app: App, out: Path, *, records: int = 1_500) -> DemoSummary:
     summary = DemoSummary(directory=str(out))
+    _register(app, summary)
+    _lists_and_identities(app, out, summary, records=records)
+    agreement_id = _agreement(app, summary)
+    Exchange(app, agreement_id, summary).run()
+    summary.table = stage_table(app, agreement_id)
+    summary.table_lines = render_table(summary.table)
+    summary.statements = [row.__dict__ for row in compare(app, agreement_id)]
+    summary.remains = [row.__dict__ for row in remains_counts(app, agreement_id)]
+    tally: dict[str, int] = {}
+    for status in statuses(app).values():
+        tally[status.status] = tally.get(status.status, 0) + 1
+    summary.statuses = dict(sorted(tally.items()))
+    # --- publication (issue 7): publish the bundle to out / "bundle" and verify it here,
+    # before the ledger check below, so the summary reports both. ---
+    summary.ledger = verify_ledger(app)
+    (out / "summary.json").write_text(
+        json.dumps(summary.to_json(), ensure_ascii=False, indent=2, default=str) + "\n",
+        encoding="utf-8")
+    return summary
+
+
+def _register(app: App, summary: DemoSummary) -> None:
     register_party(app, code=INTERMEDIARY, title="Neutral intermediary", kind="intermediary",
                    actor=ACTORS[INTERMEDIARY], actor_title="Central tracing agency")
     register_party(app, code=PARTY_A, title="Ukraine", kind="party", actor=ACTORS[PARTY_A],
@@ -54,14 +143,381 @@ def run_demo(app: App, out: Path, *, people: int = 40) -> DemoSummary:
                    actor=ACTORS[PARTY_B], actor_title="POW information bureau")
     summary.parties = [INTERMEDIARY, PARTY_A, PARTY_B]
 
-    records = [RecordInput(row_number=i + 2, fields=p.fields(f"UA-{i + 1:05d}"))
-               for i, p in enumerate(population(people))]
-    digest = hashlib.sha256(repr([r.fields for r in records]).encode()).hexdigest()
+
+def resolver() -> Callable[..., Any] | None:
+    """The linkage area's ``resolve_list`` once it can be imported, else None."""
+    try:
+        from parley.services.identity import resolve_list
+    except Exception:  # noqa: BLE001 - work in progress elsewhere must not stop the demo
+        return None
+    return resolve_list
+
+
+def _lists_and_identities(app: App, out: Path, summary: DemoSummary, *, records: int) -> None:
+    scenario = exchange_scenario(records, seed=2025)
+    files = scenario.write_csv(out / "lists")
+    resolve = resolver()
+    imported: list[str] = []
+    for path, source, kind, party in files:
+        owner = ACTORS.get(party or INTERMEDIARY, ACTORS[INTERMEDIARY])
+        if resolve is None and kind == "capture_card":
+            accepted, quarantined = _one_person_per_record(app, scenario, source, kind, party,
+                                                           owner)
+        else:
+            result = import_list(app, path=path, kind=kind, actor=owner, source=source,
+                                 party=party)
+            accepted, quarantined = result.accepted, result.quarantined
+            imported.append(result.list_id)
+        summary.lists.append({"source": source, "kind": kind, "party": party,
+                              "accepted": accepted, "quarantined": quarantined})
+    if resolve is not None:
+        for list_id in imported:
+            resolve(app, list_id=list_id, actor=ACTORS[INTERMEDIARY])
+        summary.identity = "resolved list by list (parley.services.identity.resolve_list)"
+    else:
+        summary.identity = ("one person per capture card (identity resolution not "
+                            "available yet; other lists imported unlinked)")
+
+
+def _one_person_per_record(app: App, scenario: Any, source: str, kind: str,
+                           party: str | None, actor: str) -> tuple[int, int]:
+    (lst,) = [x for x in scenario.scenario.lists if x.source == source]
+    rows = []
+    for rec in lst.records:
+        fields = {k: v for k, v in rec.fields.items() if v}
+        if fields.get("birth_date"):
+            try:
+                fields["birth_date"] = parse_iso_date(fields["birth_date"]).iso
+            except ValueProblem:
+                del fields["birth_date"]
+        rows.append(RecordInput(row_number=rec.row_number, fields=fields))
+    digest = hashlib.sha256(repr([r.fields for r in rows]).encode()).hexdigest()
     recorded = record_list(app, meta=ListMeta(
-        source="ua-origin-list", kind="origin_list", file_name="synthetic-origin-list.csv",
-        file_sha256=digest, party=PARTY_A, rows=len(records),
-    ), records=records, actor=ACTORS[PARTY_A], one_person_per_record=True)
-    summary.lists.append({"source": "ua-origin-list", "kind": "origin_list",
-                          "accepted": len(recorded.record_ids), "quarantined": 0})
-    summary.ledger = verify_ledger(app)
-    return summary
+        source=source, kind=kind, file_name=f"{source}.csv", file_sha256=digest, party=party,
+        rows=len(rows)), records=rows, actor=actor, one_person_per_record=True)
+    return len(recorded.record_ids), 0
+
+
+def _agreement(app: App, summary: DemoSummary) -> str:
+    agreement = load_agreement(app, path=AGREEMENT_FILE, actor=ACTORS[INTERMEDIARY])
+    sign_agreement(app, agreement_id=agreement.id, actor=ACTORS[PARTY_A])
+    signed = sign_agreement(app, agreement_id=agreement.id, actor=ACTORS[PARTY_B])
+    summary.agreement = {"id": signed.id, "reference": signed.terms.reference,
+                         "terms_hash": signed.terms_hash, "active": signed.active,
+                         "signed_by": sorted(signed.signed_by)}
+    return signed.id
+
+
+def _stable(text: str) -> int:
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big")
+
+
+class Exchange:
+    """The exchange as it unfolds: waves of verification, seven stages, what goes wrong."""
+
+    def __init__(self, app: App, agreement_id: str, summary: DemoSummary) -> None:
+        self.app = app
+        self.agreement = agreement_id
+        self.summary = summary
+        self.keys: dict[str, str] = {}
+        self.nominated: dict[str, str] = {}  # person -> direction
+        self.wave_of: dict[str, int] = {}
+        self.undecided: set[str] = set()
+        self.stage_ids: list[str] = []
+        self.stranger: str | None = None
+        self.directions: dict[str, str] = {}
+
+    def say(self, text: str) -> None:
+        self.summary.events.append(text)
+
+    # --- who is who -------------------------------------------------------------------
+
+    def _load(self) -> dict[str, Any]:
+        with self.app.read() as conn:
+            people = load_people(conn, self.app.cipher)
+        for pid, view in people.items():
+            names = sorted(f"{r.source}:{(r.fields or {}).get('record_id', '')}"
+                           for r in view.records)
+            self.keys[pid] = names[0] if names else pid
+        return people
+
+    def _direction(self, person: str) -> str:
+        return self.directions.get(person, "")
+
+    def _order(self, persons: list[str]) -> list[str]:
+        return sorted(persons, key=lambda p: self.keys[p])
+
+    # --- before the stages ------------------------------------------------------------
+
+    def prepare(self) -> None:
+        people = self._load()
+        reported = self._order([p for p, v in people.items() if v.facts.wounded_reported])
+        yes = [p for p in reported if _stable(self.keys[p]) % 5]
+        no = [p for p in reported if p not in yes]
+        if yes:
+            certify_medical(self.app, person_ids=yes, seriously_wounded_or_sick=True,
+                            actor=ACTORS[INTERMEDIARY])
+        if no:
+            certify_medical(self.app, person_ids=no, seriously_wounded_or_sick=False,
+                            actor=ACTORS[INTERMEDIARY])
+        self.say(f"medical certification: {len(yes)} seriously wounded or sick, "
+                 f"{len(no)} not")
+        rows = eligibility_report(self.app, agreement_id=self.agreement)
+        by_direction: dict[str, list[str]] = {RU_UA: [], UA_RU: []}
+        self.protected: set[str] = set()
+        self.waiting: list[str] = []
+        for row in rows:
+            if row.direction is not None:
+                self.directions[row.person_id] = row.direction
+            if row.direction in by_direction and row.eligibility.category is not None:
+                by_direction[row.direction].append(row.person_id)
+                if row.eligibility.protected:
+                    self.protected.add(row.person_id)
+        for direction, persons in by_direction.items():
+            ordered = self._order(persons)
+            # A few eligible persons are left for later (never nominated in time).
+            late = [p for p in ordered if _stable("late" + self.keys[p]) % 25 == 0
+                    and p not in self.protected]
+            self.waiting += late
+            ordered = [p for p in ordered if p not in late]
+            receiving = direction.split("->")[1]
+            nominate(self.app, agreement_id=self.agreement, person_ids=ordered,
+                     actor=ACTORS[receiving])
+            confirm_eligibility(self.app, agreement_id=self.agreement, person_ids=ordered,
+                                actor=ACTORS[INTERMEDIARY])
+            for p in ordered:
+                self.nominated[p] = direction
+                self.wave_of[p] = 0 if p in self.protected else _stable("w" + self.keys[p]) \
+                    % WAVES
+            self.say(f"{receiving} nominated {len(ordered)} of its people ({direction}); "
+                     "the intermediary confirmed their eligibility")
+
+    def wave(self, k: int) -> None:
+        """Identity checks and private interviews of the k-th wave."""
+        due = self._order([p for p, w in self.wave_of.items() if w == k])
+        for direction in (RU_UA, UA_RU):
+            batch = [p for p in due if self.nominated[p] == direction]
+            if batch:
+                confirm_identity(self.app, agreement_id=self.agreement, person_ids=batch,
+                                 actor=ACTORS[direction.split("->")[1]])
+        declined = undecided = 0
+        for p in due:
+            roll = _stable("i" + self.keys[p]) % 100
+            outcome = "declines" if roll < 3 else "undecided" if roll < 6 else "wishes"
+            declined += outcome == "declines"
+            if outcome == "undecided":
+                undecided += 1
+                self.undecided.add(p)
+            record_interview(self.app, agreement_id=self.agreement, person_id=p,
+                             outcome=outcome, actor=ACTORS[INTERMEDIARY])
+        if k == WAVES - 1:
+            self._late_nominations()
+        settled = [p for p in self._order(list(self.undecided)) if self.wave_of[p] < k]
+        for p in settled:
+            record_interview(self.app, agreement_id=self.agreement, person_id=p,
+                             outcome="wishes", actor=ACTORS[INTERMEDIARY])
+            self.undecided.discard(p)
+        self.say(f"wave {k + 1}: {len(due)} identities confirmed and interviews held "
+                 f"({declined} do not wish to return, {undecided} undecided; "
+                 f"{len(settled)} earlier undecided now wish to return)")
+
+    def _late_nominations(self) -> None:
+        """The persons nominated late, all but one, who will arrive unlisted in stage 5."""
+        late = self._order(self.waiting)
+        self.stranger = next((p for p in late if p not in self.nominated), None)
+        for direction in (RU_UA, UA_RU):
+            batch = [p for p in late if p != self.stranger and self._direction(p) == direction]
+            if not batch:
+                continue
+            receiving = direction.split("->")[1]
+            nominate(self.app, agreement_id=self.agreement, person_ids=batch,
+                     actor=ACTORS[receiving])
+            confirm_eligibility(self.app, agreement_id=self.agreement, person_ids=batch,
+                                actor=ACTORS[INTERMEDIARY])
+            confirm_identity(self.app, agreement_id=self.agreement, person_ids=batch,
+                             actor=ACTORS[receiving])
+            for p in batch:
+                record_interview(self.app, agreement_id=self.agreement, person_id=p,
+                                 outcome="wishes", actor=ACTORS[INTERMEDIARY])
+                self.nominated[p] = direction
+                self.waiting.remove(p)
+            self.say(f"{receiving} nominated {len(batch)} more of its people late; verified "
+                     "and interviewed at once")
+
+    def settle(self) -> None:
+        """The last undecided make up their minds."""
+        for p in self._order(list(self.undecided)):
+            record_interview(self.app, agreement_id=self.agreement, person_id=p,
+                             outcome="wishes", actor=ACTORS[INTERMEDIARY])
+        if self.undecided:
+            self.say(f"{len(self.undecided)} undecided persons now wish to return")
+        self.undecided.clear()
+
+    # --- the stages -------------------------------------------------------------------
+
+    def plan(self, number: int) -> str:
+        result = plan_stage(self.app, agreement_id=self.agreement,
+                            stage_date=STAGE_DATES[number - 1], capacity=CAPACITY,
+                            actor=ACTORS[INTERMEDIARY])
+        self.stage_ids.append(result.stage.id)
+        counts = {d: result.plan.count(d) for d in (RU_UA, UA_RU)}
+        self.say(f"stage {number} ({STAGE_DATES[number - 1]}) planned: {counts[RU_UA]} "
+                 f"{RU_UA}, {counts[UA_RU]} {UA_RU}; left out: {result.plan.reasons()}")
+        return result.stage.id
+
+    def listed(self, stage_id: str, direction: str | None = None) -> list[str]:
+        return self._order([p["person_id"] for p in stage_list(self.app, stage_id)
+                            if p["state"] == "listed"
+                            and (direction is None or p["direction"] == direction)])
+
+    def confirm(self, stage_id: str, persons: list[str],
+                sides: tuple[str, ...] = (PARTY_B, PARTY_A, INTERMEDIARY)) -> None:
+        if persons:
+            for side in sides:
+                confirm_handover(self.app, stage_id=stage_id, person_ids=persons,
+                                 actor=ACTORS[side])
+
+    def remains(self, stage_id: str, direction: str, start: int, count: int, *,
+                received: int | None = None) -> list[str]:
+        sending, receiving = direction.split("->")
+        cases = [f"{sending}-2025-{n:05d}" for n in range(start, start + count)]
+        args = {"stage_id": stage_id, "direction": direction, "category": "remains"}
+        confirm_remains(self.app, case_numbers=cases, actor=ACTORS[sending], **args)
+        confirm_remains(self.app, case_numbers=cases, actor=ACTORS[INTERMEDIARY], **args)
+        got = cases if received is None else cases[:received]
+        confirm_remains(self.app, case_numbers=got, actor=ACTORS[receiving], **args)
+        return cases
+
+    def close(self, number: int, stage_id: str) -> None:
+        closed = close_stage(self.app, stage_id=stage_id, actor=ACTORS[INTERMEDIARY])
+        moved = ", ".join(f"{d} {sum(v.values())}" for d, v in closed.totals.items())
+        self.say(f"stage {number} closed and cosigned by UA, RU and INT: {moved}")
+
+    def run(self) -> None:
+        app, int_actor = self.app, ACTORS[INTERMEDIARY]
+        self.prepare()
+        self.wave(0)
+        # Stage 1: the receiving side first counts one person short.
+        s1 = self.plan(1)
+        ru_ua = self.listed(s1, RU_UA)
+        self.confirm(s1, self.listed(s1), sides=(PARTY_B, INTERMEDIARY))
+        self.confirm(s1, ru_ua[1:] + self.listed(s1, UA_RU), sides=(PARTY_A,))
+        found = check_stage(app, stage_id=s1, actor=int_actor)
+        self.say(f"stage 1 check: {', '.join(d.describe() for d in found)}")
+        self.confirm(s1, ru_ua[:1], sides=(PARTY_A,))
+        check_stage(app, stage_id=s1, actor=int_actor)
+        self.say("UA confirmed the person it had missed; the counts agree again")
+        record_statement(app, agreement_id=self.agreement, party=PARTY_A,
+                         stated_on=STAGE_DATES[0], stage_number=1,
+                         source="Coordination HQ, statement of 9 June 2025 (synthetic)",
+                         claims={RU_UA: {"young": len(ru_ua) + 2}}, actor=ACTORS[PARTY_A])
+        self.close(1, s1)
+
+        # Stage 2: one nominated person is not brought to the handover; remains.
+        self.wave(1)
+        s2 = self.plan(2)
+        absent = self.listed(s2, RU_UA)[0]
+        self.confirm(s2, [p for p in self.listed(s2) if p != absent])
+        self.remains(s2, RU_UA, 1, 120)
+        self.remains(s2, UA_RU, 1, 4)
+        (missing,) = check_stage(app, stage_id=s2, actor=int_actor)
+        self.say(f"stage 2 check: {missing.describe()}")
+        resolve_discrepancy(app, discrepancy_id=missing.id, resolution="person_remains_held",
+                            actor=int_actor)
+        self.say("the person stays held and goes back to the pool for a later stage")
+        self.close(2, s2)
+
+        # Stage 3: UA disputes an identity; the dispute is carried to stage 4.
+        self.wave(2)
+        s3 = self.plan(3)
+        doubted = self.listed(s3, RU_UA)[0]
+        dispute = dispute_identity(app, stage_id=s3, person_id=doubted, actor=ACTORS[PARTY_A])
+        self.confirm(s3, [p for p in self.listed(s3) if p != doubted])
+        self.confirm(s3, [doubted], sides=(PARTY_B, INTERMEDIARY))
+        self.wave(3)
+        s4 = self.plan(4)
+        carry_discrepancy(app, discrepancy_id=dispute.id, to_stage_id=s4, actor=int_actor)
+        self.say("UA disputed one identity in stage 3; the intermediary carried the "
+                 "dispute to stage 4")
+        self.close(3, s3)
+
+        # Stage 4: the identity is confirmed after further checks; remains with a count
+        # that does not match at first.
+        resolve_discrepancy(app, discrepancy_id=dispute.id, resolution="identity_confirmed",
+                            actor=ACTORS[PARTY_A])
+        self.confirm(s4, self.listed(s4))
+        self.remains(s4, RU_UA, 121, 150, received=148)
+        self.remains(s4, UA_RU, 5, 3)
+        (short,) = check_stage(app, stage_id=s4, actor=int_actor)
+        self.say(f"stage 4 check: {short.describe()}")
+        confirm_remains(app, stage_id=s4, direction=RU_UA, category="remains",
+                        case_numbers=[f"RU-2025-{n:05d}" for n in (269, 270)],
+                        actor=ACTORS[PARTY_A])
+        self.say("stage 4: UA found the two remaining cases on the train; counts agree")
+        record_statement(app, agreement_id=self.agreement, party=PARTY_B,
+                         stated_on="2025-06-14",
+                         source="Ministry of Defence, statement of 14 June 2025 (synthetic)",
+                         claims={RU_UA: {"remains": 400}}, actor=ACTORS[PARTY_B])
+        self.close(4, s4)
+
+        # Stage 5: a person arrives who was not on the list, and is admitted.
+        self.settle()
+        s5 = self.plan(5)
+        self.confirm(s5, self.listed(s5))
+        stranger = self.stranger
+        if stranger is not None:
+            unlisted = report_unlisted(app, stage_id=s5, person_id=stranger,
+                                       actor=ACTORS[PARTY_A])
+            resolve_discrepancy(app, discrepancy_id=unlisted.id, resolution="admitted",
+                                actor=int_actor)
+            self.confirm(s5, [stranger])
+            self.say(f"stage 5: {unlisted.describe()} reported by UA; admitted by decision")
+        self.remains(s5, RU_UA, 271, 90)
+        self.close(5, s5)
+
+        # Stages 6 and 7: the rest.
+        for number in (6, 7):
+            stage = self.plan(number)
+            self.confirm(stage, self.listed(stage))
+            if number == 7:
+                self.remains(stage, RU_UA, 361, 60)
+                self.remains(stage, UA_RU, 8, 2)
+            self.close(number, stage)
+        # Each party's account of the whole exchange, beside the confirmed figures.
+        total = stage_table(app, self.agreement)["handed_over_total"]
+        record_statement(app, agreement_id=self.agreement, party=PARTY_A,
+                         stated_on=STAGE_DATES[-1],
+                         source="Coordination HQ, statement of 4 July 2025 (synthetic)",
+                         claims={RU_UA: {"wounded_sick": total[RU_UA]["wounded_sick"],
+                                         "young": total[RU_UA]["young"] + 3,
+                                         "remains": total[RU_UA]["remains"]}},
+                         actor=ACTORS[PARTY_A])
+        record_statement(app, agreement_id=self.agreement, party=PARTY_B,
+                         stated_on=STAGE_DATES[-1],
+                         source="Ministry of Defence, statement of 4 July 2025 (synthetic)",
+                         claims={UA_RU: {"young": total[UA_RU]["young"],
+                                         "remains": total[UA_RU]["remains"] + 10},
+                                 RU_UA: {"remains": total[RU_UA]["remains"] + 40}},
+                         actor=ACTORS[PARTY_B])
+        self._late_identifications()
+
+    def _late_identifications(self) -> None:
+        """Months later, some remains are identified as persons known from the lists."""
+        current = statuses(self.app)
+        people = self._load()
+        unmoved = {d: sorted(
+            (p for p, v in people.items()
+             if v.sides.direction((PARTY_A, PARTY_B)) == tuple(d.split("->"))
+             and current[p].status in ("held", "missing")),
+            key=lambda p: (current[p].status != "missing", self.keys[p]))
+            for d in (RU_UA, UA_RU)}
+        done = 0
+        for direction, count, first in ((RU_UA, 6, 3), (UA_RU, 1, 2)):
+            sending, receiving = direction.split("->")
+            for i, person in enumerate(unmoved[direction][:count]):
+                identify_remains(self.app, agreement_id=self.agreement,
+                                 case_number=f"{sending}-2025-{first + 7 * i:05d}",
+                                 person_id=person, actor=ACTORS[receiving])
+                done += 1
+        self.say(f"after the last stage: {done} remains cases identified as persons on the "
+                 "lists (their status becomes deceased)")

@@ -87,26 +87,42 @@ class PersonRecord:
 
 @dataclass(frozen=True)
 class Sides:
-    """Who holds the person and whom the person belongs to (None: unknown), and why."""
+    """Which parties' lists say they detain the person (``holders``) or list the person as
+    their own (``owns``), each with the first list that says so; ``seen_held`` when the
+    person is known to be in detention (a capture card, a visit list, an origin list
+    marking the person captured)."""
 
-    holder: str | None
-    own: str | None
-    holder_source: str = ""
-    own_source: str = ""
-    problem: str = ""
+    holders: Mapping[str, str]
+    owns: Mapping[str, str]
+    seen_held: bool
 
     def direction(self, parties: tuple[str, str]) -> tuple[str, str] | None:
         """``(sending, receiving)`` between the agreement's ``parties`` (None: unknown)."""
         a, b = parties
-        holder, own = self.holder, self.own
-        if holder is None and own in parties and self.holder_source == "claimed":
-            holder = b if own == a else a
-        if own is None and holder in parties:
-            own = b if holder == a else a
-        if holder in parties and own in parties and holder != own:
-            assert holder is not None and own is not None
-            return holder, own
-        return None
+        holders = [p for p in self.holders if p in parties]
+        owns = [p for p in self.owns if p in parties]
+        if len(holders) > 1 or len(owns) > 1:
+            return None
+        own = owns[0] if owns else (b if holders[0] == a else a) if holders else None
+        holder = holders[0] if holders else \
+            (b if own == a else a) if own is not None and self.seen_held else None
+        if holder is None or own is None or holder == own:
+            return None
+        return holder, own
+
+    @property
+    def problem(self) -> str:
+        """Why the sides cannot be told apart, if they cannot."""
+        if len(self.holders) > 1:
+            return f"detained according to lists of {', '.join(sorted(self.holders))}"
+        if len(self.owns) > 1:
+            return f"claimed as their own by {', '.join(sorted(self.owns))}"
+        if set(self.holders) & set(self.owns):
+            return f"{next(iter(self.holders))} both detains the person and lists them as " \
+                   "its own"
+        if not self.holders and not self.seen_held:
+            return "no list says the person is detained"
+        return ""
 
 
 def _has(text: str | None, words: Iterable[str]) -> bool:
@@ -143,37 +159,26 @@ def load_records(conn: Connection, cipher: RecordCipher,
     return dict(out)
 
 
-def sides_of(records: Iterable[PersonRecord]) -> Sides:
-    """Derive the detaining and own party from the kinds of lists the records are on."""
+def sides_of(records: Iterable[PersonRecord], *, parties: Iterable[str] = ()) -> Sides:
+    """Derive the detaining and own party from the kinds of lists the records are on.
+
+    A visit list made by the intermediary itself (its party is not one of ``parties``
+    of the conflict, when given) says only that the person is detained, not by whom."""
+    conflict = set(parties)
     holders: dict[str, str] = {}
     owns: dict[str, str] = {}
-    claimed = False
+    seen = False
     for rec in records:
-        if rec.party is None:
-            continue
         if rec.kind in HOLDER_KINDS:
-            holders.setdefault(rec.party, rec.source)
+            seen = True
+            if rec.party is not None and (not conflict or rec.party in conflict):
+                holders.setdefault(rec.party, rec.source)
         elif rec.kind in ORIGIN_KINDS:
-            owns.setdefault(rec.party, rec.source)
+            if rec.party is not None:
+                owns.setdefault(rec.party, rec.source)
             if rec.fields and _has(rec.fields.get("status"), CAPTURED_WORDS):
-                claimed = True
-    problem = ""
-    holder = own = None
-    if len(holders) > 1:
-        problem = f"detained according to lists of {', '.join(sorted(holders))}"
-    elif holders:
-        holder = next(iter(holders))
-    if len(owns) > 1:
-        problem = (problem + "; " if problem else "") + \
-            f"claimed as their own by {', '.join(sorted(owns))}"
-    elif owns:
-        own = next(iter(owns))
-    if holder is not None and holder == own:
-        problem = f"{holder} both detains the person and lists them as its own"
-        holder = own = None
-    holder_source = holders.get(holder, "") if holder else ("claimed" if claimed else "")
-    return Sides(holder=holder, own=own, holder_source=holder_source,
-                 own_source=owns.get(own, "") if own else "", problem=problem)
+                seen = True
+    return Sides(holders=holders, owns=owns, seen_held=seen)
 
 
 def facts_of(person_id: str, records: Iterable[PersonRecord], *,
@@ -248,6 +253,8 @@ def load_people(conn: Connection, cipher: RecordCipher,
     identified = {r.person_id: r.case_number for r in conn.execute(
         select(remains_cases.c.person_id, remains_cases.c.case_number)
         .where(remains_cases.c.person_id.is_not(None)))}
+    conflict = [r.code for r in conn.execute(
+        select(parties.c.code).where(parties.c.kind == "party"))]
     ids = list(records) if person_ids is None else list(person_ids)
     out = {}
     for pid in ids:
@@ -258,7 +265,7 @@ def load_people(conn: Connection, cipher: RecordCipher,
             facts=facts_of(pid, recs, certified=cert[0] if cert else None,
                            certified_source=cert[1] if cert else "",
                            identified_case=identified.get(pid)),
-            sides=sides_of(recs))
+            sides=sides_of(recs, parties=conflict))
     return out
 
 

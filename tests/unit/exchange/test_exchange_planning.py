@@ -54,7 +54,7 @@ def scenarios(draw: st.DrawFn) -> tuple[PlanRequest, list[Candidate]]:
     return request, people
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(scenarios(), st.randoms(use_true_random=False))
 def test_plan_keeps_every_rule(scenario: tuple[PlanRequest, list[Candidate]],
                                rnd: object) -> None:
