@@ -44,6 +44,10 @@ def demo(
     for line in summary.table_lines:
         out.print(line, soft_wrap=True, markup=False)
     out.print(f"  stage table written to {out_dir / 'summary.json'}")
+    if summary.untraced:
+        raise IntegrityFailure(f"demo stage table does not match its events: "
+                               f"{summary.untraced[0]}")
+    out.print("  every figure of the table recounted from the signed events: all agree")
     out.print("  person statuses: " + ", ".join(
         f"{k.replace('_', ' ')} {v}" for k, v in summary.statuses.items()), soft_wrap=True)
     report = summary.ledger

@@ -46,7 +46,7 @@ from parley.services.lists import ListMeta, record_list
 from parley.services.organisation import register_party
 from parley.services.persons import load_people, statuses
 from parley.services.remains import confirm_remains, identify_remains, remains_counts
-from parley.services.stage_summary import render_table, stage_table
+from parley.services.stage_summary import render_table, stage_table, trace_check
 from parley.services.stages import plan_stage, stage_list
 from parley.services.statements import compare, record_statement
 from parley.services.verification import (
@@ -87,6 +87,7 @@ class DemoSummary:
     remains: list[dict[str, Any]] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
+    untraced: list[str] = field(default_factory=list)
     ledger: LedgerReport | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -98,6 +99,7 @@ class DemoSummary:
             "handed_over_total": self.table.get("handed_over_total", {}),
             "statements": self.statements, "remains": self.remains,
             "person_statuses": self.statuses, "story": self.events,
+            "figures_traced_to_events": not self.untraced, "untraced": self.untraced,
             "ledger": None if self.ledger is None else {
                 "events": self.ledger.events, "head": self.ledger.head,
                 "verified": self.ledger.ok},
@@ -119,6 +121,7 @@ def run_demo(app: App, out: Path, *, records: int = 1_500) -> DemoSummary:
     Exchange(app, agreement_id, summary).run()
     summary.table = stage_table(app, agreement_id)
     summary.table_lines = render_table(summary.table)
+    summary.untraced = trace_check(app, agreement_id)
     summary.statements = [row.__dict__ for row in compare(app, agreement_id)]
     summary.remains = [row.__dict__ for row in remains_counts(app, agreement_id)]
     tally: dict[str, int] = {}

@@ -151,3 +151,106 @@ def render_table(summary: dict[str, Any]) -> list[str]:
         parts = ", ".join(f"{code} {n}" for code, n in row.items())
         lines.append(f"total handed over {direction}: {parts}")
     return lines
+
+
+def figures_from_events(app: App, agreement_id: str) -> dict[str, dict[str, dict[str, Any]]]:
+    """Recount, from the signed events alone, each stage's nominated and handed-over
+    persons (and remains cases) and open discrepancies per direction and category, and
+    the totals its ``stage.closed`` event signed. The stage table must agree with this."""
+    from parley.ledger import parse_canonical
+    from parley.services.ledger import iter_events
+
+    with app.read() as conn:
+        agreement = get_agreement_in(conn, agreement_id)
+        stage_ids = {s.id for s in stages_of(conn, agreement.id)}
+        stored = list(iter_events(conn))
+    listed: dict[tuple[str, str], tuple[str, str]] = {}
+    active: set[tuple[str, str]] = set()
+    roles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    cases: dict[tuple[str, str], tuple[str, str]] = {}
+    case_roles: dict[tuple[str, str], set[str]] = defaultdict(set)
+    discrepancies_at: dict[str, tuple[str, str, str | None]] = {}
+    open_ids: set[str] = set()
+    signed: dict[str, Any] = {}
+    for ev in stored:
+        p = parse_canonical(ev.payload.encode("utf-8"))
+        stage = p.get("stage_id")
+        if stage not in stage_ids:
+            continue
+        if ev.type == "stage.planned":
+            for direction, entries in p["lists"].items():
+                for e in entries:
+                    listed[(stage, e["person_id"])] = (direction, e["category"])
+                    active.add((stage, e["person_id"]))
+        elif ev.type == "stage.person_listed":
+            listed[(stage, p["person_id"])] = (p["direction"], p["category"])
+            active.add((stage, p["person_id"]))
+        elif ev.type == "stage.person_withdrawn":
+            active.discard((stage, p["person_id"]))
+        elif ev.type == "handover.confirmed":
+            for pid in p["person_ids"]:
+                roles[(stage, pid)].add(p["role"])
+        elif ev.type == "remains.confirmed":
+            for case in p["cases"]:
+                number = case["case_number"] if isinstance(case, dict) else case
+                cases.setdefault((stage, number), (p["direction"], p["category"]))
+                case_roles[(stage, number)].add(p["role"])
+        elif ev.type == "discrepancy.opened":
+            discrepancies_at[p["discrepancy_id"]] = (stage, p["direction"], p["category"])
+            open_ids.add(p["discrepancy_id"])
+        elif ev.type == "discrepancy.carried":
+            _, direction, category = discrepancies_at[p["discrepancy_id"]]
+            discrepancies_at[p["discrepancy_id"]] = (p["to_stage_id"], direction, category)
+        elif ev.type == "discrepancy.resolved":
+            open_ids.discard(p["discrepancy_id"])
+        elif ev.type == "stage.closed":
+            signed[stage] = p["totals"]
+    out: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in stage_ids}
+
+    def cell(stage: str, direction: str, category: str | None) -> dict[str, int]:
+        row: dict[str, dict[str, int]] = out[stage].setdefault(direction, {})
+        return row.setdefault(category or "none",
+                              {"nominated": 0, "handed_over": 0, "open_discrepancies": 0})
+
+    for (stage, pid), (direction, category) in listed.items():
+        c = cell(stage, direction, category)
+        c["nominated"] += 1
+        if (stage, pid) in active and roles[(stage, pid)] >= set(ROLES):
+            c["handed_over"] += 1
+    for key, (direction, category) in cases.items():
+        c = cell(key[0], direction, category)
+        c["nominated"] += "sending" in case_roles[key]
+        c["handed_over"] += case_roles[key] >= set(ROLES)
+    for disc in open_ids:
+        stage, direction, category = discrepancies_at[disc]
+        cell(stage, direction, category)["open_discrepancies"] += 1
+    for stage, totals in signed.items():
+        out[stage]["signed_totals"] = totals
+    return out
+
+
+def trace_check(app: App, agreement_id: str) -> list[str]:
+    """Every number of the stage table that the events alone do not give (empty: all
+    traced). Declined counts are confidential and traced only through sealed records."""
+    table = stage_table(app, agreement_id)
+    recount = figures_from_events(app, agreement_id)
+    problems = []
+    for st in table["stages"]:
+        mine = recount[st["stage_id"]]
+        for direction, row in st["directions"].items():
+            for code, figures in row.items():
+                again = mine.get(direction, {}).get(code, {})
+                for column in ("nominated", "handed_over", "open_discrepancies"):
+                    if figures[column] != again.get(column, 0):
+                        problems.append(f"stage {st['number']} {direction} {code} {column}: "
+                                        f"table {figures[column]}, events "
+                                        f"{again.get(column, 0)}")
+                if st["signed_totals"] is not None and code in st["signed_totals"].get(
+                        direction, {}) and \
+                        st["signed_totals"][direction][code] != figures["handed_over"]:
+                    problems.append(f"stage {st['number']} {direction} {code}: signed total "
+                                    f"{st['signed_totals'][direction][code]}, handed over "
+                                    f"{figures['handed_over']}")
+        if st["signed_totals"] != mine.get("signed_totals"):
+            problems.append(f"stage {st['number']}: signed totals differ from stage.closed")
+    return problems

@@ -18,7 +18,7 @@ from parley.services.handover import (
 )
 from parley.services.persons import person_status
 from parley.services.remains import confirm_remains, identify_remains, remains_counts
-from parley.services.stage_summary import stage_table
+from parley.services.stage_summary import stage_table, trace_check
 from parley.services.stages import plan_stage
 from parley.services.statements import compare, record_statement
 from tests.helpers import ACTORS, INT, RU, UA
@@ -140,6 +140,7 @@ def test_identity_disputed_then_resolved_in_a_later_stage(ex: Exchange) -> None:
     assert table[1]["directions"][RU_UA]["young"]["handed_over"] == 1
     status = person_status(app, doubted)
     assert status.status == "repatriated" and "stage 2" in status.source
+    assert trace_check(app, "istanbul-2025") == []
 
 
 def test_count_mismatch_between_the_three_confirmations(ex: Exchange) -> None:
@@ -212,6 +213,7 @@ def test_remains_by_case_with_a_count_mismatch_and_late_identification(ex: Excha
     with pytest.raises(Conflict, match="only UA"):
         identify_remains(app, agreement_id="istanbul-2025", case_number=cases[3],
                          person_id=ex.ua_people[1], actor=ACTORS[RU])
+    assert trace_check(app, "istanbul-2025") == []
     (count,) = remains_counts(app, "istanbul-2025")
     assert (count.sent, count.received, count.witnessed, count.identified) == (5, 5, 5, 1)
 
