@@ -10,7 +10,7 @@ support cannot pass. Pure: no database, no clock.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +35,15 @@ class Derived:
         default_factory=dict)
 
 
+class DeriveError(ValueError):
+    """An event's payload does not have the form its type defines (seq None: no one event)."""
+
+    def __init__(self, seq: int | None, message: str) -> None:
+        super().__init__(message)
+        self.seq = seq
+        self.message = message
+
+
 def stage_of(ev: StoredEvent) -> str | None:
     """The stage an event belongs to, if any (its figures are held with the stage's)."""
     if ev.type.startswith("publication."):
@@ -52,6 +61,25 @@ def redact(events: Sequence[StoredEvent], held: set[str]) -> list[PublishedEvent
 
 
 def derive(events: Sequence[PublishedEvent], policy: Policy) -> Derived:
+    """The derived files; raises :class:`DeriveError` for a payload of the wrong form."""
+    seq: int | None = None
+    try:
+        return _derive(events, policy, lambda s: None)
+    except DeriveError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+        # Find the event at fault by deriving again, one event at a time.
+        marks: list[int] = []
+        try:
+            _derive(events, policy, marks.append)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+            seq = marks[-1] if marks else None
+        raise DeriveError(seq, f"payload not of the form its event type defines "
+                               f"({type(exc).__name__}: {exc})") from None
+
+
+def _derive(events: Sequence[PublishedEvent], policy: Policy,
+            mark: Callable[[int], None]) -> Derived:
     held = held_stages(events, policy.published_at)
     parties: dict[str, dict[str, Any]] = {}
     actors: dict[str, dict[str, Any]] = {}
@@ -61,6 +89,7 @@ def derive(events: Sequence[PublishedEvent], policy: Policy) -> Derived:
     for ev in events:
         if not isinstance(ev, StoredEvent):
             continue
+        mark(ev.seq)
         payload = json.loads(ev.payload)
         if ev.type == "party.registered":
             parties.setdefault(payload["code"], {
@@ -84,6 +113,7 @@ def derive(events: Sequence[PublishedEvent], policy: Policy) -> Derived:
                      "actors": sorted(actors.values(), key=lambda a: a["actor"])},
         names.ERASURES: erasures,
     }
+    mark(0)  # past the events: a failure now is in the heads as a whole
     held_json = {s: h.to_json() for s, h in held.items()}
     files.update(state.files(policy=policy, parties=parties, actors=actors,
                              held=held_json))

@@ -40,7 +40,7 @@ from parley.reports.chain import (
     verify_published_chain,
 )
 from parley.reports.checkpoints import Checkpoint, checkpoint_signature_holds, roots_at
-from parley.reports.derive import Derived, derive, stage_of
+from parley.reports.derive import Derived, DeriveError, derive, stage_of
 from parley.reports.hxl import figures_csv
 from parley.reports.policy import Policy
 
@@ -138,7 +138,10 @@ def _verify(path: Path, result: VerifyResult, *, workers: int | None) -> LoadedB
                     f"{str(chain.get('head'))[:12]}…, the events file holds {state.count} "
                     f"ending {state.head[:12]}…")
     policy = Policy(published_at=manifest["published_at"], k=manifest["k"])
-    derived = derive(items, policy)
+    try:
+        derived = derive(items, policy)
+    except DeriveError as exc:
+        raise _Fail(names.EVENTS, exc.seq or None, exc.message) from None
     _check_withholding(items, derived)
     for name in names.DERIVED:
         published = _read_json(path, name)

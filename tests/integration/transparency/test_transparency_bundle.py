@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, ClassVar
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parley.bootstrap import App
+from parley.domain.events import Event
 from parley.ledger.signing import sign
 from parley.reports import bundle as names
 from parley.reports import verify_bundle
+from parley.reports.derive import DeriveError
 from parley.services.checkpoints import create_checkpoint
 from parley.services.publish import publish_bundle
 from tests.integration.transparency.conftest import Published
@@ -178,3 +182,38 @@ def test_parallel_verification_finds_the_same_first_failure(
     failure = verify_bundle(bundle, workers=workers).failure
     assert failure is not None and failure.event == target + 1
     assert "signature" in failure.message
+
+
+def test_a_signed_but_malformed_payload_is_named(sqlite_app: App, tmp_path: Path) -> None:
+    """A side that signs nonsense cannot make the publisher or verifier crash."""
+    sc = build(sqlite_app, stages=1, per_party=6)
+    with sqlite_app.uow() as uow:
+        ev = uow.append(BrokenClose(stage_id=sc.stages[0]), actor=ACTORS[INT])
+        uow.commit()
+    with pytest.raises(DeriveError, match="payload not of the form") as raised:
+        publish_bundle(sqlite_app, tmp_path / "b")
+    assert raised.value.seq == ev.seq
+    # and in a bundle (written by hand around the publisher), the verifier names it
+    from parley.reports.derive import derive as real_derive
+
+    def lenient(items: Any, policy: Any) -> Any:
+        return real_derive([i for i in items if i.seq != ev.seq], policy)
+
+    import parley.reports.writer as writer
+
+    original = writer.derive
+    writer.derive = lenient
+    try:
+        publish_bundle(sqlite_app, tmp_path / "b")
+    finally:
+        writer.derive = original
+    failure = verify_bundle(tmp_path / "b").failure
+    assert failure is not None and failure.file == names.EVENTS and failure.event == ev.seq
+
+
+@dataclass(frozen=True)
+class BrokenClose(Event):
+    """A stage.closed without heads (never registered in the catalogue)."""
+
+    name: ClassVar[str] = "stage.closed"
+    stage_id: str
