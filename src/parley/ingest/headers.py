@@ -28,7 +28,9 @@ from parley.errors import InputError
 
 CASE_NUMBER = "case_number"
 LIST_NUMBER = "list_number"
-SPECIAL_FIELDS = (CASE_NUMBER, LIST_NUMBER)
+#: One column holding both the birth date and the birth place ("Дата і місце народження").
+BIRTH_DATE_PLACE = "birth_date_place"
+SPECIAL_FIELDS = (CASE_NUMBER, LIST_NUMBER, BIRTH_DATE_PLACE)
 NAME_FIELDS = ("surname", "given_name", "full_name")
 #: ``--map COLUMN=ignore`` drops a column (the only way to lose one, and said out loud).
 IGNORE = "ignore"
@@ -83,6 +85,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "sex": ("стать", "пол", "sex", "gender"),
     "service_number": (
+        "tag no", "id tag", "army no", "military id number", "номер жетону військовослужбовця",
         "особистий номер", "личный номер", "жетон", "номер жетона", "номер жетону",
         "жетон номер", "service number", "service no", "service id", "military id",
         "personal number", "personal no", "army number", "номер військового квитка",
@@ -113,6 +116,12 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "comments", "коментар", "коментарі", "комментарий", "комментарии", "remarks",
         "remark", "додаткова інформація", "дополнительная информация",
         "additional information", "інше", "другое",
+    ),
+    BIRTH_DATE_PLACE: (
+        "дата і місце народження", "дата та місце народження", "дата місце народження",
+        "дата и место рождения", "дата место рождения", "date and place of birth",
+        "date place of birth", "дата народження місце народження",
+        "дата рождения место рождения", "рік і місце народження", "год и место рождения",
     ),
     CASE_NUMBER: (
         "номер справи", "номер дела", "case number", "case no", "case", "case id",

@@ -36,7 +36,7 @@ from parley.ingest.headers import (
 )
 from parley.ingest.sniff import detect_encoding, inspect_file
 from parley.ingest.tabular import Row, TextTable, Workbook
-from parley.ingest.validate import Problem, QuarantinedRow, RowValidator
+from parley.ingest.validate import NUMERIC_DATE, Problem, QuarantinedRow, RowValidator
 
 LOOKAHEAD_ROWS = 64
 _FOOTER = re.compile(
@@ -218,7 +218,8 @@ class ListReader:
         columns = _infer_full_name_columns(self.layout.columns, lookahead)
         self.layout = HeaderLayout(self.layout.first_row, self.layout.last_row,
                                    tuple(columns))
-        validator = RowValidator(columns=columns, kind=self.kind, today=self.today)
+        validator = RowValidator(columns=columns, kind=self.kind, today=self.today,
+                                 month_first=_month_first_columns(columns, lookahead))
         name_indexes = {c.index for c in columns if c.field in NAME_FIELDS}
         number_indexes = {c.index for c in columns if c.field == LIST_NUMBER}
         # A lone text in the running-number column or an unknown one is a section
@@ -321,6 +322,26 @@ def _infer_full_name_columns(columns: Sequence[Column], sample: Sequence[Row]
         return list(columns)
     return [Column(c.index, c.header, "full_name", c.key) if c is surname else c
             for c in columns]
+
+
+def _month_first_columns(columns: Sequence[Column], sample: Sequence[Row]) -> set[int]:
+    """Date columns whose values are written month first (12/31/1990) and never day first."""
+    found: set[int] = set()
+    for column in columns:
+        if column.field not in ("birth_date", "status_date"):
+            continue
+        month_first = day_first = 0
+        for _, cells in sample:
+            value = cells[column.index].strip() if column.index < len(cells) else ""
+            match = NUMERIC_DATE.fullmatch(value)
+            if match is None:
+                continue
+            first, second = int(match.group(1)), int(match.group(3))
+            month_first += second > 12 >= first
+            day_first += first > 12 >= second
+        if month_first and not day_first:
+            found.add(column.index)
+    return found
 
 
 def open_list(path: Path, *, sheet: str | None = None, mapping: Mapping[str, str] | None = None,

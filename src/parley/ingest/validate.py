@@ -10,13 +10,21 @@ than a sane length. Nothing is dropped: what maps onto no canonical field is kep
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from parley.domain.records import RecordInput
-from parley.ingest.headers import CASE_NUMBER, LIST_NUMBER, NAME_FIELDS, Column, column_letter
+from parley.ingest.headers import (
+    BIRTH_DATE_PLACE,
+    CASE_NUMBER,
+    LIST_NUMBER,
+    NAME_FIELDS,
+    Column,
+    column_letter,
+)
 from parley.ingest.values import (
     DEFAULT_MAX_LENGTH,
     EXTRA_MAX_LENGTH,
@@ -30,7 +38,11 @@ from parley.ingest.values import (
 )
 
 DATE_FIELDS = ("birth_date", "status_date")
-_FIELD, _EXTRA, _DATE, _SEX = "field", "extra", "date", "sex"
+_FIELD, _EXTRA, _DATE, _SEX, _DATE_PLACE = "field", "extra", "date", "sex", "date_place"
+NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})")
+_LEADING_DATE = re.compile(
+    r"\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{4})(?:\s*(?:р\.?|г\.?|року|года))?"
+    r"[\s,;.]*")
 SHOWN_VALUE = 200
 
 
@@ -95,9 +107,13 @@ class RowValidator:
     today: date
     split_name: Callable[[str], tuple[str, str, str]] | None = None
     seen_ids: dict[str, int] = field(default_factory=dict)
+    #: Date columns (by index) written month first (12/31/1990), from their values.
+    month_first: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self._split = self.split_name or _names_split()
+        self._day_first: set[int] = set()
+        self._has_birth_date = any(c.field == "birth_date" for c in self.columns)
         self._known = {c.index for c in self.columns}
         self._width = max(self._known, default=-1) + 1
         self._gaps = [i for i in range(self._width) if i not in self._known]
@@ -105,7 +121,9 @@ class RowValidator:
         self._plan: list[tuple[Column, int, str, int, str, str]] = []
         for c in self.columns:
             target = c.field
-            if target is None or target in (CASE_NUMBER, LIST_NUMBER):
+            if target == BIRTH_DATE_PLACE:
+                mode, limit = _DATE_PLACE, EXTRA_MAX_LENGTH
+            elif target is None or target in (CASE_NUMBER, LIST_NUMBER):
                 mode, limit = _EXTRA, EXTRA_MAX_LENGTH
             elif target in DATE_FIELDS:
                 mode, limit = _DATE, DEFAULT_MAX_LENGTH
@@ -158,6 +176,8 @@ class RowValidator:
                 extra[extra_key] = text
             elif mode is _DATE:
                 self._date(number, column, target, text, fields, extra, problems)
+            elif mode is _DATE_PLACE:
+                self._date_place(number, column, text, fields, extra, problems)
             else:
                 sex = normalise_sex(text)
                 if sex is None:
@@ -190,8 +210,36 @@ class RowValidator:
             return QuarantinedRow(row_number=number, cells=cells, problems=tuple(problems))
         return RecordInput(row_number=number, fields=fields, extra=extra)
 
+    def _date_place(self, number: int, column: Column, text: str, fields: dict[str, str],
+                    extra: dict[str, str], problems: list[Problem]) -> None:
+        """``01.02.1990, м. Київ`` → birth date and birth place (the original kept)."""
+        extra[column.extra_key] = text
+        match = _LEADING_DATE.match(text)
+        if match is None:
+            fields["birth_place"] = text
+            return
+        place = text[match.end():].strip(" ,;")
+        if place:
+            fields["birth_place"] = place
+        if self._has_birth_date:
+            return  # a column of its own gives the birth date
+        self._date(number, column, "birth_date", match.group(1), fields, extra, problems,
+                   keep_original=False)
+
     def _date(self, number: int, column: Column, target: str, text: str,
-              fields: dict[str, str], extra: dict[str, str], problems: list[Problem]) -> None:
+              fields: dict[str, str], extra: dict[str, str], problems: list[Problem],
+              *, keep_original: bool = True) -> None:
+        original = text
+        numeric = NUMERIC_DATE.fullmatch(text)
+        if numeric is not None:
+            first, sep, second, year = numeric.groups()
+            if int(first) <= 12 and (column.index in self.month_first or (
+                    int(second) > 12 and column.index not in self._day_first)):
+                # 12/31/1990: this column writes the month first (US style).
+                self.month_first.add(column.index)
+                text = f"{second}{sep}{first}{sep}{year}"
+            elif int(first) > 12:
+                self._day_first.add(column.index)
         try:
             parsed = parse_iso_date(text)
             if target == "birth_date":
@@ -202,12 +250,13 @@ class RowValidator:
             reason = str(exc)
             code = ("future_date" if "future" in reason else
                     "too_old" if "over" in reason else "bad_date")
-            problems.append(Problem(number, column.label, _shown(text), reason, code))
+            problems.append(Problem(number, column.label, _shown(original), reason, code))
             return
         fields[target] = parsed.iso
-        if parsed.iso != text:
-            extra[f"{target}_original"] = text
-        if parsed.ambiguous_day_month:
+        if keep_original and parsed.iso != original:
+            extra[f"{target}_original"] = original
+        if parsed.ambiguous_day_month or (text != original and numeric is not None and
+                                          int(numeric.group(3)) <= 12):
             extra[f"{target}_ambiguous"] = "day/month"
 
     def _overflow(self, number: int, values: Sequence[str], cells: dict[str, str],

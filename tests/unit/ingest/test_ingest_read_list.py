@@ -244,3 +244,17 @@ def test_map_option_rescues_an_unknown_header(tmp_path: Path) -> None:
         read(path, mapping={"Хто": "full_name", "Де": "birth_place"})
     assert str(err.value) == ("l.csv: --map names the column 'Де', which is not in the header "
                               "(columns: 'Хто', 'Коли')")
+
+
+def test_month_first_date_columns_and_combined_date_and_place(tmp_path: Path) -> None:
+    rows = [["Full name", "DOB", "Дата та місце народження"],
+            ["Ivan Petrenko", "03/04/1990", "01.02.1990, м. Київ"],
+            ["Oleh Koval", "12/31/1991", "1985 р., Харків"],
+            ["Taras Bondar", "1/2/1992", "Львів"]]
+    result = read(write_csv(tmp_path / "en.csv", rows, delimiter=","))
+    births = [(r.fields.get("birth_date"), r.fields.get("birth_place")) for r in result.records]
+    assert births[0] == ("1990-03-04", "м. Київ")
+    assert births[1] == ("1991-12-31", "Харків")
+    assert births[2] == ("1992-01-02", "Львів")
+    assert result.records[0].extra["birth_date_original"] == "03/04/1990"
+    assert result.records[1].extra["birth_date_place"] == "1985 р., Харків"
