@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Final
 
 from parley.names.given_index import exact_keys, typo_keys
-from parley.names.skeleton import light, skeleton, split_words
+from parley.names.skeleton import light, raw, skeleton, split_words
 
 __all__ = ["FALLBACK_PREFIX", "given_name_key", "given_name_keys", "word_keys"]
 
@@ -52,7 +52,7 @@ def word_keys(word: str) -> tuple[str, ...]:
         return keys
     fallback = FALLBACK_PREFIX + skel
     if len(skel) >= 3:
-        keys = typo_keys(skel, light(word))
+        keys = typo_keys(skel, light(word), raw(word))
         if len(keys) == 1:
             return keys
         return (fallback, *keys)  # an ambiguous typo: the fallback, then the readings

@@ -9,15 +9,16 @@ table is rebuilt in memory rather than used).
 
 Typo search. A word not in the index is compared with the index allowing one edit
 (insert, delete, replace, swap two neighbours) in several renderings of the word: the
-skeleton, the skeleton with ш щ ж ч as one letter each, the same with я ю as one letter
-(so a typo in a Cyrillic letter written with two Latin ones is one edit), and the
-``light`` form before digraphs are folded (so a typo that makes or breaks a digraph,
-Sviatslav for Sviatoslav, is one edit). Among the names found, the ones reached through
-their weightiest form win (a main form over a pet form); between a man's and a woman's
-name the word's ending decides; then the more common name; then the one with the same
-first letter. Names that are still tied give no answer. A man's name and the same name
-with -a or -ia (Ренат, Рената) are never read as a typo of each other. Words of eight
-letters or more may be two edits from the name when only one name is that close.
+skeleton; the ``light`` form, before digraphs are folded (a typo that makes or breaks a
+digraph, Sviatslav for Sviatoslav, is one edit there); the ``raw`` form, doubled
+letters kept (Tttyana); and each of these with ш щ ж ч, and then я ю, as one letter (a
+typo in a Cyrillic letter written with two Latin ones is one edit). Among the names
+found, the ones reached through their weightiest form win (a main form over a pet
+form); then the more common name; then the one with the same first letter; between a
+man's and a woman's name, the word's ending. Names still tied give no answer. A word
+that is a listed man's name with -a or -ia added (Рената for Ренат) is an unlisted
+woman's name, not a typo. Words of ten letters or more may be two edits from a name
+of the same sex (by the ending) when nothing is one edit away.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
 from parley.names.given_table import W_PREFERRED, given_names_table, table_text
-from parley.names.skeleton import light, skeleton
+from parley.names.skeleton import light, raw, skeleton
 from parley.names.systems import latin_spellings
 from parley.names.translit import is_cyrillic_letter
 
@@ -73,6 +74,7 @@ def build_index_data() -> dict[str, Any]:
     """Build the index from the table (seconds: ~60 systems times ~6,000 forms)."""
     by_skeleton: dict[str, dict[str, int]] = {}
     by_light: dict[str, dict[str, int]] = {}
+    by_raw: dict[str, dict[str, int]] = {}
     order: dict[str, int] = {}
     sex: dict[str, str] = {}
     freq: dict[str, int] = {}
@@ -87,12 +89,14 @@ def build_index_data() -> dict[str, Any]:
         for form, language, base in row.forms():
             weight = row.weight(form, base)
             add(by_light, light(form), row.key, weight)
+            add(by_raw, raw(form), row.key, weight)
             for spelling in _spellings(form, language):
                 add(by_skeleton, skeleton(spelling), row.key, weight)
     return {
         "source_sha256": hashlib.sha256(table_text().encode("utf-8")).hexdigest(),
         "skeletons": _ranked(by_skeleton, sex, order),
         "light": _ranked(by_light, sex, order),
+        "raw": _ranked(by_raw, sex, order),
         "sex": sex,
         "freq": freq,
     }
@@ -129,7 +133,7 @@ def _index() -> _Index:
     if data is None:
         data = build_index_data()
     entries: dict[str, dict[str, int]] = {}
-    for section in ("skeletons", "light"):
+    for section in ("skeletons", "light", "raw"):
         for text, ranked in data[section].items():
             key, weight = ranked[0]
             weight = int(weight) % W_PREFERRED  # "*" settles exact ties, not typos
@@ -145,7 +149,7 @@ def _index() -> _Index:
         exact={text: tuple(k for k, _ in ranked) for text, ranked in data["skeletons"].items()},
         entries=entries,
         deletions={k: tuple(v) for k, v in deletions.items()},
-        long_entries=tuple(r for r in entries if len(r) >= 7),
+        long_entries=tuple(r for r in entries if len(r) >= _TWO_EDITS_FROM - 2),
         sex=dict(data["sex"]),
         freq={k: int(v) for k, v in data["freq"].items()},
     )
@@ -171,52 +175,77 @@ def _within_one(rendering: str) -> set[str]:
     return {c for c in found if OSA.distance(rendering, c, score_cutoff=1) <= 1}
 
 
-def _gender_pair(a: str, b: str) -> bool:
-    longer, shorter = (a, b) if len(a) > len(b) else (b, a)
-    return longer in (shorter + "a", shorter + "ia", shorter + "A")
+def _feminine_of(query: str, listed: str) -> bool:
+    """True when ``query`` is ``listed`` with a feminine ending added (Рената for a
+    listed Ренат, Віталія for Віталій): an unlisted woman's name, not a typo."""
+    return query in (listed + "a", listed + "ia", listed + "A") or (
+        listed.endswith("i") and query == listed + "a"
+    )
 
 
 def _choose(skel: str, near: dict[str, tuple[int, set[str]]]) -> tuple[str, ...]:
     index = _index()
     top = max(weight for weight, _ in near.values())
     keys = [key for key, (weight, _) in near.items() if weight == top]
-    if len({index.sex[key] for key in keys}) > 1:
-        wanted = "f" if skel.endswith("a") else "m"
-        keys = [key for key in keys if index.sex[key] == wanted] or keys
-    if len(keys) > 1:
+    if len(keys) > 1:  # the more common name
         commonest = min(index.freq[key] for key in keys)
         keys = [key for key in keys if index.freq[key] == commonest]
-    if len(keys) > 1:
+    if len(keys) > 1:  # the one with the same first letter
         same_start = [k for k in keys if any(t[:1] == skel[:1] for t in near[k][1])]
         keys = same_start or keys
+    if len({index.sex[key] for key in keys}) > 1:  # a man's and a woman's: the ending
+        wanted = "f" if skel.endswith("a") else "m"
+        keys = [key for key in keys if index.sex[key] == wanted]
     return tuple(sorted(keys))
 
 
-def typo_keys(skel: str, word_light: str = "") -> tuple[str, ...]:
+_TWO_EDITS_FROM: Final = 10  # letters in the skeleton
+
+
+def typo_keys(skel: str, *forms: str) -> tuple[str, ...]:
     """Keys of the listed names one typo from a word, best first (see the module doc).
 
-    ``skel`` is the word's skeleton, ``word_light`` its ``light`` form. Several keys
-    mean the typo could be any of them; empty means no listed name is that close.
+    ``skel`` is the word's skeleton, ``forms`` its ``light`` and ``raw`` forms. Several
+    keys mean the typo could be any of them; empty means no listed name is that close.
     """
     index = _index()
-    queries = _renderings(skel) | (_renderings(word_light) if word_light else set())
+    queries = _renderings(skel)
+    for form in forms:
+        queries |= _renderings(form)
     near: dict[str, tuple[int, set[str]]] = {}
     for query in queries:
         for rendering in _within_one(query):
-            if _gender_pair(query, rendering):
+            if _feminine_of(query, rendering):
                 continue
             for key, weight in index.entries[rendering].items():
                 best, texts = near.get(key, (0, set()))
                 near[key] = (max(best, weight), texts | {rendering})
-    if not near and len(skel) >= 8:
+    if not near and len(skel) >= _TWO_EDITS_FROM:
+        wanted = "f" if skel.endswith("a") else "m"  # two edits: never across sexes
         for query in queries:
             for rendering, _, _ in process.extract(
                 query, index.long_entries, scorer=Levenshtein.distance,
                 score_cutoff=2, limit=None,
             ):
                 for key, weight in index.entries[rendering].items():
+                    if index.sex[key] != wanted:
+                        continue
                     best, texts = near.get(key, (0, set()))
                     near[key] = (max(best, weight), texts | {rendering})
+    for key in _masculine_bases(skel):
+        near.pop(key, None)
     if not near:
         return ()
     return _choose(skel, near)
+
+
+def _masculine_bases(skel: str) -> set[str]:
+    """Men's names of which ``skel`` is the feminine (Ренат for Рената, Олесь for
+    Олеся): the word is that woman's name, not a typo of the man's or his other forms."""
+    index = _index()
+    bases = {skel[:-1]} if skel.endswith("a") else set()
+    if skel.endswith("ia"):
+        bases.add(skel[:-2])
+    return {
+        key for base in bases for key in index.exact.get(base, ()) if index.sex[key] == "m"
+    }

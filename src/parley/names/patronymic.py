@@ -15,33 +15,15 @@ generating test data.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from functools import lru_cache
 from typing import Final
 
 from parley.names.given import FALLBACK_PREFIX, word_keys
 from parley.names.given_index import exact_keys, key_sex, typo_keys
 from parley.names.given_table import GivenName
-from parley.names.scripts import repair_mixed_script
-from parley.names.skeleton import light, skeleton, split_words
-from parley.names.translit import APOSTROPHES
+from parley.names.skeleton import light, skeleton, split_words, unfolded
 
 __all__ = ["patronymic_key", "patronymics_of"]
-
-# The skeleton's first step, without merging doubled letters.
-_CYRILLIC: Final[dict[str, str]] = {
-    "а": "a", "б": "b", "в": "v", "г": "h", "ґ": "h", "д": "d", "е": "e", "є": "ie",
-    "ё": "e", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "i", "й": "i", "к": "k",
-    "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
-    "у": "u", "ў": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "i", "ь": "", "э": "e", "ю": "iu", "я": "ia",
-}
-_TABLE: Final = str.maketrans(
-    {**_CYRILLIC, **dict.fromkeys(APOSTROPHES, ""), "g": "h", "y": "i", "j": "i",
-     "w": "v", "š": "sh", "ž": "zh", "č": "ch", "ł": "l", "ć": "ch", "ż": "zh"}
-)
-_NOT_LETTER: Final = re.compile(r"[^a-z]+")
 
 # Suffix (in that form) -> endings that rebuild the father's name from the stem, in
 # the order to try them. Longest suffixes first.
@@ -62,17 +44,10 @@ _SUFFIXES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
 _PARTICLES: Final = frozenset({"ohli", "ohlu", "kizi", "uli"})
 
 
-def _unfolded(word: str) -> str:
-    text = unicodedata.normalize("NFC", repair_mixed_script(word)).lower().translate(_TABLE)
-    if not text.isascii():
-        text = "".join(
-            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
-        ).translate(_TABLE)
-    return _NOT_LETTER.sub("", text)
-
-
 def _stems(word: str) -> list[tuple[str, tuple[str, ...]]]:
-    text = _unfolded(word)
+    text = unfolded(word)
+    for spelling, plain in (("tsch", "ch"), ("tch", "ch"), ("cz", "ch")):
+        text = text.replace(spelling, plain)  # German -owitsch, French -ovitch, Polish
     out = []
     for suffix, endings in _SUFFIXES:
         if text.endswith(suffix) and len(text) - len(suffix) >= 2:

@@ -48,8 +48,8 @@ def fold_homoglyphs(text: str) -> str:
     "AB123456". Full-width forms are folded by NFKC first. Digits are left alone (a
     letter O is not a zero).
     """
-    folded = unicodedata.normalize("NFKC", text).translate(_FOLD_TABLE)
-    return _SEPARATORS.sub("", folded).upper()
+    upper = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).upper())
+    return _SEPARATORS.sub("", upper.translate(_FOLD_TABLE))
 
 
 def is_latin_letter(char: str) -> bool:

@@ -30,7 +30,7 @@ from typing import Final
 from parley.names.scripts import repair_mixed_script
 from parley.names.translit import APOSTROPHES
 
-__all__ = ["light", "skeleton", "skeleton_words", "split_words"]
+__all__ = ["light", "raw", "skeleton", "skeleton_words", "split_words", "unfolded"]
 
 _CYRILLIC_TO_LATIN: Final[dict[str, str]] = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ie",
@@ -79,12 +79,13 @@ _IOTATION: Final = (("ie", "e"), ("io", "o"))
 _WORD_SPLIT: Final = re.compile(r"[\s\-\u2010-\u2015\u2212_,.;:/\\()\[\]{}<>\"«»„“”!?&+*#=|~0-9]+")
 
 
-@lru_cache(maxsize=1 << 17)
-def light(word: str) -> str:
-    """The first half of the skeleton: the word in lower-case ASCII with Cyrillic
-    transliterated, diacritics spelt out, g h, y j i, w v merged and doubles single, but
-    digraphs and iotation as spelt. Typo search uses it because a typo can make or break
-    a digraph (Sviatslav is one edit from Sviatoslav here, two in the skeleton)."""
+_DOUBLE_I_H: Final = re.compile(r"([ih])\1+")
+
+
+def unfolded(word: str) -> str:
+    """The word in lower-case ASCII letters with Cyrillic transliterated, diacritics
+    spelt out and g h, y j i, w v, q k merged; nothing else changed. Patronymic suffixes
+    are read from this form (the й of Олексіївна is still there)."""
     text = unicodedata.normalize("NFC", repair_mixed_script(word)).lower()
     text = text.translate(_FIRST_TABLE)
     if not text.isascii():
@@ -97,7 +98,23 @@ def light(word: str) -> str:
     text = text.translate(_LETTER_FOLDS)
     if "shh" in text:
         text = text.replace("shh", "sch")  # GOST 7.79 B writes щ as shh
-    return _DOUBLE.sub(r"\1", text)
+    return text
+
+
+@lru_cache(maxsize=1 << 17)
+def raw(word: str) -> str:
+    """``unfolded`` with ii and hh made single, which systems differ on (Yi, I; zgh, zg).
+    Typo search uses it: a typo that doubles a letter (Tttyana) is one edit here and
+    more once doubled letters are merged."""
+    return _DOUBLE_I_H.sub(r"\1", unfolded(word))
+
+
+@lru_cache(maxsize=1 << 17)
+def light(word: str) -> str:
+    """The first half of the skeleton: ``raw`` with all doubled letters single, but
+    digraphs and iotation as spelt. Typo search uses it because a typo can make or break
+    a digraph (Sviatslav is one edit from Sviatoslav here, two in the skeleton)."""
+    return _DOUBLE.sub(r"\1", raw(word))
 
 
 @lru_cache(maxsize=1 << 17)

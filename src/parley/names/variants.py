@@ -103,22 +103,29 @@ def _main_forms(row: GivenName) -> list[tuple[str, str]]:
     return [(f, "uk") for f in row.uk[:1]] + [(f, "ru") for f in row.ru[:1]]
 
 
+# How often a name of each ``freq`` tier is drawn, relative to the others: lists are
+# mostly made of the common names.
+_TIER_WEIGHT: Final = {1: 6.0, 2: 3.0, 3: 1.0}
+
+
 def given_name_pairs(
-    n_same: int, n_different: int, *, seed: int = 0, typo_rate: float = 0.25
+    n_same: int, n_different: int, *, seed: int = 0, typo_rate: float = 0.1
 ) -> list[Pair]:
     """Same-name and different-name pairs of given names from the table.
 
-    A same-name pair is two spellings of one row's forms (main forms, other language
-    forms, pet forms, foreign forms), one of them with a typo at ``typo_rate``. A
-    different-name pair is two spellings of two rows, a fifth of them the male and
-    female forms of one name (Олександр, Олександра).
+    Names are drawn with common names more often (``_TIER_WEIGHT``). A same-name pair
+    is two spellings of one row's forms (mostly the main Ukrainian or Russian form
+    against any form: other languages, pet forms, foreign forms), the second with a
+    typo at ``typo_rate``. A different-name pair is two spellings of two rows, a fifth
+    of them the male and female forms of one name (Олександр, Олександра).
     """
     rng = random.Random(seed)
     rows = [row for row in given_names_table() if _own_forms(row)]
+    weights = [_TIER_WEIGHT.get(row.freq, 1.0) for row in rows]
     by_main = {row.uk[0]: row for row in rows}
     pairs: list[Pair] = []
     while len(pairs) < n_same:
-        row = rng.choice(rows)
+        row = rng.choices(rows, weights)[0]
         forms = _own_forms(row)
         main = _main_forms(row)
         a_form, a_lang = rng.choice(main if rng.random() < 0.7 else forms)
@@ -129,8 +136,8 @@ def given_name_pairs(
             b = typo(b, rng)
         pairs.append((a, b, True))
     while len(pairs) < n_same + n_different:
-        row = rng.choice(rows)
-        other = rng.choice(rows)
+        row = rng.choices(rows, weights)[0]
+        other = rng.choices(rows, weights)[0]
         if rng.random() < 0.2:  # the other sex's form of the same name
             partner = by_main.get(row.uk[0] + "а") or by_main.get(row.uk[0][:-1])
             other = partner or other
