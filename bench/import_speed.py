@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import multiprocessing
+import os
 import random
 import resource
 import tempfile
@@ -76,13 +77,13 @@ def _run(url: str, key_dir: str, path: str, queue: multiprocessing.Queue[object]
 
     app = bootstrap(Settings(database_url=url, key_dir=Path(key_dir)))
     register_party(app, code="UA", title="Ukraine", kind="party", actor="ua-bench")
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     summary = import_list(app, path=Path(path), kind="origin_list", actor="ua-bench",
                           party="UA")
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     app.close()
     peak_mb = _peak_rss_mb()
-    queue.put((summary.rows, summary.accepted, summary.quarantined, seconds, peak_mb))
+    queue.put((summary.rows, summary.accepted, summary.quarantined, seconds, cpu, peak_mb))
 
 
 def _peak_rss_mb() -> float:
@@ -96,7 +97,7 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(url: str, path: Path, work: Path) -> tuple[int, int, int, float, float]:
+def measure(url: str, path: Path, work: Path) -> tuple[int, int, int, float, float, float]:
     ctx = multiprocessing.get_context("spawn")
     queue: multiprocessing.Queue[object] = ctx.Queue()
     key_dir = work / f"keys-{uuid.uuid4().hex[:8]}"
@@ -104,8 +105,8 @@ def measure(url: str, path: Path, work: Path) -> tuple[int, int, int, float, flo
     proc.start()
     result = queue.get()
     proc.join()
-    rows, accepted, quarantined, seconds, peak = result  # type: ignore[misc]
-    return rows, accepted, quarantined, seconds, peak
+    rows, accepted, quarantined, seconds, cpu, peak = result  # type: ignore[misc]
+    return rows, accepted, quarantined, seconds, cpu, peak
 
 
 def main() -> None:
@@ -125,17 +126,18 @@ def main() -> None:
         backends = [("sqlite", None)]
         if args.postgres:
             backends.append(("postgresql", args.postgres))
+        print(f"load average before: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
         print(f"{'backend':<11}{'format':<7}{'rows':>9}{'accepted':>10}{'quarant.':>9}"
-              f"{'seconds':>9}{'rows/s':>9}{'peak MB':>9}{'file MB':>9}")
+              f"{'seconds':>9}{'rows/s':>9}{'CPU rows/s':>11}{'peak MB':>9}{'file MB':>9}")
         for backend, admin in backends:
             for fmt, _count, path in files:
                 url, cleanup = _database(backend, admin, work)
                 try:
-                    rows, accepted, quarantined, seconds, peak = measure(url, path, work)
+                    rows, accepted, quarantined, seconds, cpu, peak = measure(url, path, work)
                 finally:
                     cleanup()
                 print(f"{backend:<11}{fmt:<7}{rows:>9,}{accepted:>10,}{quarantined:>9,}"
-                      f"{seconds:>9.2f}{rows / seconds:>9,.0f}{peak:>9.0f}"
+                      f"{seconds:>9.2f}{rows / seconds:>9,.0f}{rows / cpu:>11,.0f}{peak:>9.0f}"
                       f"{path.stat().st_size / 2**20:>9.1f}", flush=True)
 
 

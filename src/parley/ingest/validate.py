@@ -11,6 +11,7 @@ than a sane length. Nothing is dropped: what maps onto no canonical field is kep
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,6 +39,7 @@ from parley.ingest.values import (
 )
 
 DATE_FIELDS = ("birth_date", "status_date")
+_nfc = unicodedata.normalize
 _FIELD, _EXTRA, _DATE, _SEX, _DATE_PLACE = "field", "extra", "date", "sex", "date_place"
 NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})")
 _LEADING_DATE = re.compile(
@@ -153,9 +155,10 @@ class RowValidator:
             if not raw:
                 continue
             cells[column.key] = raw
-            if raw.isprintable() and raw.isascii() and raw[0] != " " and raw[-1] != " " \
-                    and "  " not in raw:
-                text = raw  # the common case: nothing to clean
+            if raw.isprintable() and raw[0] != " " and raw[-1] != " " and "  " not in raw \
+                    and "\ufffd" not in raw:
+                # The common case: nothing to clean but (for non-ASCII) normalisation.
+                text = raw if raw.isascii() else _nfc("NFC", raw)
             else:
                 try:
                     text = clean_text(raw)
