@@ -137,8 +137,77 @@ def build_world(parley: App) -> World:
                 .order_by(source_records.c.row_number)).scalars().first()
     for fam, fields in (("fam-a", {"surname": "Коваленко", "given_name": "Олександр"}),
                         ("fam-b", {"surname": "Петренко", "given_name": "Марія"})):
-        filed = file_inquiry(parley, fields=fields)
+        filed = file_inquiry(parley, fields=fields, match=False)
         world.inquiries[fam] = filed.inquiry_id
         world.tracking[fam] = filed.tracking_code
         world.family_cookies[fam] = start_session(parley, inquiry_id=filed.inquiry_id)[0]
     return world
+
+
+@dataclass
+class ExchangeWorld(World):
+    """The world plus the Istanbul agreement, a planned stage and a disputed identity."""
+
+    agreement_id: str = ""
+    stage_id: str = ""
+    on_stage: list[str] = field(default_factory=list)      # persons listed in the stage
+    held_by_ru: str = ""                                    # a UA soldier, not nominated
+    discrepancy_id: str = ""
+
+
+def build_exchange_world(parley: App) -> ExchangeWorld:
+    """``build_world`` plus an exchange: RU holds three young UA soldiers and UA three
+    young RU soldiers; two of each are ready and planned into stage 1; the receiving
+    party disputes one identity. Fam-a's inquiry is linked to UA's first person."""
+
+    from parley.services.agreements import load_agreement, sign_agreement
+    from parley.services.handover import dispute_identity
+    from parley.services.stages import plan_stage
+    from tests.integration.exchange.builders import (
+        ISTANBUL,
+        YOUNG,
+        Exchange,
+        capture_cards,
+        ready,
+    )
+
+    base = build_world(parley)
+    world = ExchangeWorld(**base.__dict__)
+    ua_people = capture_cards(parley, holder=RU, births=[YOUNG] * 3, tag="ua")
+    ru_people = capture_cards(parley, holder=UA, births=[YOUNG] * 3, tag="ru")
+    agreement = load_agreement(parley, path=ISTANBUL, actor=ACTORS[INT])
+    sign_agreement(parley, agreement_id=agreement.id, actor=ACTORS[UA])
+    agreement = sign_agreement(parley, agreement_id=agreement.id, actor=ACTORS[RU])
+    ex = Exchange(app=parley, agreement=agreement, ua_people=ua_people, ru_people=ru_people)
+    ready(ex, ua_people[:2])
+    ready(ex, ru_people[:2])
+    result = plan_stage(parley, agreement_id=agreement.id, stage_date="2025-06-09",
+                        capacity=10, actor=ACTORS[INT])
+    world.agreement_id = agreement.id
+    world.stage_id = result.stage.id
+    world.on_stage = [s.person_id for s in result.plan.selected]
+    world.held_by_ru = ua_people[2]
+    world.discrepancy_id = dispute_identity(parley, stage_id=result.stage.id,
+                                            person_id=ua_people[1], actor=ACTORS[UA]).id
+    # Fam-a's inquiry is about UA's first person: a reviewer says so.
+    link_inquiry(parley, world, "fam-a", UA)
+    return world
+
+
+def link_inquiry(parley: App, world: World, family: str, party: str) -> None:
+    """Decide that a family's inquiry record and a party's first record are one person."""
+    from sqlalchemy import select
+
+    from parley.services.identity import decide, person_of_record
+    from parley.store.tables import inquiries, source_records
+
+    with parley.read() as conn:
+        inquiry_record = conn.execute(select(inquiries.c.record_id).where(
+            inquiries.c.id == world.inquiries[family])).scalar_one()
+        first = conn.execute(select(source_records.c.id).where(
+            source_records.c.list_id == world.lists[party])
+            .order_by(source_records.c.row_number)).scalars().first()
+    decide(parley, decision="same", actor=ACTORS[INT], records=(first, inquiry_record))
+    person = person_of_record(parley, first)
+    assert person is not None
+    world.persons[party] = person

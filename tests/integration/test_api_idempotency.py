@@ -73,21 +73,21 @@ def test_failure_after_the_write_leaves_neither_write_nor_key(app: App) -> None:
 
     with pytest.raises(RuntimeError):
         idempotency.run(served, owner="u", key="k1", request_fingerprint="f",
-                        operation=lambda: file_inquiry(served, fields=BODY),
+                        operation=lambda: file_inquiry(served, fields=BODY, match=False),
                         render=broken_render)
     assert _count(app, source_lists) == before
     assert _count(app, idempotency_keys) == 0
     answer = idempotency.run(served, owner="u", key="k1", request_fingerprint="f",
-                             operation=lambda: file_inquiry(served, fields=BODY),
+                             operation=lambda: file_inquiry(served, fields=BODY, match=False),
                              render=lambda f: (201, {"code": f.tracking_code}))
     again = idempotency.run(served, owner="u", key="k1", request_fingerprint="f",
-                            operation=lambda: file_inquiry(served, fields=BODY),
+                            operation=lambda: file_inquiry(served, fields=BODY, match=False),
                             render=lambda f: (201, {"code": f.tracking_code}))
     assert again.replayed and again.body == answer.body
     assert _count(app, source_lists) == before + 1
     with pytest.raises(IdempotencyMismatch):
         idempotency.run(served, owner="u", key="k1", request_fingerprint="other",
-                        operation=lambda: file_inquiry(served, fields=BODY),
+                        operation=lambda: file_inquiry(served, fields=BODY, match=False),
                         render=lambda f: (201, {}))
 
 
@@ -96,7 +96,7 @@ def test_a_failed_write_keeps_no_key(app: App) -> None:
     served = service_app(app)
     with pytest.raises(InputError):
         idempotency.run(served, owner="u", key="k2", request_fingerprint="f",
-                        operation=lambda: file_inquiry(served, fields={"notes": "?"}),
+                        operation=lambda: file_inquiry(served, fields={"notes": "?"}, match=False),
                         render=lambda f: (201, {}))
     assert _count(app, idempotency_keys) == 0
 
@@ -114,7 +114,7 @@ def test_concurrent_retries_act_once(app: App) -> None:
         try:
             answers.append(idempotency.run(
                 served, owner="u", key="same", request_fingerprint="f",
-                operation=lambda: file_inquiry(served, fields=BODY),
+                operation=lambda: file_inquiry(served, fields=BODY, match=False),
                 render=lambda f: (201, {"code": f.tracking_code})))
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
@@ -137,6 +137,6 @@ def test_disabled_idempotency_acts_twice(app: App) -> None:
     before = _count(app, source_lists)
     for _ in range(2):
         idempotency.run(served, owner="u", key="k", request_fingerprint="f",
-                        operation=lambda: file_inquiry(served, fields=BODY),
+                        operation=lambda: file_inquiry(served, fields=BODY, match=False),
                         render=lambda f: (201, {}))
     assert _count(app, source_lists) == before + 2

@@ -29,12 +29,16 @@ from parley.store import timestamp
 from parley.store.tables import (
     access_log,
     actors,
+    agreements,
     chain_head,
     inquiries,
+    nominations,
     parties,
     record_links,
     source_lists,
     source_records,
+    stage_persons,
+    stages,
 )
 
 log = logging.getLogger(__name__)
@@ -223,7 +227,7 @@ def visible_person_ids(conn: Connection, viewer: Principal,
             .where(record_links.c.person_id.in_(person_ids),
                    source_lists.c.party_code == viewer.party)
         ).scalars()
-        return {str(p) for p in rows}
+        return {str(p) for p in rows} | _stage_person_ids(conn, viewer.party, person_ids)
     if viewer.role == "family" and viewer.inquiry_id:
         person = inquiry_person(conn, viewer.inquiry_id)
         return {person} & set(person_ids) if person else set()
@@ -437,3 +441,92 @@ def ledger_events(app: App, viewer: Principal, *, after: int = 0,
             if len(out) >= limit:
                 break
     return out
+
+
+# --- the exchange: agreements, stages and the persons in them -------------------------
+
+
+def party_agreement_ids(conn: Connection, party: str | None) -> set[str]:
+    """Agreements a party is one of the two parties to."""
+    if party is None:
+        return set()
+    rows = conn.execute(select(agreements.c.id).where(
+        or_(agreements.c.party_a == party, agreements.c.party_b == party))).scalars()
+    return {str(r) for r in rows}
+
+
+def check_agreement(app: App, viewer: Principal, agreement_id: str) -> None:
+    """NotFound unless the viewer is the intermediary or a party to the agreement."""
+    with app.read() as conn:
+        row = conn.execute(select(agreements.c.id, agreements.c.party_a, agreements.c.party_b)
+                           .where(or_(agreements.c.id == agreement_id,
+                                      agreements.c.reference == agreement_id))).first()
+    if row is None or not (viewer.is_intermediary or (
+            viewer.role == "party" and viewer.party in (row.party_a, row.party_b))):
+        raise NotFound(f"agreement {agreement_id} does not exist")
+
+
+def visible_agreement_ids(app: App, viewer: Principal) -> set[str] | None:
+    """None for the intermediary (all); otherwise the ids the viewer may see."""
+    if viewer.is_intermediary:
+        return None
+    if viewer.role != "party":
+        return set()
+    with app.read() as conn:
+        return party_agreement_ids(conn, viewer.party)
+
+
+def check_stage(app: App, viewer: Principal, stage_id: str) -> str:
+    """The stage's agreement id; NotFound unless the viewer takes part in it."""
+    with app.read() as conn:
+        row = conn.execute(select(stages.c.agreement_id, agreements.c.party_a,
+                                  agreements.c.party_b)
+                           .join(agreements, agreements.c.id == stages.c.agreement_id)
+                           .where(stages.c.id == stage_id)).first()
+    if row is None or not (viewer.is_intermediary or (
+            viewer.role == "party" and viewer.party in (row.party_a, row.party_b))):
+        raise NotFound(f"stage {stage_id} does not exist")
+    return str(row.agreement_id)
+
+
+def _stage_person_ids(conn: Connection, party: str | None, person_ids: Sequence[str]
+                      ) -> set[str]:
+    """Persons on the stage lists or nominations of the party's agreements."""
+    mine = party_agreement_ids(conn, party)
+    if not mine:
+        return set()
+    listed = conn.execute(
+        select(stage_persons.c.person_id).distinct()
+        .join(stages, stages.c.id == stage_persons.c.stage_id)
+        .where(stages.c.agreement_id.in_(mine), stage_persons.c.person_id.in_(person_ids))
+    ).scalars()
+    nominated = conn.execute(
+        select(nominations.c.person_id).distinct()
+        .where(nominations.c.agreement_id.in_(mine), nominations.c.person_id.in_(person_ids),
+               or_(nominations.c.sending == party, nominations.c.receiving == party))
+    ).scalars()
+    return {str(p) for p in listed} | {str(p) for p in nominated}
+
+
+def check_person(app: App, viewer: Principal, person_id: str) -> None:
+    """NotFound unless the viewer may see this person."""
+    with app.read() as conn:
+        if person_id not in visible_person_ids(conn, viewer, [person_id]):
+            raise NotFound(f"person {person_id} does not exist")
+
+
+def status_viewer(app: App, viewer: Principal) -> str | None:
+    """The actor whose view of a person's status the viewer gets: None (everything) for
+    the intermediary; a party's actor otherwise, so a declined repatriation stays
+    confidential to the intermediary, for parties and families alike."""
+    if viewer.is_intermediary:
+        return None
+    if viewer.actor is not None:
+        return viewer.actor
+    with app.read() as conn:
+        actor = conn.execute(
+            select(actors.c.id).join(parties, parties.c.code == actors.c.party_code)
+            .where(parties.c.kind == "party").order_by(actors.c.event_seq)).scalar()
+    if actor is None:
+        raise NotFound("no party is registered")
+    return str(actor)

@@ -58,8 +58,14 @@ def intake_actor(app: App) -> str:
     return str(actor)
 
 
-def file_inquiry(app: App, *, fields: dict[str, str], language: str = "en") -> FiledInquiry:
-    """Record a family's inquiry about a relative; returns the tracking code (once)."""
+def file_inquiry(app: App, *, fields: dict[str, str], language: str = "en",
+                 match: bool = True) -> FiledInquiry:
+    """Record a family's inquiry about a relative; returns the tracking code (once).
+
+    With ``match`` the inquiry is then matched against the registry (its own
+    transaction); the HTTP layer passes False and calls :func:`match_inquiry` after the
+    idempotent write, so the write and its answer stay one transaction.
+    """
     # ASCII blanks only: what a form or client may pad a value with, nothing more.
     clean = {k: v.strip(BLANKS) for k, v in fields.items()
              if k in INQUIRY_FIELDS and v and v.strip(BLANKS)}
@@ -85,18 +91,23 @@ def file_inquiry(app: App, *, fields: dict[str, str], language: str = "en") -> F
             id=inquiry_id, tracking_hash=tracking_hash(app, code), list_id=recorded.list_id,
             record_id=recorded.record_ids[0], language=language[:8], created_at=now))
         uow.commit()
-    _resolve(app, recorded.list_id)
+    if match:
+        match_inquiry(app, recorded.list_id)
     return FiledInquiry(inquiry_id=inquiry_id, tracking_code=code, list_id=recorded.list_id,
                         received_at=now)
 
 
-def _resolve(app: App, list_id: str) -> None:
-    """Match the new inquiry against the registry, when identity resolution is present."""
+def match_inquiry(app: App, list_id: str) -> None:
+    """Match an inquiry's list against the registry like any list (identity resolution).
+
+    A failure leaves the inquiry recorded and unmatched; the registry's next resolution
+    run picks it up.
+    """
     resolver = _identity_resolver()
     if resolver is None:
         return
     try:
-        resolver(app, list_id=list_id)
+        resolver(app, list_id=list_id, actor=intake_actor(app))
     except Exception:
         log.exception("matching inquiry list %s failed; it stays unmatched", list_id)
 
@@ -106,11 +117,8 @@ def _identity_resolver() -> Callable[..., Any] | None:
         module = importlib.import_module("parley.services.identity")
     except ImportError:
         return None
-    for name in ("resolve_list", "resolve_new_list", "link_list"):
-        found = getattr(module, name, None)
-        if callable(found):
-            return found  # type: ignore[no-any-return]
-    return None
+    found = getattr(module, "resolve_list", None)
+    return found if callable(found) else None
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ FastAPI app that :func:`parley.api.create_app` builds.
 from __future__ import annotations
 
 import importlib
+import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -16,6 +17,7 @@ from fastapi.staticfiles import StaticFiles
 from parley.web.i18n import translator
 from parley.web.render import language, page_caller, render
 
+log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 PAGES = ("auth", "family", "intermediary", "party", "public")
 # Page modules for other areas' resources; each is mounted once its services import.
@@ -43,8 +45,9 @@ def install(app: FastAPI) -> None:
         try:
             module = importlib.import_module(f"parley.web.pages.{name}")
         except ImportError as exc:
-            if name in PAGES or not str(exc.name or "").startswith("parley.services"):
+            if name in PAGES or str(exc.name or "").startswith("parley.web"):
                 raise
+            log.warning("pages for %s are not served: %s", name, exc)
             continue
         app.include_router(module.router)
     app.state.html_error = html_error

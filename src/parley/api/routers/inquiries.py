@@ -78,12 +78,22 @@ def file_inquiry(body: InquiryIn, request: Request,
                  ctx: ServiceContext = Depends(context),
                  who: Principal = Depends(principal)) -> JSONResponse:
     fields = body.model_dump(exclude={"language"}, exclude_none=True)
-    return write(
-        request, ctx, who, idempotency_key, body,
-        lambda: inquiries.file_inquiry(ctx.app, fields=fields, language=body.language),
+    filed: list[inquiries.FiledInquiry] = []
+
+    def operation() -> inquiries.FiledInquiry:
+        found = inquiries.file_inquiry(ctx.app, fields=fields, language=body.language,
+                                       match=False)
+        filed.append(found)
+        return found
+
+    response = write(
+        request, ctx, who, idempotency_key, body, operation,
         lambda f: Filed(inquiry_id=f.inquiry_id, tracking_code=f.tracking_code,
                         received_at=f.received_at),
         status=201)
+    for done in filed:  # matched after the write and its answer are committed
+        inquiries.match_inquiry(ctx.app, done.list_id)
+    return response
 
 
 @router.get("/inquiries", response_model=list[InquirySummary], summary="Inquiries received")

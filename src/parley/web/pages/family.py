@@ -51,15 +51,23 @@ async def inquiry(request: Request, ctx: ServiceContext = Depends(context)) -> R
     key = text(form, "idempotency_key", 200) or None
     fields = {k: v for k, v in values.items() if v}
     lang = language(request)
+    filed: list[inquiries.FiledInquiry] = []
+
+    def operation() -> inquiries.FiledInquiry:
+        found = inquiries.file_inquiry(ctx.app, fields=fields, language=lang, match=False)
+        filed.append(found)
+        return found
+
     try:
         answer = idempotency.run(
             ctx.app, owner="web-inquiry", key=key,
             request_fingerprint=idempotency.fingerprint("inquiry", repr(sorted(fields.items()))),
-            operation=lambda: inquiries.file_inquiry(ctx.app, fields=fields, language=lang),
-            render=lambda f: (201, {"tracking_code": f.tracking_code}))
+            operation=operation, render=lambda f: (201, {"tracking_code": f.tracking_code}))
     except InputError as exc:
         return render(request, caller, "inquiry.html", status=422, fields=FIELDS,
                       values=values, flash=str(exc), flash_kind="error")
+    for done in filed:
+        inquiries.match_inquiry(ctx.app, done.list_id)
     return render(request, caller, "inquiry_filed.html", status=201,
                   code=answer.body["tracking_code"])
 

@@ -1,0 +1,83 @@
+"""`/api/v1/persons`: a person's status with the event and source that established it,
+its history, and the source records the caller may see (each read is logged)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from pydantic import BaseModel
+
+from parley.api.deps import ServiceContext, context, principal, rate_limited, route_name
+from parley.services import access, persons
+from parley.services.access import Principal
+
+router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
+
+PERSON_ID = Path(pattern=r"^[0-9a-f-]{36}$", description="The person's id (a UUID)")
+
+
+class Step(BaseModel):
+    status: str
+    event_seq: int | None
+    source: str
+
+
+class Status(BaseModel):
+    person_id: str
+    status: str
+    event_seq: int | None
+    event_type: str | None
+    source: str
+    history: list[Step]
+
+
+class Source(BaseModel):
+    list_id: str
+    list_source: str
+    list_kind: str
+    party: str | None
+    row_number: int
+    record_id: str
+    fields: dict[str, Any] | None
+
+
+class Person(BaseModel):
+    status: Status
+    records: list[Source]
+
+
+def read_status(ctx: ServiceContext, who: Principal, person_id: str, route: str) -> Status:
+    """The status as the caller may see it, after the object check; logged."""
+    access.check_person(ctx.app, who, person_id)
+    found = persons.person_status(ctx.app, person_id,
+                                  viewer=access.status_viewer(ctx.app, who))
+    ctx.access_log.record(who, kind="person", ids=[person_id], route=route, detail="status")
+    return Status(person_id=found.person_id, status=found.status, event_seq=found.event_seq,
+                  event_type=found.event_type, source=found.source,
+                  history=[Step(status=s, event_seq=q, source=src)
+                           for s, q, src in found.history])
+
+
+@router.get("/{person_id}/status", response_model=Status,
+            dependencies=[Depends(rate_limited("family"))],
+            summary="A person's current status and its history, with sources")
+def status(request: Request, person_id: str = PERSON_ID,
+           ctx: ServiceContext = Depends(context),
+           who: Principal = Depends(principal)) -> Status:
+    return read_status(ctx, who, person_id, route_name(request))
+
+
+@router.get("/{person_id}", response_model=Person,
+            dependencies=[Depends(rate_limited("family"))],
+            summary="A person: status, history and the source records the caller may see")
+def person(request: Request, person_id: str = PERSON_ID,
+           ctx: ServiceContext = Depends(context),
+           who: Principal = Depends(principal)) -> Person:
+    route = route_name(request)
+    current = read_status(ctx, who, person_id, route)
+    records = access.person_records(ctx.app, who, person_id, log=ctx.access_log, route=route)
+    return Person(status=current, records=[
+        Source(list_id=lv.id, list_source=lv.source, list_kind=lv.kind, party=lv.party,
+               row_number=rv.row_number, record_id=rv.record_id, fields=rv.fields)
+        for lv, rv in records])
