@@ -30,7 +30,9 @@ CASE_NUMBER = "case_number"
 LIST_NUMBER = "list_number"
 #: One column holding both the birth date and the birth place ("Дата і місце народження").
 BIRTH_DATE_PLACE = "birth_date_place"
-SPECIAL_FIELDS = (CASE_NUMBER, LIST_NUMBER, BIRTH_DATE_PLACE)
+#: One column holding given name and patronymic ("Ім'я, по батькові": Іван Іванович).
+GIVEN_PATRONYMIC = "given_patronymic"
+SPECIAL_FIELDS = (CASE_NUMBER, LIST_NUMBER, BIRTH_DATE_PLACE, GIVEN_PATRONYMIC)
 NAME_FIELDS = ("surname", "given_name", "full_name")
 #: ``--map COLUMN=ignore`` drops a column (the only way to lose one, and said out loud).
 IGNORE = "ignore"
@@ -116,6 +118,11 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "comments", "коментар", "коментарі", "комментарий", "комментарии", "remarks",
         "remark", "додаткова інформація", "дополнительная информация",
         "additional information", "інше", "другое",
+    ),
+    GIVEN_PATRONYMIC: (
+        "імя по батькові", "імя та по батькові", "імя і по батькові", "имя отчество",
+        "имя и отчество", "first and middle name", "given name and patronymic",
+        "first name and patronymic", "name and patronymic",
     ),
     BIRTH_DATE_PLACE: (
         "дата і місце народження", "дата та місце народження", "дата місце народження",
@@ -327,7 +334,7 @@ def _score(fields: Sequence[str | None]) -> float:
 
 def _is_header_like(fields: Sequence[str | None], kind: str | None) -> bool:
     distinct = {f for f in fields if f and f != IGNORE}
-    has_name = bool(distinct & set(NAME_FIELDS)) or (
+    has_name = bool(distinct & {*NAME_FIELDS, GIVEN_PATRONYMIC}) or (
         kind == "remains" and CASE_NUMBER in distinct)
     return has_name or len(distinct - {LIST_NUMBER}) >= 2
 
@@ -369,7 +376,7 @@ def locate_header(rows: Sequence[tuple[int, list[str]]], *, mapping: Mapping[str
         )
     _, number, last_row, cells, fields = best
     columns = _columns(cells, fields)
-    if not ({c.field for c in columns} & set(NAME_FIELDS)) and not (
+    if not ({c.field for c in columns} & {*NAME_FIELDS, GIVEN_PATRONYMIC}) and not (
             kind == "remains" and any(c.field in (CASE_NUMBER, "record_id") for c in columns)):
         raise InputError(
             f"{file_name}: no column for names found in the header on row {number} "

@@ -21,6 +21,7 @@ from parley.domain.records import RecordInput
 from parley.ingest.headers import (
     BIRTH_DATE_PLACE,
     CASE_NUMBER,
+    GIVEN_PATRONYMIC,
     LIST_NUMBER,
     NAME_FIELDS,
     Column,
@@ -40,7 +41,8 @@ from parley.ingest.values import (
 
 DATE_FIELDS = ("birth_date", "status_date")
 _nfc = unicodedata.normalize
-_FIELD, _EXTRA, _DATE, _SEX, _DATE_PLACE = "field", "extra", "date", "sex", "date_place"
+_FIELD, _EXTRA, _DATE, _SEX = "field", "extra", "date", "sex"
+_DATE_PLACE, _GIVEN_PATRONYMIC = "date_place", "given_patronymic"
 NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})")
 _LEADING_DATE = re.compile(
     r"\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{4})(?:\s*(?:р\.?|г\.?|року|года))?"
@@ -125,6 +127,8 @@ class RowValidator:
             target = c.field
             if target == BIRTH_DATE_PLACE:
                 mode, limit = _DATE_PLACE, EXTRA_MAX_LENGTH
+            elif target == GIVEN_PATRONYMIC:
+                mode, limit = _GIVEN_PATRONYMIC, DEFAULT_MAX_LENGTH
             elif target is None or target in (CASE_NUMBER, LIST_NUMBER):
                 mode, limit = _EXTRA, EXTRA_MAX_LENGTH
             elif target in DATE_FIELDS:
@@ -181,6 +185,11 @@ class RowValidator:
                 self._date(number, column, target, text, fields, extra, problems)
             elif mode is _DATE_PLACE:
                 self._date_place(number, column, text, fields, extra, problems)
+            elif mode is _GIVEN_PATRONYMIC:
+                given, _, patronymic = text.partition(" ")
+                fields.setdefault("given_name", given)
+                if patronymic.strip():
+                    fields.setdefault("patronymic", patronymic.strip())
             else:
                 sex = normalise_sex(text)
                 if sex is None:

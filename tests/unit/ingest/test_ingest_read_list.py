@@ -258,3 +258,11 @@ def test_month_first_date_columns_and_combined_date_and_place(tmp_path: Path) ->
     assert births[2] == ("1992-01-02", "Львів")
     assert result.records[0].extra["birth_date_original"] == "03/04/1990"
     assert result.records[1].extra["birth_date_place"] == "1985 р., Харків"
+
+
+def test_given_name_and_patronymic_in_one_column(tmp_path: Path) -> None:
+    rows = [["Прізвище", "Ім'я, по батькові", "Рік народження"],
+            ["Петренко", "Іван Іванович", "1990"], ["Коваль", "Олена", "1991"]]
+    result = read(write_csv(tmp_path / "l.csv", rows))
+    assert [(r.fields["given_name"], r.fields.get("patronymic")) for r in result.records] == [
+        ("Іван", "Іванович"), ("Олена", None)]
