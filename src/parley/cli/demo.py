@@ -50,6 +50,12 @@ def demo(
     out.print("  every figure of the table recounted from the signed events: all agree")
     out.print("  person statuses: " + ", ".join(
         f"{k.replace('_', ' ')} {v}" for k, v in summary.statuses.items()), soft_wrap=True)
+    if summary.bundle is not None:
+        if not summary.bundle.verified.ok:
+            raise IntegrityFailure(f"demo bundle does not verify: "
+                                   f"{summary.bundle.verified.failure}")
+        for line in summary.bundle.lines():
+            out.print(f"  {line}", soft_wrap=True)
     report = summary.ledger
     if report is None or report.failure is not None:
         raise IntegrityFailure(f"demo ledger does not verify: {report and report.failure}")

@@ -38,17 +38,21 @@ def _ticks(top: int) -> list[int]:
     return [round(top * i / 4) for i in range(5)]
 
 
-def _legend(series: Sequence[Series], y: float) -> list[str]:
+def _legend(series: Sequence[Series], y: float) -> tuple[list[str], float]:
+    """Legend entries left to right, wrapping onto new rows; returns them and the last y."""
     out: list[str] = []
     x = 60.0
     for i, s in enumerate(series):
+        width = 28 + 6.6 * len(s.name)
+        if x > 60 and x + width > WIDTH - 8:
+            x, y = 60.0, y + 18
         colour = PALETTE[i % len(PALETTE)]
         out.append(f'<rect x="{x:.0f}" y="{y - 9:.0f}" width="12" height="12" '
                    f'fill="{colour}"/>')
         out.append(f'<text x="{x + 16:.0f}" y="{y + 1:.0f}" font-size="12">'
                    f'{escape(s.name)}</text>')
-        x += 28 + 7 * len(s.name)
-    return out
+        x += width
+    return out, y
 
 
 def _frame(title: str, height: int, body: list[str], desc: str) -> str:
@@ -102,21 +106,22 @@ def grouped_bars(title: str, labels: Sequence[str], series: Sequence[Series], *,
         body.append(f'<text x="{left + (g + 0.5) * group_w:.1f}" '
                     f'y="{top_pad + plot_h + 16:.1f}" font-size="11" text-anchor="middle">'
                     f'{escape(label)}</text>')
-    body += _legend(series, height - 12)
+    legend, last = _legend(series, height - 12)
     desc = "; ".join(f"{s.name}: " + ", ".join(
         f"{lab} {'—' if v is None else v}" for lab, v in zip(labels, s.values, strict=False))
         for s in series)
-    return _frame(title, height, body, desc)
+    return _frame(title, int(last + 12), body + legend, desc)
 
 
 def cumulative_lines(title: str, labels: Sequence[str], series: Sequence[Series],
-                     targets: Sequence[tuple[str, int]] = ()) -> str:
-    """Running totals over stages, one line per series, with dashed target lines."""
+                     targets: Sequence[tuple[str, int, int]] = ()) -> str:
+    """Running totals over stages, one line per series, with dashed target lines
+    (``(label, value, index of the series it belongs to)``, drawn in its colour)."""
     height, left, bottom, top_pad = 300, 56, 56, 34
     plot_h = height - bottom - top_pad
     plot_w = WIDTH - left - 24
     shown = [v for s in series for v in s.values if v is not None]
-    top = _nice_max(max([*shown, *(t for _, t in targets)], default=0))
+    top = _nice_max(max([*shown, *(t for _, t, _ in targets)], default=0))
     body = [f'<text x="{left}" y="18" font-size="14" font-weight="bold">{escape(title)}</text>']
     for tick in _ticks(top):
         y = top_pad + plot_h - plot_h * tick / top
@@ -132,9 +137,9 @@ def cumulative_lines(title: str, labels: Sequence[str], series: Sequence[Series]
     for i, label in enumerate(labels):
         body.append(f'<text x="{xpos(i):.1f}" y="{top_pad + plot_h + 16:.1f}" font-size="11" '
                     f'text-anchor="middle">{escape(label)}</text>')
-    for j, (name, value) in enumerate(targets):
+    for name, value, index in targets:
         y = top_pad + plot_h - plot_h * value / top
-        colour = PALETTE[j % len(PALETTE)]
+        colour = PALETTE[index % len(PALETTE)]
         body.append(f'<line x1="{left}" x2="{WIDTH - 24}" y1="{y:.1f}" y2="{y:.1f}" '
                     f'stroke="{colour}" stroke-dasharray="5 4"/>')
         body.append(f'<text x="{WIDTH - 26}" y="{y - 4:.1f}" font-size="10" '
@@ -150,7 +155,7 @@ def cumulative_lines(title: str, labels: Sequence[str], series: Sequence[Series]
             for (x, y), v in zip(points, [v for v in s.values if v is not None], strict=True):
                 body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{colour}">'
                             f'<title>{escape(s.name)}: {v}</title></circle>')
-    body += _legend(series, height - 12)
+    legend, last = _legend(series, height - 12)
     desc = "; ".join(f"{s.name}: " + ", ".join("—" if v is None else str(v) for v in s.values)
                      for s in series)
-    return _frame(title, height, body, desc)
+    return _frame(title, int(last + 12), body + legend, desc)

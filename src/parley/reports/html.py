@@ -72,14 +72,15 @@ def rule_words(rule: Any) -> str:
     if name == "civilian":
         return "civilians" if arg else "members of the armed forces"
     if name == "deceased":
-        return "the bodies of the dead, counted by case" if arg else "living persons"
+        return "the bodies of the dead, counted by case" if arg else "alive"
     if name == "named":
         return f"{len(arg)} persons named in the agreement"
     if name == "listed_in":
         return "persons on a list the parties agreed"
     if name in ("all", "any") and isinstance(arg, list):
-        joiner = " and " if name == "all" else " or "
-        return joiner.join(rule_words(r) for r in arg)
+        words = [rule_words(r) for r in arg]
+        last = " and " if name == "all" else " or "
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + last + words[-1]
     if name == "not":
         return f"not ({rule_words(arg)})"
     return "as the agreement states"
@@ -262,7 +263,8 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
         series = [Series(view["cat_titles"].get(c["category"], c["category"]),
                          [_number(v) for v in c["values"]]) for c in cum]
         targets = [(f"{view['cat_titles'].get(c['category'], c['category'])} agreed",
-                    c["agreed"]) for c in cum if isinstance(c.get("agreed"), int)]
+                    c["agreed"], i) for i, c in enumerate(cum)
+                   if isinstance(c.get("agreed"), int)]
         charts.append(Markup(cumulative_lines(  # noqa: S704
             f"Cumulative against the agreement, {arrow(direction)}",
             labels, series, targets)))

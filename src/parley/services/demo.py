@@ -45,6 +45,7 @@ from parley.services.ledger import LedgerReport, verify_ledger
 from parley.services.lists import ListMeta, record_list
 from parley.services.organisation import register_party
 from parley.services.persons import load_people, statuses
+from parley.services.publish import PublishedAndVerified, publish_and_verify
 from parley.services.remains import confirm_remains, identify_remains, remains_counts
 from parley.services.stage_summary import render_table, stage_table, trace_check
 from parley.services.stages import plan_stage, stage_list
@@ -89,6 +90,7 @@ class DemoSummary:
     statuses: dict[str, int] = field(default_factory=dict)
     untraced: list[str] = field(default_factory=list)
     ledger: LedgerReport | None = None
+    bundle: PublishedAndVerified | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -100,6 +102,11 @@ class DemoSummary:
             "statements": self.statements, "remains": self.remains,
             "person_statuses": self.statuses, "story": self.events,
             "figures_traced_to_events": not self.untraced, "untraced": self.untraced,
+            "bundle": None if self.bundle is None else {
+                "directory": self.bundle.published.directory,
+                "events": self.bundle.verified.events,
+                "verified": self.bundle.verified.ok,
+                "failure": None if self.bundle.verified.ok else str(self.bundle.verified.failure)},
             "ledger": None if self.ledger is None else {
                 "events": self.ledger.events, "head": self.ledger.head,
                 "verified": self.ledger.ok},
@@ -130,6 +137,7 @@ def run_demo(app: App, out: Path, *, records: int = 1_500) -> DemoSummary:
     summary.statuses = dict(sorted(tally.items()))
     # --- publication (issue 7): publish the bundle to out / "bundle" and verify it here,
     # before the ledger check below, so the summary reports both. ---
+    summary.bundle = publish_and_verify(app, out / "bundle")
     summary.ledger = verify_ledger(app)
     (out / "summary.json").write_text(
         json.dumps(summary.to_json(), ensure_ascii=False, indent=2, default=str) + "\n",

@@ -93,7 +93,7 @@ def test_charts_are_plain_svg_with_escaped_labels() -> None:
     assert not re.search(r"(href|src)=", svg)
     assert "url(#hatch)" in svg  # the hidden figure is drawn as a hatched stub
     lines = cumulative_lines("Cumulative", ["S1", "S2"], [Series("a", [1, 5])],
-                             [("agreed", 10)])
+                             [("agreed", 10, 0)])
     assert "<polyline" in lines and "agreed: 10" in lines
 
 
