@@ -80,6 +80,9 @@ class QuarantinedRow:
     row_number: int
     cells: dict[str, str]
     problems: tuple[Problem, ...]
+    #: What of the row could be read (the fields that passed), for callers such as
+    #: ``parley link`` that may still use a row with, say, an impossible birth date.
+    partial: RecordInput | None = None
 
     @property
     def row(self) -> int:
@@ -219,7 +222,9 @@ class RowValidator:
                 problems.append(Problem(number, self._id_label, record_id,
                                         f"record id repeats row {first}", "duplicate_id"))
         if problems:
-            return QuarantinedRow(row_number=number, cells=cells, problems=tuple(problems))
+            return QuarantinedRow(row_number=number, cells=cells, problems=tuple(problems),
+                                  partial=RecordInput(row_number=number, fields=fields,
+                                                      extra=extra))
         return RecordInput(row_number=number, fields=fields, extra=extra)
 
     def _date_place(self, number: int, column: Column, text: str, fields: dict[str, str],

@@ -266,3 +266,10 @@ def test_given_name_and_patronymic_in_one_column(tmp_path: Path) -> None:
     result = read(write_csv(tmp_path / "l.csv", rows))
     assert [(r.fields["given_name"], r.fields.get("patronymic")) for r in result.records] == [
         ("Іван", "Іванович"), ("Олена", None)]
+
+
+def test_quarantined_rows_carry_what_could_be_read(tmp_path: Path) -> None:
+    rows = [["Прізвище", "Ім'я", "Дата народження"], ["Мельник", "Петро", "31.02.1990"]]
+    result = read(write_csv(tmp_path / "l.csv", rows))
+    partial = result.quarantined[0].partial
+    assert partial is not None and partial.fields == {"surname": "Мельник", "given_name": "Петро"}
