@@ -37,6 +37,8 @@ from parley.domain.events import AgreementRecorded, AgreementSigned
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json, sha256_hex
 from parley.services.persons import PersonView, load_people
+from parley.store import UnitOfWork
+from parley.store.dialect import lock_chain_head
 from parley.store.tables import (
     actors,
     agreement_signatures,
@@ -77,6 +79,16 @@ def terms_hash(terms: AgreementTerms) -> str:
     return sha256_hex(canonical_json(terms.to_json()))
 
 
+def exclusive(uow: UnitOfWork) -> Connection:
+    """Take the chain head's lock before reading the state a write depends on.
+
+    Every write appends an event and so waits for this lock anyway; taking it first
+    means that on PostgreSQL two writers never decide on the same stale reading (on
+    SQLite ``BEGIN IMMEDIATE`` already serialises them)."""
+    uow.conn.execute(lock_chain_head(uow.conn)).one()
+    return uow.conn
+
+
 def party_of(conn: Connection, actor: str) -> tuple[str, str]:
     """The party code and kind (party or intermediary) of a registered actor."""
     row = conn.execute(select(actors.c.party_code, parties.c.kind)
@@ -111,7 +123,7 @@ def record_agreement(app: App, *, terms: AgreementTerms, actor: str,
     """
     digest = terms_hash(terms)
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         existing = conn.execute(select(agreements).where(
             agreements.c.reference == terms.reference)).first()
         if existing is not None:
@@ -191,7 +203,7 @@ def sign_agreement(app: App, *, agreement_id: str, actor: str,
                    expected_hash: str | None = None) -> Agreement:
     """A party's named signatory signs the terms; signing twice changes nothing."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         agreement = get_agreement_in(conn, agreement_id)
         party, _kind = party_of(conn, actor)
         terms = agreement.terms

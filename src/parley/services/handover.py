@@ -48,7 +48,13 @@ from parley.domain.stage_head import (
 )
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json, leaf_hash, root_from_leaf_hashes, sign
-from parley.services.agreements import Agreement, evaluate_people, get_agreement_in, party_of
+from parley.services.agreements import (
+    Agreement,
+    evaluate_people,
+    exclusive,
+    get_agreement_in,
+    party_of,
+)
 from parley.services.persons import load_people
 from parley.services.stages import ROLES, Stage, get_stage_in, stages_of
 from parley.services.verification import load_nominations, nominate_in
@@ -156,7 +162,7 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
     if not person_ids:
         raise InputError("no persons given")
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         stage, agreement = open_stage(conn, stage_id)
         party, _ = party_of(conn, actor)
         listed = _listed(conn, stage_id)
@@ -217,7 +223,7 @@ def dispute_identity(app: App, *, stage_id: str, person_id: str, actor: str) -> 
     """The receiving party disputes a listed person's identity (opens a discrepancy;
     disputing again returns the open one)."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         stage, agreement = open_stage(conn, stage_id)
         party, _ = party_of(conn, actor)
         row = _listed(conn, stage_id).get(person_id)
@@ -246,7 +252,7 @@ def dispute_identity(app: App, *, stage_id: str, person_id: str, actor: str) -> 
 def report_unlisted(app: App, *, stage_id: str, person_id: str, actor: str) -> Discrepancy:
     """A side reports a person handed over who is not on the stage's list."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         stage, agreement = open_stage(conn, stage_id)
         party, _ = party_of(conn, actor)
         if person_id in _listed(conn, stage_id):
@@ -359,8 +365,9 @@ def _require_intermediary(conn: Connection, agreement: Agreement, actor: str, wh
 def check_stage(app: App, *, stage_id: str, actor: str) -> list[Discrepancy]:
     """The intermediary checks a stage's confirmations (opens and clears discrepancies)."""
     with app.uow() as uow:
-        stage, agreement = open_stage(uow.conn, stage_id)
-        _require_intermediary(uow.conn, agreement, actor, "checks a stage")
+        conn = exclusive(uow)
+        stage, agreement = open_stage(conn, stage_id)
+        _require_intermediary(conn, agreement, actor, "checks a stage")
         found = detect(uow, stage, agreement, actor=actor)
         uow.commit()
     return found
@@ -417,7 +424,7 @@ def resolve_discrepancy(app: App, *, discrepancy_id: str, resolution: str, actor
                         ) -> Discrepancy:
     """Resolve an open discrepancy (see ``RESOLUTIONS`` for what each kind allows)."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         disc = _get_discrepancy(conn, discrepancy_id)
         if disc.status != "open":
             raise Conflict(f"discrepancy {disc.id} is already resolved ({disc.resolution})")
@@ -474,7 +481,7 @@ def carry_discrepancy(app: App, *, discrepancy_id: str, to_stage_id: str, actor:
     """By explicit decision, carry an open discrepancy (and its persons) to a later,
     not yet closed stage of the same agreement."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         disc = _get_discrepancy(conn, discrepancy_id)
         if disc.status != "open":
             raise Conflict(f"discrepancy {disc.id} is already resolved ({disc.resolution})")
@@ -524,7 +531,7 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
     """Close a stage (the intermediary): no discrepancy may be open; records the totals
     per direction and category and their stage heads cosigned by all three sides."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         stage, agreement = open_stage(conn, stage_id)
         _require_intermediary(conn, agreement, actor, "closes stages")
         still_open = detect(uow, stage, agreement, actor=actor)

@@ -21,7 +21,7 @@ from parley.domain.events import RemainsConfirmed, RemainsIdentified
 from parley.domain.stage_head import parse_direction
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import commitment, new_salt
-from parley.services.agreements import get_agreement_in, party_of
+from parley.services.agreements import exclusive, get_agreement_in, party_of
 from parley.services.handover import open_stage, role_of
 from parley.store.tables import persons, remains_cases, remains_confirmations, stages
 
@@ -46,7 +46,7 @@ def confirm_remains(app: App, *, stage_id: str, direction: str, category: str,
             raise InputError(f"case number {n!r} must be 1-64 letters, digits, '.', '_', "
                              "'/' or '-'")
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         stage, agreement = open_stage(conn, stage_id)
         terms = agreement.terms
         sending, receiving = parse_direction(direction)
@@ -134,7 +134,7 @@ def identify_remains(app: App, *, agreement_id: str, case_number: str, person_id
     """Link a remains case to the person identified (by the receiving party or the
     intermediary); returns False when it was already so identified."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         agreement = get_agreement_in(conn, agreement_id)
         row = conn.execute(select(remains_cases).where(
             remains_cases.c.agreement_id == agreement.id,

@@ -33,6 +33,7 @@ from parley.ledger import commitment, new_salt
 from parley.services.agreements import (
     Agreement,
     evaluate_people,
+    exclusive,
     get_agreement_in,
     party_of,
     require_active,
@@ -96,7 +97,7 @@ def nominate(app: App, *, agreement_id: str, person_ids: Sequence[str], actor: s
     """Put persons forward under an agreement (one event each); a person already
     nominated is returned as is. The actor must be of one of the two parties."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         agreement = require_active(conn, agreement_id)
         party, _ = party_of(conn, actor)
         if party not in agreement.terms.parties:
@@ -148,6 +149,12 @@ def nominate_in(uow: UnitOfWork, app: App, agreement: Agreement, person_ids: Seq
     return out
 
 
+def _chunks(ids: Sequence[str], size: int = 500) -> Iterable[Sequence[str]]:
+    """Id lists in pieces small enough for any backend's bound-parameter limit."""
+    for i in range(0, len(ids), size):
+        yield ids[i:i + size]
+
+
 def _require_persons(conn: Connection, person_ids: Iterable[str]) -> None:
     ids = list(dict.fromkeys(person_ids))
     if not ids:
@@ -185,7 +192,7 @@ def confirm_identity(app: App, *, agreement_id: str, person_ids: Sequence[str], 
                      confirmed: bool = True) -> int:
     """The receiving party confirms (or refuses) that nominated persons are its people."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         agreement = require_active(conn, agreement_id)
         party, _ = party_of(conn, actor)
         noms = _nominations_for(conn, agreement, person_ids)
@@ -203,9 +210,11 @@ def confirm_identity(app: App, *, agreement_id: str, person_ids: Sequence[str], 
 def _record_check(uow: UnitOfWork, agreement: Agreement, noms: Sequence[Nomination], *,
                   kind: str, outcome: str, category: str | None, actor: str) -> int:
     conn = uow.conn
-    current = {(r.nomination_id): (r.outcome, r.category) for r in conn.execute(
-        select(verifications).where(verifications.c.kind == kind,
-                                    verifications.c.nomination_id.in_([n.id for n in noms])))}
+    current: dict[str, tuple[str, str | None]] = {}
+    for chunk in _chunks([n.id for n in noms]):
+        current.update({r.nomination_id: (r.outcome, r.category) for r in conn.execute(
+            select(verifications).where(verifications.c.kind == kind,
+                                        verifications.c.nomination_id.in_(chunk)))})
     todo = [n for n in noms if current.get(n.id) != (outcome, category)]
     if not todo:
         return 0
@@ -213,9 +222,9 @@ def _record_check(uow: UnitOfWork, agreement: Agreement, noms: Sequence[Nominati
                                          outcome=outcome, category=category,
                                          person_ids=[n.person_id for n in todo]),
                     actor=actor)
-    conn.execute(delete(verifications).where(
-        verifications.c.kind == kind,
-        verifications.c.nomination_id.in_([n.id for n in todo])))
+    for chunk in _chunks([n.id for n in todo]):
+        conn.execute(delete(verifications).where(
+            verifications.c.kind == kind, verifications.c.nomination_id.in_(chunk)))
     conn.execute(insert(verifications), [
         {"nomination_id": n.id, "kind": kind, "outcome": outcome, "category": category,
          "actor": actor, "event_seq": ev.seq} for n in todo])
@@ -241,7 +250,7 @@ def confirm_eligibility(app: App, *, agreement_id: str, person_ids: Sequence[str
     """The intermediary confirms nominated persons' eligibility as evaluated now; those
     not plainly eligible are recorded as refused (with no reason in the event)."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         agreement = require_active(conn, agreement_id)
         _require_intermediary(conn, agreement, actor, "confirms eligibility")
         noms = _nominations_for(conn, agreement, person_ids)
@@ -271,7 +280,7 @@ def certify_medical(app: App, *, person_ids: Sequence[str], seriously_wounded_or
     """Record a medical finding (by the intermediary's doctors or a mixed medical
     commission, Art. 112 GC III) for each person; an unchanged finding is not repeated."""
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         _party, kind = party_of(conn, actor)
         if kind != "intermediary":
             raise Conflict(f"only the intermediary records medical findings; {actor} is "
@@ -305,7 +314,7 @@ def record_interview(app: App, *, agreement_id: str, person_id: str, outcome: st
         raise InputError(f"interview outcome {outcome!r} must be one of "
                          f"{', '.join(INTERVIEW_OUTCOMES)}")
     with app.uow() as uow:
-        conn = uow.conn
+        conn = exclusive(uow)
         agreement = require_active(conn, agreement_id)
         _require_intermediary(conn, agreement, actor, "interviews persons")
         (nom,) = _nominations_for(conn, agreement, [person_id])

@@ -179,3 +179,22 @@ def test_bad_requests_change_nothing(app: App) -> None:
                  actor="xx-office")
     assert event_count(app) == before
     assert [p["state"] for p in stage_list(app, stage.id)] == ["listed", "listed"]
+
+
+def test_concurrent_confirmations_count_once(app: App) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ex = exchange(app, ua_births=[YOUNG] * 4, ru_births=[YOUNG] * 4)
+    ready(ex, ex.ua_people)
+    ready(ex, ex.ru_people)
+    stage = plan_stage(app, agreement_id="istanbul-2025", stage_date="2025-06-09",
+                       capacity=10, actor=ACTORS[INT]).stage
+    people = ex.ua_people + ex.ru_people
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        added = list(pool.map(
+            lambda actor: confirm_handover(app, stage_id=stage.id, person_ids=people,
+                                           actor=actor),
+            [ACTORS[UA], ACTORS[UA], ACTORS[RU], ACTORS[RU], ACTORS[INT], ACTORS[INT]]))
+    assert sum(added) == 3 * len(people)
+    assert close_stage(app, stage_id=stage.id, actor=ACTORS[INT]).totals[RU_UA]["young"] == 4
+    assert verify_ledger(app).ok
