@@ -61,7 +61,7 @@ class _LateCommit(UnitOfWork):
 def _commit_later(tx: RootTransaction, conn: Connection) -> None:
     try:
         tx.commit()
-    except Exception:  # noqa: BLE001 - a broken build only logs
+    except Exception:
         log.exception("late commit failed")
     finally:
         conn.close()
