@@ -12,7 +12,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from bench.crash import Config, Report, run
 
 
