@@ -33,7 +33,7 @@ from typing import Any, Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from parley.names.given_table import W_PREFERRED, given_names_table, table_text
+from parley.names.given_table import W_OTHER, W_PREFERRED, given_names_table, table_text
 from parley.names.skeleton import light, raw, skeleton
 from parley.names.systems import latin_spellings
 from parley.names.translit import is_cyrillic_letter
@@ -46,6 +46,7 @@ INDEX_FILE: Final = "data/given_names_index.json"
 @dataclass(frozen=True, slots=True)
 class _Index:
     exact: dict[str, tuple[str, ...]]  # skeleton -> keys, default first
+    formal: dict[str, tuple[str, ...]]  # the same, only keys reached through a full form
     entries: dict[str, dict[str, int]]  # rendering -> {key: weight of its best form}
     deletions: dict[str, tuple[str, ...]]  # rendering less one letter -> renderings
     long_entries: tuple[str, ...]  # renderings of eight letters or more
@@ -147,6 +148,11 @@ def _index() -> _Index:
                 deletions.setdefault(variant, []).append(rendering)
     return _Index(
         exact={text: tuple(k for k, _ in ranked) for text, ranked in data["skeletons"].items()},
+        formal={
+            text: keys
+            for text, ranked in data["skeletons"].items()
+            if (keys := tuple(k for k, w in ranked if int(w) % W_PREFERRED >= W_OTHER))
+        },
         entries=entries,
         deletions={k: tuple(v) for k, v in deletions.items()},
         long_entries=tuple(r for r in entries if len(r) >= _TWO_EDITS_FROM - 2),
@@ -160,9 +166,11 @@ def key_sex(key: str) -> str | None:
     return _index().sex.get(key)
 
 
-def exact_keys(skel: str) -> tuple[str, ...]:
-    """The keys filed under a skeleton, default first; empty if none."""
-    return _index().exact.get(skel, ())
+def exact_keys(skel: str, *, formal: bool = False) -> tuple[str, ...]:
+    """The keys filed under a skeleton, default first; empty if none. With ``formal``,
+    only names of which it is a full form, not a pet form (a patronymic is made from
+    Борис, not from Боря)."""
+    return (_index().formal if formal else _index().exact).get(skel, ())
 
 
 def _within_one(rendering: str) -> set[str]:
@@ -202,12 +210,14 @@ def _choose(skel: str, near: dict[str, tuple[int, set[str]]]) -> tuple[str, ...]
 _TWO_EDITS_FROM: Final = 10  # letters in the skeleton
 
 
-def typo_keys(skel: str, *forms: str) -> tuple[str, ...]:
+def typo_keys(skel: str, *forms: str, formal: bool = False) -> tuple[str, ...]:
     """Keys of the listed names one typo from a word, best first (see the module doc).
 
     ``skel`` is the word's skeleton, ``forms`` its ``light`` and ``raw`` forms. Several
     keys mean the typo could be any of them; empty means no listed name is that close.
+    With ``formal``, pet forms are not candidates.
     """
+    least = W_OTHER if formal else 0
     index = _index()
     queries = _renderings(skel)
     for form in forms:
@@ -218,6 +228,8 @@ def typo_keys(skel: str, *forms: str) -> tuple[str, ...]:
             if _feminine_of(query, rendering):
                 continue
             for key, weight in index.entries[rendering].items():
+                if weight < least:
+                    continue
                 best, texts = near.get(key, (0, set()))
                 near[key] = (max(best, weight), texts | {rendering})
     if not near and len(skel) >= _TWO_EDITS_FROM:
@@ -228,7 +240,7 @@ def typo_keys(skel: str, *forms: str) -> tuple[str, ...]:
                 score_cutoff=2, limit=None,
             ):
                 for key, weight in index.entries[rendering].items():
-                    if index.sex[key] != wanted:
+                    if index.sex[key] != wanted or weight < least:
                         continue
                     best, texts = near.get(key, (0, set()))
                     near[key] = (max(best, weight), texts | {rendering})

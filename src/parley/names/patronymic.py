@@ -21,7 +21,7 @@ from typing import Final
 from parley.names.given import FALLBACK_PREFIX, word_keys
 from parley.names.given_index import exact_keys, key_sex, typo_keys
 from parley.names.given_table import GivenName
-from parley.names.skeleton import light, skeleton, split_words, unfolded
+from parley.names.skeleton import light, raw, skeleton, split_words, unfolded
 
 __all__ = ["patronymic_key", "patronymics_of"]
 
@@ -33,7 +33,7 @@ _SUFFIXES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("ovicz", ("", "o", "i")),  # Polish -owicz
     ("ievich", ("i", "ii", "")),  # Дмитриевич (Yuryevich)
     ("evich", ("i", "", "ii", "ei")),  # -евич: Сергей, Юрий (Юрьевич), Игорь
-    ("ivna", ("", "i", "o", "a")),  # -івна, -ївна: Олександр, Олексій, Петро
+    ("ivna", ("", "i", "o", "a", "ia")),  # -івна, -ївна: Олександр, Олексій, Петро, Ілля
     ("ovna", ("", "o", "a")),  # -овна
     ("ievna", ("i", "ii", "")),
     ("evna", ("i", "", "ii", "ei")),  # -евна
@@ -42,6 +42,7 @@ _SUFFIXES: Final[tuple[tuple[str, tuple[str, ...]], ...]] = (
     ("na", ("",)),  # Яківна (Яків-на)
 )
 _PARTICLES: Final = frozenset({"ohli", "ohlu", "kizi", "uli"})
+_TYPO_FROM: Final = 7  # letters in the skeleton of the father's name
 
 
 def _stems(word: str) -> list[tuple[str, tuple[str, ...]]]:
@@ -87,15 +88,20 @@ def _word_key(word: str) -> str | None:
             skel = skeleton(name)
             if len(skel) >= 2 and skel not in tried:
                 tried.append(skel)
-                key = _male(exact_keys(skel))
+                key = _male(exact_keys(skel, formal=True))
                 if key:
                     return key
-    for skel in tried:
-        if len(skel) >= 4:
-            keys = typo_keys(skel, light(skel))
+    # A typo: only in long names (rare fathers' names one edit from a listed name are
+    # too many in shorter ones: Фазіл, Василь), in the first readings of the longest
+    # suffix, and only when one name is that close.
+    stem, endings = stems[0]
+    for name in _candidates(stem, endings)[:2]:
+        skel = skeleton(name)
+        if len(skel) >= _TYPO_FROM:
+            keys = typo_keys(skel, light(name), raw(name), formal=True)
             if len(keys) == 1 and _male(keys):
                 return keys[0]
-    return FALLBACK_PREFIX + skeleton(stems[0][0])
+    return FALLBACK_PREFIX + skeleton(stem)
 
 
 @lru_cache(maxsize=1 << 17)

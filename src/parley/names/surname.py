@@ -46,11 +46,13 @@ def surname_phonetic_key(surname: str) -> str:
     """The Daitch-Mokotoff code (six digits) of the surname, "" when it has no letters.
 
     Computed on the surname key, so every spelling the key brings together gets the
-    same code, and ч, щ, ц are spelt so that the code has a single reading.
+    same code; ш and щ share a code, and ч and ц are spelt so that the code has a single
+    reading.
     """
     key = surname_key(surname)
     if not key:
         return ""
-    # щ, ч and ц as SHTCH, TCH and TS, the chart's unambiguous groups for them.
-    key = key.replace("shch", "\0").replace("ch", "\1").replace("c", "ts")
-    return daitch_mokotoff(key.replace("\0", "shtch").replace("\1", "tch"))
+    # щ (the key's "sch", also German ш) as ш: one code for blocking; ч and ц as TCH
+    # and TS, the chart's unambiguous groups for them.
+    key = key.replace("sch", "sh").replace("ch", "\1").replace("c", "ts")
+    return daitch_mokotoff(key.replace("\1", "tch"))
