@@ -212,3 +212,41 @@ def test_no_personal_data_in_clear_in_the_database_file(sqlite_app: App, tmp_pat
     for secret in ("Мельниченко", "Богдан", "1993-03-17", "17.03.1993", "АБ918273",
                    "ВГ564738", "Конотоп", "Рідне місто"):
         assert secret.encode("utf-8") not in raw, secret
+
+
+def test_reading_in_a_second_process_gives_the_same_list(parley: App, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch
+                                                         ) -> None:
+    import parley.services.imports as imports
+
+    monkeypatch.setattr(imports, "_second_core", lambda size: True)
+    rows = [ROWS[0], *[[f"P-{i}", f"Мельник{i}", "Петро", "01.02.1990", "", ""]
+                       for i in range(1200)], ["P-7", "Бойко", "Олег", "1990", "", ""]]
+    path = write_xlsx(tmp_path / "big.xlsx", rows)
+    summary = import_list(parley, path=path, kind="origin_list", actor=ACTORS[UA])
+    assert (summary.rows, summary.accepted, summary.quarantined) == (1201, 1200, 1)
+    assert summary.errors[0].reason == "record id repeats row 9"
+    assert [c.field for c in summary.columns][:2] == ["record_id", "surname"]
+    with parley.read() as conn:
+        assert conn.execute(select(func.count()).select_from(source_records)).scalar() == 1200
+
+
+def test_an_error_in_the_second_process_is_raised_and_nothing_written(
+        parley: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import parley.services.imports as imports
+    from parley.ingest import validate
+
+    monkeypatch.setattr(imports, "_second_core", lambda size: True)
+    original = validate.RowValidator.check
+
+    def failing(self: validate.RowValidator, number: int, values: list[str]) -> object:
+        if number == 900:
+            raise InputError("big.csv: sheet damaged at row 900")
+        return original(self, number, values)
+
+    monkeypatch.setattr(validate.RowValidator, "check", failing)
+    rows = [["Прізвище", "Ім'я"]] + [[f"Мельник{i}", "Петро"] for i in range(1500)]
+    path = write_csv(tmp_path / "big.csv", rows)
+    with pytest.raises(InputError, match=r"big\.csv: sheet damaged at row 900"):
+        import_list(parley, path=path, kind="origin_list", actor=ACTORS[UA])
+    assert _count(parley, source_lists) == 0

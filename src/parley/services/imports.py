@@ -10,6 +10,7 @@ and sheet) was already imported is reported as such and changes nothing.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,11 @@ from parley.store.tables import actors, list_imports, quarantined_rows, source_l
 BATCH = 1_000
 #: The progress callback is called after every this many rows.
 PROGRESS_EVERY = 1_000
+
+#: Files at least this large are read and validated in a second process while this
+#: one seals and stores (see ``ListReader.iter_parallel``), when a core is free: on a
+#: busy machine the two processes would only compete.
+PARALLEL_BYTES = 1 << 20
 
 Progress = Callable[[float, int], None]
 
@@ -127,7 +133,8 @@ def _import(app: App, reader: ListReader, *, kind: str, actor: str, source: str,
         writer = ListWriter(uow, app, meta=meta, actor=actor, keep_ids=False)
         quarantine = _QuarantineWriter(uow, app, writer.list_id)
         errors: list[Problem] = []
-        for item in reader:
+        rows = reader.iter_parallel() if _second_core(reader.size) else iter(reader)
+        for item in rows:
             if isinstance(item, QuarantinedRow):
                 quarantine.add(item)
                 errors.extend(item.problems)
@@ -156,6 +163,16 @@ def _import(app: App, reader: ListReader, *, kind: str, actor: str, source: str,
         errors=errors, skipped=list(reader.skipped), columns=reader.columns,
         other_sheets=list(reader.other_sheets), imported_at=imported_at,
     )
+
+
+def _second_core(size: int) -> bool:
+    """Whether to read in a second process: a large file and a core to spare for it."""
+    cores = os.cpu_count() or 1
+    try:
+        idle = os.getloadavg()[0] < cores - 1
+    except OSError:
+        idle = False
+    return size >= PARALLEL_BYTES and cores >= 2 and idle
 
 
 def _already(reader: ListReader, done: ImportedList, *, kind: str) -> ImportSummary:
