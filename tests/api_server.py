@@ -153,6 +153,9 @@ class ExchangeWorld(World):
     on_stage: list[str] = field(default_factory=list)      # persons listed in the stage
     held_by_ru: str = ""                                    # a UA soldier, not nominated
     discrepancy_id: str = ""
+    disputed: str = ""                                      # on the stage, identity disputed
+    ua_people: list[str] = field(default_factory=list)      # held by RU
+    ru_people: list[str] = field(default_factory=list)      # held by UA
 
 
 def build_exchange_world(parley: App) -> ExchangeWorld:
@@ -189,6 +192,8 @@ def build_exchange_world(parley: App) -> ExchangeWorld:
     world.held_by_ru = ua_people[2]
     world.discrepancy_id = dispute_identity(parley, stage_id=result.stage.id,
                                             person_id=ua_people[1], actor=ACTORS[UA]).id
+    world.disputed = ua_people[1]
+    world.ua_people, world.ru_people = ua_people, ru_people
     # Fam-a's inquiry is about UA's first person: a reviewer says so.
     link_inquiry(parley, world, "fam-a", UA)
     return world

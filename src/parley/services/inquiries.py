@@ -22,6 +22,7 @@ from sqlalchemy import insert, select
 from parley.bootstrap import App
 from parley.domain.records import RecordInput
 from parley.errors import InputError, NotFound
+from parley.ingest.values import ValueProblem, parse_iso_date
 from parley.ledger.canonical import canonical_json
 from parley.services.access import AccessLog, Principal, inquiry_person
 from parley.services.lists import ListMeta, add_list
@@ -76,6 +77,7 @@ def file_inquiry(app: App, *, fields: dict[str, str], language: str = "en",
         raise InputError("surname: the relative's surname (or full name) is required")
     if not (clean.get("given_name") or clean.get("full_name")):
         raise InputError("given_name: the relative's given name (or full name) is required")
+    clean = _normalise_dates(clean)
     actor = intake_actor(app)
     inquiry_id = str(uuid.uuid4())
     code = new_tracking_code()
@@ -95,6 +97,22 @@ def file_inquiry(app: App, *, fields: dict[str, str], language: str = "en",
         match_inquiry(app, recorded.list_id)
     return FiledInquiry(inquiry_id=inquiry_id, tracking_code=code, list_id=recorded.list_id,
                         received_at=now)
+
+
+def _normalise_dates(fields: dict[str, str]) -> dict[str, str]:
+    """A birth date as lists carry it (ISO, at its precision). A family may know it only
+    roughly: a date that does not parse is kept, as given, in the notes, not refused."""
+    given = fields.get("birth_date")
+    if not given:
+        return fields
+    out = dict(fields)
+    try:
+        out["birth_date"] = parse_iso_date(given).iso
+    except ValueProblem:
+        del out["birth_date"]
+        note = f"birth date as given: {given}"
+        out["notes"] = f"{out['notes']}; {note}" if out.get("notes") else note
+    return out
 
 
 def match_inquiry(app: App, list_id: str) -> None:

@@ -126,6 +126,15 @@ UK: dict[str, str] = {
     "Open discrepancies": "Відкриті розбіжності",
     "Decide": "Вирішити",
     "Total": "Усього",
+    "Held": "Утримується",
+    "Nominated for an exchange": "Включено до списку на обмін",
+    "Verified": "Перевірено",
+    "Handed over": "Передано",
+    "Repatriated": "Повернуто додому",
+    "Declined repatriation": "Відмовився від повернення",
+    "Deceased": "Загинув",
+    "Missing": "Зниклий безвісти",
+    "Wishes to return": "Бажає повернутися",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": {}, "uk": UK}

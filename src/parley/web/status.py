@@ -1,28 +1,25 @@
-"""A person's status for pages: from the exchange area's persons service when present.
-
-Until that service exists a matched person shows as "found in the lists we hold".
-"""
+"""A person's status for pages, from the exchange area's persons service, as the viewer
+may see it (a declined repatriation stays the intermediary's to know)."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from typing import Any
 
 from parley.api.deps import ServiceContext
+from parley.services import access, persons
 from parley.services.access import Principal
 
 LABELS = {
     "held": "Held", "nominated": "Nominated for an exchange", "verified": "Verified",
     "handed_over": "Handed over", "repatriated": "Repatriated",
     "declined_repatriation": "Declined repatriation", "deceased": "Deceased",
-    "missing": "Missing", "found": "Found in the lists we hold",
+    "missing": "Missing", "wishes": "Wishes to return",
 }
 
 
 @dataclass(frozen=True)
 class HistoryLine:
-    at: str
+    event: int | None
     status: str
     label: str
     source: str
@@ -32,31 +29,18 @@ class HistoryLine:
 class StatusView:
     status: str
     label: str
-    since: str | None
+    source: str
     history: list[HistoryLine] = field(default_factory=list)
-
-
-def persons_service() -> Any | None:
-    try:
-        return importlib.import_module("parley.services.persons")
-    except ImportError:
-        return None
 
 
 def person_status(ctx: ServiceContext, who: Principal, person_id: str,
                   route: str) -> StatusView:
     """The person's current status and its history, as ``who`` may see them (logged)."""
+    access.check_person(ctx.app, who, person_id)
+    found = persons.person_status(ctx.app, person_id,
+                                  viewer=access.status_viewer(ctx.app, who))
     ctx.access_log.record(who, kind="person", ids=[person_id], route=route, detail="status")
-    module = persons_service()
-    getter = getattr(module, "person_status", None) if module is not None else None
-    if getter is None:
-        return StatusView(status="found", label=LABELS["found"], since=None)
-    found = getter(ctx.app, person_id)
-    history = [HistoryLine(at=str(getattr(h, "at", "")), status=str(getattr(h, "status", "")),
-                           label=LABELS.get(str(getattr(h, "status", "")),
-                                            str(getattr(h, "status", ""))),
-                           source=str(getattr(h, "source", "")))
-               for h in getattr(found, "history", [])]
-    status = str(getattr(found, "status", "found"))
-    return StatusView(status=status, label=LABELS.get(status, status),
-                      since=getattr(found, "since", None), history=history)
+    history = [HistoryLine(event=seq, status=status, label=LABELS.get(status, status),
+                           source=source) for status, seq, source in found.history]
+    return StatusView(status=found.status, label=LABELS.get(found.status, found.status),
+                      source=found.source, history=history)

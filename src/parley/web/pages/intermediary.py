@@ -35,7 +35,8 @@ def dashboard(request: Request, ctx: ServiceContext = Depends(context)) -> Respo
     head = access.ledger_head(ctx.app, who)
     return render(request, caller, "int_dashboard.html", lists=lists, total=total,
                   inquiries=received, head=head,
-                  sections=dashboard_sections(ctx, who))
+                  sections=dashboard_sections(ctx, who),
+                  flash=request.query_params.get("flash"))
 
 
 @router.get("/int/lists/{list_id}")

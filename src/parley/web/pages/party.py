@@ -21,4 +21,5 @@ def dashboard(request: Request, ctx: ServiceContext = Depends(context)) -> Respo
     who = caller.principal
     total, lists = access.list_lists(ctx.app, who, limit=50)
     return render(request, caller, "party_dashboard.html", lists=lists, total=total,
-                  sections=dashboard_sections(ctx, who))
+                  sections=dashboard_sections(ctx, who),
+                  flash=request.query_params.get("flash"))
