@@ -69,12 +69,16 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> None:
     book.save(path)
 
 
-def _run(url: str, key_dir: str, path: str, queue: multiprocessing.Queue[object]) -> None:
+def _run(url: str, key_dir: str, path: str, second: str,
+         queue: multiprocessing.Queue[object]) -> None:
+    import parley.services.imports as imports
     from parley.bootstrap import bootstrap
     from parley.services.imports import import_list
     from parley.services.organisation import register_party
     from parley.settings import Settings
 
+    if second != "auto":
+        imports._second_core = lambda size: second == "on"  # type: ignore[assignment]
     app = bootstrap(Settings(database_url=url, key_dir=Path(key_dir)))
     register_party(app, code="UA", title="Ukraine", kind="party", actor="ua-bench")
     started, cpu = time.perf_counter(), time.process_time()
@@ -97,11 +101,12 @@ def _peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(url: str, path: Path, work: Path) -> tuple[int, int, int, float, float, float]:
+def measure(url: str, path: Path, work: Path, second: str
+            ) -> tuple[int, int, int, float, float, float]:
     ctx = multiprocessing.get_context("spawn")
     queue: multiprocessing.Queue[object] = ctx.Queue()
     key_dir = work / f"keys-{uuid.uuid4().hex[:8]}"
-    proc = ctx.Process(target=_run, args=(url, str(key_dir), str(path), queue))
+    proc = ctx.Process(target=_run, args=(url, str(key_dir), str(path), second, queue))
     proc.start()
     result = queue.get()
     proc.join()
@@ -113,6 +118,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--postgres", default=None, help="admin URL of a PostgreSQL server")
+    parser.add_argument("--second-process", choices=("auto", "on", "off"), default="auto",
+                        help="read in a second process: when a core is free (auto), "
+                             "always, or never")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -133,7 +141,8 @@ def main() -> None:
             for fmt, _count, path in files:
                 url, cleanup = _database(backend, admin, work)
                 try:
-                    rows, accepted, quarantined, seconds, cpu, peak = measure(url, path, work)
+                    rows, accepted, quarantined, seconds, cpu, peak = measure(
+                        url, path, work, args.second_process)
                 finally:
                     cleanup()
                 print(f"{backend:<11}{fmt:<7}{rows:>9,}{accepted:>10,}{quarantined:>9,}"
