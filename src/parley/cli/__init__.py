@@ -15,7 +15,7 @@ import typer
 from parley.cli import db, demo, docs, keys, ledger
 from parley.cli import erase, proof, publish, verify
 from parley.cli import imports
-from parley.cli import imports
+from parley.cli import link
 from parley.cli import serve, users
 from parley.cli import agreement, exchange_records, stage
 from parley.cli.common import console_error
@@ -41,10 +41,9 @@ app.command("import")(imports.import_command)
 app.command("lists")(imports.lists_command)
 app.add_typer(imports.quarantine_app, name="quarantine")
 app.add_typer(imports.export_app, name="export")
-app.command("import")(imports.import_command)
-app.command("lists")(imports.lists_command)
-app.add_typer(imports.quarantine_app, name="quarantine")
-app.add_typer(imports.export_app, name="export")
+app.command("link")(link.link_command)
+app.command("resolve")(link.resolve_command)
+app.add_typer(link.review_app, name="review")
 app.command("serve")(serve.serve)
 app.add_typer(users.app, name="users")
 app.add_typer(users.tokens, name="tokens")

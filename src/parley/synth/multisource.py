@@ -69,6 +69,7 @@ class TruePerson:
     rank: int
     unit: str
     family: str = ""  # "twin", "brother", "namesake" when built as one
+    relative_of: str = ""  # the key of the person this one is a twin, brother or namesake of
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,10 @@ class Scenario:
 
     def truth(self) -> dict[tuple[str, str], str]:
         return {(r.source, r.record_id): r.person_key for r in self.records()}
+
+    def families(self) -> list[tuple[str, str, str]]:
+        """(kind, person key, relative's key) for every twin, brother and namesake built."""
+        return [(p.family, p.key, p.relative_of) for p in self.persons if p.relative_of]
 
     def write_csv(self, directory: Path) -> list[Path]:
         """One canonical-column CSV per list (``SOURCE.csv``) plus ``truth.csv``."""
@@ -199,6 +204,7 @@ class _Generator:
         self.mix = mix
         self.count = 0
         self.used_numbers: set[str] = set()
+        self.units: dict[str, list[str]] = {}
 
     # --- people --------------------------------------------------------------------
 
@@ -250,8 +256,11 @@ class _Generator:
                 return number
 
     def _unit(self, side: str) -> str:
-        return (f"{self.rng.randrange(1000, 10000)}" if side == "ua"
-                else f"{self.rng.randrange(10000, 100000)}")
+        """Units hold hundreds of people: drawn from a fixed pool per side, Zipf-like."""
+        pool = self.units.setdefault(side, [
+            f"{self.rng.randrange(1000, 10000)}" if side == "ua"
+            else f"{self.rng.randrange(10000, 100000)}" for _ in range(400)])
+        return pool[self._zipf(len(pool), 0.8)]
 
     def person(self, side: str | None = None) -> TruePerson:
         if side is None:
@@ -285,7 +294,7 @@ class _Generator:
             father=first.father, birth_date=born, place=first.place,
             service_number=self._service_number(first.side), rank=first.rank,
             unit=first.unit if same_unit else self._unit(first.side),
-            family="twin" if twin else "brother",
+            family="twin" if twin else "brother", relative_of=first.key,
         )
 
     def namesake(self, first: TruePerson) -> TruePerson:
@@ -300,7 +309,7 @@ class _Generator:
             father=first.father if same_father else other.father, birth_date=born,
             place=other.place if self.rng.random() < 0.7 else first.place,
             service_number=other.service_number, rank=other.rank, unit=other.unit,
-            family="namesake",
+            family="namesake", relative_of=first.key,
         )
 
     # --- rendering -----------------------------------------------------------------
@@ -398,6 +407,8 @@ class _Generator:
         if self.rng.random() < missing:
             return ""
         digits = person.unit
+        if self.p(0.04):
+            digits = self._unit(person.side)  # transferred, or the clerk's mistake
         if person.side == "ua":
             core = f"А{digits}" if style != "latin" else f"A{digits}"
             options = {"uk": (core, f"в/ч {core}", f"військова частина {core}", f"А-{digits}"),
@@ -420,9 +431,10 @@ class _Generator:
     def _sex(self, person: TruePerson, style: str) -> str:
         if self.rng.random() < 0.25:
             return ""
-        options = {"uk": ("ч", "чол.", "Ч") if not person.female else ("ж", "жін.", "Ж"),
-                   "ru": ("М", "муж.", "м") if not person.female else ("Ж", "жен.", "ж"),
-                   "latin": ("M", "male") if not person.female else ("F", "female")}[style]
+        female = person.female != self.p(0.004)  # now and then the wrong box is ticked
+        options = {"uk": ("ч", "чол.", "Ч") if not female else ("ж", "жін.", "Ж"),
+                   "ru": ("М", "муж.", "м") if not female else ("Ж", "жен.", "ж"),
+                   "latin": ("M", "male") if not female else ("F", "female")}[style]
         return self.rng.choice(options)
 
     def _render_cyrillic(self, person: TruePerson, style: str, source: str

@@ -1,0 +1,102 @@
+"""Which pairs get compared at all: blocking rules, for Splink and for an in-memory index.
+
+Each rule names feature columns that must be equal (and present) on both records; a rule
+may also require that one side lacks a birth year (names alone are too common to pair
+on when both dates are known and differ). Splink receives the rules as SQL; the
+:class:`BlockingIndex` answers "which known records share a rule's key with this new
+one" from dictionaries, so the registry finds exactly the pairs a batch run would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from parley.linkage.features import Features
+
+
+@dataclass(frozen=True)
+class Rule:
+    columns: tuple[str, ...]
+    # Require that at least one of the two records lacks a birth year.
+    one_undated: bool = False
+
+    def key(self, row: Features) -> tuple[Any, ...] | None:
+        values = tuple(getattr(row, c) for c in self.columns)
+        if any(v is None for v in values):
+            return None
+        return values
+
+    def admits(self, left: Features, right: Features) -> bool:
+        return not self.one_undated or left.birth_y is None or right.birth_y is None
+
+    def sql(self) -> Any:
+        from splink import block_on
+
+        if not self.one_undated:
+            return block_on(*self.columns)
+        equal = " AND ".join(f"l.{c} = r.{c}" for c in self.columns)
+        return f"{equal} AND (l.birth_y IS NULL OR r.birth_y IS NULL)"
+
+
+RULES: tuple[Rule, ...] = (
+    Rule(("service",)),
+    Rule(("service_digits",)),
+    Rule(("surname", "birth_y")),  # given name unknown, misspelt or a nickname
+    Rule(("given", "birth")),  # surname misspelt or transliterated apart
+    Rule(("birth", "patronymic")),
+    Rule(("surname_ph", "given", "birth_y")),
+    Rule(("surname", "given", "birth_m", "birth_d")),  # the year mistyped
+    Rule(("surname", "given", "patronymic")),  # the date wrong altogether
+    Rule(("surname", "given_str"), one_undated=True),
+    Rule(("surname_ph", "given"), one_undated=True),
+)
+
+
+def splink_rules() -> list[Any]:
+    return [rule.sql() for rule in RULES]
+
+
+class BlockingIndex:
+    """Known records by each rule's key; candidates for a new record in microseconds."""
+
+    def __init__(self, rows: Iterable[Features] = ()) -> None:
+        self._rows: dict[str, Features] = {}
+        self._index: list[dict[tuple[Any, ...], list[str]]] = [{} for _ in RULES]
+        for row in rows:
+            self.add(row)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, uid: object) -> bool:
+        return uid in self._rows
+
+    def row(self, uid: str) -> Features:
+        return self._rows[uid]
+
+    def rows(self) -> Iterator[Features]:
+        return iter(self._rows.values())
+
+    def add(self, row: Features) -> None:
+        if row.unique_id in self._rows:
+            raise ValueError(f"record {row.unique_id} is already indexed")
+        self._rows[row.unique_id] = row
+        for rule, index in zip(RULES, self._index, strict=True):
+            key = rule.key(row)
+            if key is not None:
+                index.setdefault(key, []).append(row.unique_id)
+
+    def candidates(self, row: Features) -> set[str]:
+        """Uids of indexed records that some rule pairs with ``row`` (never ``row`` itself)."""
+        found: set[str] = set()
+        for rule, index in zip(RULES, self._index, strict=True):
+            key = rule.key(row)
+            if key is None:
+                continue
+            for uid in index.get(key, ()):
+                if uid != row.unique_id and (not rule.one_undated
+                                             or rule.admits(row, self._rows[uid])):
+                    found.add(uid)
+        return found

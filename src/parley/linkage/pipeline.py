@@ -1,0 +1,212 @@
+"""Batch linkage with Splink: train the model on the data, score blocked pairs, cluster.
+
+:func:`link` is what ``parley link`` and the registry's batch resolution call: it takes
+records (any number of lists), computes features, fits or reuses a model, has Splink
+(DuckDB or Spark) generate and score candidate pairs, rescores them with the Python
+scorer (so every decision rests on the same numbers the registry uses one record at a
+time) and clusters them into persons (:mod:`parley.linkage.cluster`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from parley.linkage.cluster import Decisions, Partition, cluster
+from parley.linkage.comparisons import COMPARISONS, TF_COLUMNS
+from parley.linkage.conflicts import conflict
+from parley.linkage.engines import database_api, stop
+from parley.linkage.features import Features, LinkRecord, feature_frame, feature_rows
+from parley.linkage.model import (
+    MIN_RECORDS_TO_TRAIN,
+    LevelParams,
+    LinkageModel,
+    default_model,
+    match_weight,
+    normalised,
+    params_from_splink,
+    splink_settings,
+    term_frequencies,
+    training_hash,
+)
+from parley.linkage.scoring import Scorer
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class LinkResult:
+    rows: list[Features]
+    partition: Partition
+    model: LinkageModel
+    candidate_pairs: int
+
+
+def link(records: Sequence[LinkRecord], *, model: LinkageModel | None = None,
+         engine: str = "duckdb", train: bool = True, decisions: Decisions = Decisions(),
+         progress: Progress | None = None) -> LinkResult:
+    """Resolve ``records`` into persons.
+
+    Without ``model`` one is fitted to the records (:func:`train`, or the packaged default
+    with this data's term frequencies when there are too few records to learn from).
+    """
+    say = progress or (lambda _: None)
+    say(f"features of {len(records):,} records")
+    rows = feature_rows(records)
+    return link_rows(rows, model=model, engine=engine, train=train, decisions=decisions,
+                     progress=progress)
+
+
+def link_rows(rows: list[Features], *, model: LinkageModel | None = None,
+              engine: str = "duckdb", train: bool = True, decisions: Decisions = Decisions(),
+              progress: Progress | None = None) -> LinkResult:
+    say = progress or (lambda _: None)
+    if not rows:
+        return LinkResult(rows, Partition(), model or default_model(), 0)
+    api = database_api(engine)
+    try:
+        frame = api.register(feature_frame(rows), dataset_display_name="records")
+        if model is None:
+            model = fit(frame, rows, api=api, train=train, progress=say)
+        say("scoring candidate pairs")
+        pairs = predict(frame, rows, model, api=api)
+    finally:
+        stop(api)
+    say(f"clustering {len(pairs):,} candidate pairs")
+    scorer = Scorer(model)
+    by_uid = {r.unique_id: r for r in rows}
+
+    def weight(a: str, b: str) -> float:
+        return scorer.weight(by_uid[a], by_uid[b])
+
+    def conflicting(a: str, b: str) -> bool:
+        return conflict(by_uid[a], by_uid[b]) is not None
+
+    edges = [(a, b, weight(a, b)) for a, b in pairs]
+    partition = cluster([r.unique_id for r in rows], edges, weight, model.thresholds,
+                        decisions, conflicting)
+    return LinkResult(rows, partition, model, len(pairs))
+
+
+def predict(frame: Any, rows: Sequence[Features], model: LinkageModel, *, api: Any
+            ) -> list[tuple[str, str]]:
+    """Candidate pairs Splink scores at or above the review threshold (a little below)."""
+    from splink import Linker
+
+    linker = Linker(frame, splink_settings(model), log_level=logging.ERROR)
+    _register_tf(linker, api, rows, model)
+    # A margin below the review threshold: Splink and Python may differ in the last bits.
+    floor = model.thresholds.review * 0.9
+    predictions = linker.inference.predict(threshold_match_probability=floor,
+                                           warning_mode="never")
+    table = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
+    predictions.drop_table_from_database_and_remove_from_cache()
+    return list(zip(table["unique_id_l"].astype(str), table["unique_id_r"].astype(str),
+                    strict=True))
+
+
+def _register_tf(linker: Any, api: Any, rows: Sequence[Features], model: LinkageModel
+                 ) -> None:
+    import pandas as pd
+
+    for column in TF_COLUMNS:
+        values = sorted({v for v in (getattr(r, column) for r in rows) if v is not None})
+        table = pd.DataFrame({column: values,
+                              f"tf_{column}": [model.tf_value(column, v) for v in values]})
+        if table.empty:
+            table = pd.DataFrame({column: pd.Series([], dtype=str),
+                                  f"tf_{column}": pd.Series([], dtype=float)})
+        registered = api.register(table, table_name=f"parley_tf_{column}_{id(table)}")
+        linker.table_management.register_term_frequency_lookup(registered, column)
+
+
+# --- training ----------------------------------------------------------------------------
+
+
+def fit(frame: Any, rows: Sequence[Features], *, api: Any, train: bool = True,
+        start: LinkageModel | None = None, progress: Progress | None = None
+        ) -> LinkageModel:
+    """A model for ``rows``: trained on them when there are enough, else the default."""
+    say = progress or (lambda _: None)
+    base = start or default_model()
+    tf = term_frequencies(rows)
+    digest = training_hash(rows)
+    if not train or len(rows) < MIN_RECORDS_TO_TRAIN:
+        return replace(base, tf=tf, training_hash=digest, training_records=len(rows),
+                       method="default" if base.method == "default" else base.method)
+    say("training the model (u by random sampling, m by expectation maximisation)")
+    trained = _train(frame, base, len(rows))
+    return replace(trained, tf=tf, training_hash=digest, training_records=len(rows),
+                   thresholds=base.thresholds, version=0)
+
+
+def _train(frame: Any, base: LinkageModel, n: int) -> LinkageModel:
+    from splink import Linker, block_on
+
+    linker = Linker(frame, splink_settings(base, with_rules=True), log_level=logging.ERROR)
+    pairs = n * (n - 1) / 2
+    try:
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("service"), block_on("surname", "given", "birth"),
+             block_on("surname", "given", "patronymic", "birth_y")], recall=0.8)
+        linker.training.estimate_u_using_random_sampling(
+            max_pairs=min(5e6, max(pairs / 4, 1e5)), seed=5)
+        for rule in (block_on("surname", "given"), block_on("birth"),
+                     block_on("service")):
+            linker.training.estimate_parameters_using_expectation_maximisation(
+                rule, fix_probability_two_random_records_match=False)
+    except Exception as exc:  # noqa: BLE001 - Splink raises many kinds; fall back
+        log.warning("training failed (%s); keeping the default model's m", exc)
+        return base
+    prior, learned = params_from_splink(linker.misc.save_model_to_json(out_path=None))
+    return replace(base, prior=min(max(prior, 1e-9), 0.5),
+                   levels=_sane(learned, base.levels), method="em")
+
+
+def _sane(learned: dict[str, list[LevelParams]], base: dict[str, list[LevelParams]]
+          ) -> dict[str, list[LevelParams]]:
+    """Keep EM's m where it is plausible; fall back to the default m where it is not.
+
+    EM may push an m to zero on data that never shows a level among true matches, or
+    invert a comparison (the "equal" level weighing against a match). Such a comparison
+    keeps the default m; u always comes from this data's random sample.
+    """
+    out: dict[str, list[LevelParams]] = {}
+    for comparison in COMPARISONS:
+        name = comparison.name
+        new, old = learned[name], base[name]
+        top = new[0]
+        inverted = top.m / top.u < 1 or new[-1].m / new[-1].u > 1
+        starved = any(p.m < 1e-5 and q.m > 1e-3 for p, q in zip(new, old, strict=True))
+        if inverted or starved:
+            log.info("comparison %s: EM result implausible, default m kept", name)
+            new = [LevelParams(p.label, q.m, p.u) for p, q in zip(new, old, strict=True)]
+        out[name] = new
+    return normalised(out)
+
+
+def weights_table(model: LinkageModel) -> list[tuple[str, str, float]]:
+    """(comparison, level, match weight) for docs and reviewers."""
+    out = []
+    for comparison in COMPARISONS:
+        for p in model.levels[comparison.name]:
+            out.append((comparison.name, p.label, match_weight(p.m / (p.m + p.u))))
+    return out
+
+
+def fit_model(rows: Sequence[Features], *, train: bool = True, engine: str = "duckdb",
+              start: LinkageModel | None = None, progress: Progress | None = None
+              ) -> LinkageModel:
+    """A model fitted to ``rows`` (see :func:`fit`), opening its own Splink backend."""
+    if not train or len(rows) < MIN_RECORDS_TO_TRAIN:
+        return fit(None, rows, api=None, train=False, start=start, progress=progress)
+    api = database_api(engine)
+    try:
+        frame = api.register(feature_frame(list(rows)), dataset_display_name="training")
+        return fit(frame, rows, api=api, train=True, start=start, progress=progress)
+    finally:
+        stop(api)
