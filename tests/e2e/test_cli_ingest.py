@@ -21,14 +21,26 @@ ROWS = [["Список полонених"], [],
         [], ["Всього: 3"]]
 
 
-@pytest.fixture
-def env(tmp_path: Path, parley: Run) -> dict[str, str]:
-    environment = {"PARLEY_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}",
-                   "PARLEY_KEY_DIR": str(tmp_path / "keys")}
-    made = parley(["keys", "init", "ua-coordination", "--party", "UA", "--party-title",
-                   "Ukraine"], env=environment)
+def _environment(directory: Path) -> dict[str, str]:
+    from tests.e2e.conftest import run_parley
+
+    environment = {"PARLEY_DATABASE_URL": f"sqlite:///{directory / 'p.db'}",
+                   "PARLEY_KEY_DIR": str(directory / "keys")}
+    made = run_parley(["keys", "init", "ua-coordination", "--party", "UA", "--party-title",
+                       "Ukraine"], env=environment)
     assert made.returncode == 0, made.stderr
     return {**environment, "PARLEY_ACTOR": "ua-coordination"}
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    return _environment(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def shared_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One database for the tests that must write nothing to it."""
+    return _environment(tmp_path_factory.mktemp("shared"))
 
 
 def test_import_prints_counts_problems_and_where_to_look(parley: Run, env: dict[str, str],
@@ -92,21 +104,22 @@ def test_json_summary(parley: Run, env: dict[str, str], tmp_path: Path) -> None:
     ("cut.xlsx", lambda p, t: truncated_xlsx(p, t),
      "error: cut.xlsx: the workbook is damaged or truncated (not a complete XLSX/ZIP file)"),
 ])
-def test_bad_input_is_one_line_exit_2_nothing_written(parley: Run, env: dict[str, str],
+def test_bad_input_is_one_line_exit_2_nothing_written(parley: Run, shared_env: dict[str, str],
                                                       tmp_path: Path, name: str,
                                                       build: Callable[[Path, Path], object],
                                                       message: str) -> None:
     path = tmp_path / name
     build(path, tmp_path)
-    result = parley(["import", str(path), "--kind", "origin_list"], env=env)
+    result = parley(["import", str(path), "--kind", "origin_list"], env=shared_env)
     assert result.returncode == 2
     assert result.stderr.strip() == message
     assert result.stdout == ""
-    lists = parley(["lists", "--json"], env=env)
+    lists = parley(["lists", "--json"], env=shared_env)
     assert json.loads(lists.stdout) == []
 
 
-def test_actor_errors(parley: Run, env: dict[str, str], tmp_path: Path) -> None:
+def test_actor_errors(parley: Run, shared_env: dict[str, str], tmp_path: Path) -> None:
+    env = shared_env
     path = write_csv(tmp_path / "a.csv", ROWS)
     no_actor = {k: v for k, v in env.items() if k != "PARLEY_ACTOR"}
     result = parley(["import", str(path), "--kind", "origin_list"], env=no_actor)

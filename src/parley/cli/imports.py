@@ -12,9 +12,14 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from parley.cli.common import err, open_app, out, print_json
 from parley.domain.records import LIST_KINDS
 from parley.errors import InputError
-from parley.ingest import parse_mapping
 from parley.services.export import export_lists, export_persons, export_quarantine
-from parley.services.imports import ImportSummary, describe_columns, import_list, list_lists
+from parley.services.imports import (
+    ImportSummary,
+    describe_columns,
+    import_list,
+    list_lists,
+    parse_mapping,
+)
 from parley.services.quarantine import (
     ReleaseResult,
     fix_quarantined,

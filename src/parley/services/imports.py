@@ -23,10 +23,21 @@ from sqlalchemy.exc import IntegrityError
 from parley.bootstrap import App
 from parley.domain.records import LIST_KINDS
 from parley.errors import ConfigError, InputError, NotFound
-from parley.ingest import Column, ListReader, Problem, QuarantinedRow, SkippedRow, open_list
+from parley.ingest import (
+    Column,
+    ListReader,
+    Problem,
+    QuarantinedRow,
+    SkippedRow,
+    open_list,
+    parse_mapping,
+)
 from parley.services.lists import ImportedList, ListMeta, ListWriter, find_imported
 from parley.store import UnitOfWork
 from parley.store.tables import actors, list_imports, quarantined_rows, source_lists
+
+__all__ = ["ImportSummary", "ListInfo", "check_actor", "import_list", "list_lists",
+           "parse_mapping"]
 
 #: Quarantined rows are inserted in batches of this many.
 BATCH = 1_000
