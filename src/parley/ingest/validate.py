@@ -152,7 +152,6 @@ class RowValidator:
         """Validate one row (``values`` indexed by column position)."""
         fields: dict[str, str] = {}
         extra: dict[str, str] = {}
-        cells: dict[str, str] = {}
         problems: list[Problem] = []
         width = len(values)
         for column, index, mode, limit, target, extra_key in self._plan:
@@ -161,7 +160,6 @@ class RowValidator:
             raw = values[index]
             if not raw:
                 continue
-            cells[column.key] = raw
             if raw.isprintable() and raw[0] != " " and raw[-1] != " " and "  " not in raw \
                     and "\ufffd" not in raw:
                 # The common case: nothing to clean but (for non-ASCII) normalisation.
@@ -203,7 +201,7 @@ class RowValidator:
                         extra["sex_original"] = text
         if width > self._width or (self._gaps and any(
                 i < width and values[i] for i in self._gaps)):
-            self._overflow(number, values, cells, extra, problems)
+            self._overflow(number, values, extra, problems)
         if "full_name" in fields:
             self._names(fields)
         if "surname" not in fields and "given_name" not in fields and "full_name" not in fields:
@@ -222,10 +220,21 @@ class RowValidator:
                 problems.append(Problem(number, self._id_label, record_id,
                                         f"record id repeats row {first}", "duplicate_id"))
         if problems:
-            return QuarantinedRow(row_number=number, cells=cells, problems=tuple(problems),
+            return QuarantinedRow(row_number=number, cells=self._cells(values),
+                                  problems=tuple(problems),
                                   partial=RecordInput(row_number=number, fields=fields,
                                                       extra=extra))
         return RecordInput(row_number=number, fields=fields, extra=extra)
+
+    def _cells(self, values: Sequence[str]) -> dict[str, str]:
+        """A quarantined row's cells as the file had them, by column key."""
+        width = len(values)
+        cells = {c.key: values[c.index] for c in self.columns
+                 if c.index < width and values[c.index]}
+        for index, raw in enumerate(values):
+            if index not in self._known and raw:
+                cells[f"column {column_letter(index)}"] = raw
+        return cells
 
     def _date_place(self, number: int, column: Column, text: str, fields: dict[str, str],
                     extra: dict[str, str], problems: list[Problem]) -> None:
@@ -276,14 +285,13 @@ class RowValidator:
                                           int(numeric.group(3)) <= 12):
             extra[f"{target}_ambiguous"] = "day/month"
 
-    def _overflow(self, number: int, values: Sequence[str], cells: dict[str, str],
-                  extra: dict[str, str], problems: list[Problem]) -> None:
+    def _overflow(self, number: int, values: Sequence[str], extra: dict[str, str],
+                  problems: list[Problem]) -> None:
         """Cells in columns the header does not cover are kept as ``column X`` extras."""
         for index, raw in enumerate(values):
             if index in self._known or not raw:
                 continue
             key = f"column {column_letter(index)}"
-            cells[key] = raw
             try:
                 text = clean_text(raw)
             except ValueProblem as exc:
