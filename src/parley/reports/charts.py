@@ -1,8 +1,10 @@
 """Charts as inline SVG, drawn on the server: no script, no font file, no network.
 
-Each function returns one ``<svg>`` element as text, sized by its viewBox so it scales to
-a phone's width. Every label is escaped. A value of ``None`` is a figure that may not be
-shown (fewer than k, or withheld): it is drawn as a hatched stub labelled ``note``.
+Each function returns one ``<svg>`` element as text for inline use in HTML (the HTML
+parser places it in the SVG namespace, so no xmlns is written), sized by its viewBox so
+it scales to a phone's width. Every label is escaped. A value of ``None`` is a figure
+that may not be shown (fewer than k, or withheld): it is drawn as a hatched stub
+labelled ``note``.
 """
 
 from __future__ import annotations
@@ -56,7 +58,7 @@ def _legend(series: Sequence[Series], y: float) -> tuple[list[str], float]:
 
 
 def _frame(title: str, height: int, body: list[str], desc: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+    return (f'<svg viewBox="0 0 {WIDTH} {height}" '
             f'role="img" aria-label="{escape(title)}" class="chart" {FONT}>'
             f'<title>{escape(title)}</title><desc>{escape(desc)}</desc>'
             '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
