@@ -31,6 +31,7 @@ from parley.domain.records import RecordInput
 from parley.errors import InputError
 from parley.ingest.values import ValueProblem, parse_iso_date
 from parley.services.agreements import eligibility_report, load_agreement, sign_agreement
+from parley.services.checkpoints import create_checkpoint
 from parley.services.handover import (
     carry_discrepancy,
     check_stage,
@@ -137,7 +138,8 @@ def run_demo(app: App, out: Path, *, records: int = 1_500) -> DemoSummary:
     summary.statuses = dict(sorted(tally.items()))
     # --- publication (issue 7): publish the bundle to out / "bundle" and verify it here,
     # before the ledger check below, so the summary reports both. ---
-    summary.bundle = publish_and_verify(app, out / "bundle")
+    summary.bundle = publish_and_verify(app, out / "bundle",
+                                        family_proof_to=out / "family-proof.json")
     summary.ledger = verify_ledger(app)
     (out / "summary.json").write_text(
         json.dumps(summary.to_json(), ensure_ascii=False, indent=2, default=str) + "\n",
@@ -401,6 +403,7 @@ class Exchange:
 
     def close(self, number: int, stage_id: str) -> None:
         closed = close_stage(self.app, stage_id=stage_id, actor=ACTORS[INTERMEDIARY])
+        create_checkpoint(self.app)  # the intermediary commits to the chain as it stands
         moved = ", ".join(f"{d} {sum(v.values())}" for d, v in closed.totals.items())
         self.say(f"stage {number} closed and cosigned by UA, RU and INT: {moved}")
 

@@ -74,3 +74,20 @@ def write_family_proof(app: App, person_id: str, out: Path, *, actor: str | None
     out.write_text(proof_text(proof), encoding="utf-8")
     out.chmod(0o600)
     return proof
+
+
+def handed_over_persons(app: App) -> list[str]:
+    """Persons with a record among the leaves of a closed stage's head, in leaf order."""
+    with app.read() as conn:
+        stored = list(iter_events(conn))
+        links = {r.commitment: r.person_id for r in conn.execute(
+            select(source_records.c.commitment, record_links.c.person_id)
+            .join(record_links, record_links.c.record_id == source_records.c.id))}
+    derived = derive(stored, Policy(published_at=timestamp(app.clock())))
+    seen: list[str] = []
+    for key in sorted(derived.head_sources):
+        for commitment in derived.leaves.get(key, []):
+            person = links.get(commitment)
+            if person is not None and person not in seen:
+                seen.append(person)
+    return seen

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import shutil
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
@@ -143,18 +143,59 @@ class PublishedAndVerified:
 
     published: PublishResult
     verified: VerifyResult
+    notes: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         v = self.verified
         if v.failure is not None:
             return [f"bundle {self.published.directory} does NOT verify: {v.failure}"]
-        return [f"bundle published to {self.published.directory} and verified: "
+        return [*self.notes,
+                f"bundle published to {self.published.directory} and verified: "
                 f"{v.events} events, {v.checkpoints} checkpoints, {v.heads} stage heads "
                 f"with {v.cosignatures} cosignatures, {v.totals} totals recomputed",
                 f"public report: {Path(self.published.directory) / names.REPORT}"]
 
 
-def publish_and_verify(app: App, out: Path, *, k: int = DEFAULT_K) -> PublishedAndVerified:
-    """Publish the bundle to ``out`` and verify it from its files alone (the demo's end)."""
+def publish_and_verify(app: App, out: Path, *, k: int = DEFAULT_K,
+                       family_proof_to: Path | None = None) -> PublishedAndVerified:
+    """Publish the bundle to ``out`` and verify it from its files alone (the demo's end).
+
+    With ``family_proof_to`` it also shows the family side: a proof for the first person
+    handed over, written there and verified against the bundle; then a second person's
+    data erased, the bundle published again and verified, and that person's proof
+    refused.
+    """
     published = publish_bundle(app, out, k=k)
-    return PublishedAndVerified(published=published, verified=verify_bundle(out))
+    verified = verify_bundle(out)
+    notes: list[str] = []
+    if verified.ok and family_proof_to is not None:
+        notes = _family_and_erasure(app, out, family_proof_to, k=k)
+        published = publish_bundle(app, out, k=k)
+        verified = verify_bundle(out)
+    return PublishedAndVerified(published=published, verified=verified, notes=notes)
+
+
+def _family_and_erasure(app: App, out: Path, proof_file: Path, *, k: int) -> list[str]:
+    from parley.reports.verify import verify_proof
+    from parley.services.erasure import erase_person
+    from parley.services.proofs import handed_over_persons, write_family_proof
+
+    persons = handed_over_persons(app)
+    if len(persons) < 2:
+        return []
+    proof = write_family_proof(app, persons[0], proof_file)
+    checked = verify_proof(out, proof_file)
+    head = proof["stage_head"]["head"]
+    notes = [f"family proof for person {persons[0]} written to {proof_file}: "
+             f"{'verified' if checked.ok else f'DOES NOT VERIFY: {checked.failure}'} "
+             f"(leaf {proof['leaf_index']} of {head['tree_size']}, {head['direction']} "
+             f"{head['category']})"]
+    erased = erase_person(app, persons[1], reason="demo: a data-protection request")
+    try:
+        write_family_proof(app, persons[1], proof_file.with_name("refused.json"))
+        refused = "a proof could still be made (wrong)"
+    except Conflict:
+        refused = "no proof can be made any more"
+    notes.append(f"person {persons[1]} erased ({erased.records} records, event "
+                 f"{erased.event_seq}): {refused}; bundle published again")
+    return notes
