@@ -30,6 +30,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_parley(["demo", "--out", str(out)])
     assert result.returncode == 0, result.stderr
     assert "bundle published to" in result.stdout and "verified" in result.stdout
+    assert "family proof for person" in result.stdout
+    assert "erased" in result.stdout and "no proof can be made any more" in result.stdout
     return out
 
 
@@ -80,3 +82,11 @@ def test_demo_bundle_changed_byte_is_caught(parley: Run, demo: Path, tmp_path: P
     (copy / names.EVENTS).write_bytes(bytes(raw))
     failed = parley(["verify", str(copy)], env={})
     assert failed.returncode == 6 and "events.jsonl" in failed.stderr
+
+
+def test_demo_family_proof_verifies_against_the_final_bundle(parley: Run, demo: Path) -> None:
+    checked = parley(["verify", str(demo / "bundle"), "--proof",
+                      str(demo / "family-proof.json")], env={})
+    assert checked.returncode == 0, checked.stderr
+    assert "proof verified" in checked.stdout
+    assert "checkpoints" in checked.stdout and "(0 withheld)" in checked.stdout
