@@ -42,20 +42,26 @@ def _spark_api() -> Any:
     from splink.backends.spark import SparkAPI, similarity_jar_location
 
     checkpoints = tempfile.mkdtemp(prefix="parley-spark-")
+    partitions = os.environ.get("PARLEY_SPARK_PARTITIONS", "4")
     spark = (
         SparkSession.builder.master(os.environ.get("PARLEY_SPARK_MASTER", "local[2]"))
         .appName("parley-link")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.sql.shuffle.partitions", "8")
-        .config("spark.default.parallelism", "8")
+        .config("spark.sql.shuffle.partitions", partitions)
+        .config("spark.default.parallelism", partitions)
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.sql.adaptive.enabled", "false")
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.driver.memory", os.environ.get("PARLEY_SPARK_MEMORY", "2g"))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("ERROR")
     spark.sparkContext.setCheckpointDir(checkpoints)
-    return SparkAPI(spark_session=spark, break_lineage_method="parquet")  # type: ignore[no-untyped-call]
+    return SparkAPI(spark_session=spark, break_lineage_method="persist",  # type: ignore[no-untyped-call]
+                    num_partitions_on_repartition=int(partitions))
 
 
 def stop(api: Any) -> None:
