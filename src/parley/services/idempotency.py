@@ -15,6 +15,7 @@ Failed requests (any error) store nothing: nothing was done, and a retry runs ag
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import re
@@ -30,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError, ParleyError
-from parley.store import UnitOfWork, timestamp
+from parley.store import RecordCipher, UnitOfWork, timestamp
 from parley.store.tables import idempotency_keys
 
 T = TypeVar("T")
@@ -48,6 +49,7 @@ class _Claim:
     owner: str
     key: str
     fingerprint: str
+    cipher: RecordCipher
     uow: IdempotentUnitOfWork | None = None
     ready: bool = False
     settled: bool = False
@@ -164,7 +166,7 @@ def run(app: App, *, owner: str, key: str | None, request_fingerprint: str,
     stored = _stored(app, owner, key, request_fingerprint)
     if stored is not None:
         return stored
-    claim = _Claim(owner=owner, key=key, fingerprint=request_fingerprint)
+    claim = _Claim(owner=owner, key=key, fingerprint=request_fingerprint, cipher=app.cipher)
     token = _CLAIM.set(claim)
     try:
         try:
@@ -197,7 +199,8 @@ def _settle(claim: _Claim, *, status: int | None, body: Any) -> None:
                      .where(idempotency_keys.c.owner == claim.owner,
                             idempotency_keys.c.key == claim.key)
                      .values(status_code=status,
-                             response=None if status is None else _dump(body)))
+                             response=None if status is None else
+                             _dump(claim.cipher, claim.owner, claim.key, body)))
     uow.real_commit()
     UnitOfWork.__exit__(uow, None, None, None)
     claim.uow = None
@@ -213,12 +216,26 @@ def _store_answer(app: App, claim: _Claim, status: int, body: Any) -> None:
         uow.conn.execute(update(idempotency_keys)
                          .where(idempotency_keys.c.owner == claim.owner,
                                 idempotency_keys.c.key == claim.key)
-                         .values(status_code=status, response=_dump(body)))
+                         .values(status_code=status,
+                                 response=_dump(app.cipher, claim.owner, claim.key, body)))
         uow.commit()
 
 
-def _dump(body: Any) -> str:
-    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+SEALED = "sealed:"
+
+
+def _dump(cipher: RecordCipher, owner: str, key: str, body: Any) -> str:
+    """The answer as stored: sealed like personal data, because an answer may quote it
+    (an import's problems name the rejected cells' values)."""
+    sealed = cipher.seal({"body": body}, row_id=f"idempotency:{owner}:{key}")
+    return SEALED + base64.b64encode(sealed).decode("ascii")
+
+
+def _answer(cipher: RecordCipher, owner: str, key: str, stored: str) -> Any:
+    if stored.startswith(SEALED):
+        sealed = base64.b64decode(stored[len(SEALED):])
+        return cipher.open(sealed, row_id=f"idempotency:{owner}:{key}")["body"]
+    return json.loads(stored)
 
 
 def _stored(app: App, owner: str, key: str, request_fingerprint: str) -> Answer | None:
@@ -235,7 +252,8 @@ def _stored(app: App, owner: str, key: str, request_fingerprint: str) -> Answer 
         raise Conflict("the request with this Idempotency-Key was carried out, but its "
                        "answer was not kept (the server stopped in between); check the "
                        "resource's state before sending a new request")
-    return Answer(int(row.status_code), json.loads(row.response), replayed=True)
+    return Answer(int(row.status_code), _answer(app.cipher, owner, key, row.response),
+                  replayed=True)
 
 
 def _must_replay(app: App, owner: str, key: str, request_fingerprint: str) -> Answer:
