@@ -217,3 +217,17 @@ class BrokenClose(Event):
 
     name: ClassVar[str] = "stage.closed"
     stage_id: str
+
+
+def test_missing_extra_and_foreign_files_are_named(published: Published, tmp_path: Path) -> None:
+    bundle = _copy(published.bundle, tmp_path)
+    (bundle / "notes.txt").write_text("an extra file")
+    failure = verify_bundle(bundle).failure
+    assert failure is not None and failure.file == "notes.txt"
+    (bundle / "notes.txt").unlink()
+    (bundle / names.STATEMENTS).unlink()
+    failure = verify_bundle(bundle).failure
+    assert failure is not None and failure.file == names.STATEMENTS
+    assert "missing" in failure.message
+    failure = verify_bundle(tmp_path / "nowhere").failure
+    assert failure is not None and "not a directory" in failure.message

@@ -104,3 +104,25 @@ def test_terms_in_plain_words() -> None:
         == "civilians and younger than 18 on 2 June 2025"
     assert ratio_words("6000 for 6000", None).startswith("6000 for 6000: one for one")
     assert long_date("2025-06-09T17:00:00Z") == "9 June 2025"
+
+
+def test_first_difference_names_the_path() -> None:
+    from parley.reports.verify import first_difference
+
+    assert first_difference({"a": [1, {"b": 2}]}, {"a": [1, {"b": 2}]}) is None
+    assert first_difference({"a": [1, {"b": 3}]}, {"a": [1, {"b": 2}]}) == \
+        "a[1].b is 3; expected 2"
+    assert first_difference({"a": [1]}, {"a": [1, 2]}) == "a has 1 entries; expected 2"
+    assert first_difference({"a": 1, "x": 0}, {"a": 1}) == "x is not expected (published 0)"
+    assert first_difference({"n": True}, {"n": 1}) == "n is true; expected 1"
+
+
+def test_event_lines_of_the_wrong_shape_are_refused() -> None:
+    import pytest
+
+    from parley.reports.chain import EventLineError, parse_event_line
+
+    for line, reason in (("{", "not JSON"), ("[]", "not a JSON object"),
+                         ('{"seq":1}', "unexpected fields")):
+        with pytest.raises(EventLineError, match=reason):
+            parse_event_line(line, 3)
