@@ -19,6 +19,7 @@ import argparse
 import hashlib
 import multiprocessing
 import os
+import resource
 import shutil
 import sys
 import time
@@ -205,9 +206,11 @@ def main() -> None:
               f"{written:.1f} s, {size / 1e6:.0f} MB")
         del events
     for workers in args.workers:
+        cpu_before = _cpu()
         started = time.perf_counter()
         result = verify_bundle(args.out, workers=workers)
         elapsed = time.perf_counter() - started
+        cpu = _cpu() - cpu_before
         if not result.ok:
             print(f"verification FAILED: {result.failure}", file=sys.stderr)
             sys.exit(1)
@@ -216,7 +219,18 @@ def main() -> None:
               f"{result.checkpoints} checkpoints in {elapsed:.1f} s with {workers} "
               f"worker(s) ({elapsed / result.events * 1e6:.1f} µs per event) on "
               f"{os.cpu_count()} cores")
-        print("  phases: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
+        print("  phases (wall): " + ", ".join(f"{k} {v:.1f} s"
+                                             for k, v in result.timings.items()))
+        print(f"  CPU time, this process and its workers: {cpu:.1f} s "
+              f"({cpu / result.events * 1e6:.1f} µs per event); load average now "
+              f"{os.getloadavg()[0]:.1f}")
+
+
+def _cpu() -> float:
+    """User and system seconds of this process and of its finished children."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 if __name__ == "__main__":
