@@ -9,7 +9,7 @@ one" from dictionaries, so the registry finds exactly the pairs a batch run woul
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,13 +31,23 @@ class Rule:
     def admits(self, left: Features, right: Features) -> bool:
         return not self.one_undated or left.birth_y is None or right.birth_y is None
 
-    def sql(self) -> Any:
+    @property
+    def column(self) -> str:
+        """For an undated rule: the frame column holding the joined key (see below)."""
+        return "blk_" + "_".join(self.columns)
+
+    def sql(self) -> list[Any]:
+        """Splink blocking rules: equi-joins only, so a large block stays cheap.
+
+        An undated rule is two joins on columns the frame adds (:func:`block_columns`):
+        the key of undated records against the key of all records, both ways round.
+        """
         from splink import block_on
 
         if not self.one_undated:
-            return block_on(*self.columns)
-        equal = " AND ".join(f"l.{c} = r.{c}" for c in self.columns)
-        return f"{equal} AND (l.birth_y IS NULL OR r.birth_y IS NULL)"
+            return [block_on(*self.columns)]
+        key, undated = self.column, self.column + "_u"
+        return [f"l.{undated} = r.{key}", f"l.{key} = r.{undated}"]
 
 
 RULES: tuple[Rule, ...] = (
@@ -55,7 +65,21 @@ RULES: tuple[Rule, ...] = (
 
 
 def splink_rules() -> list[Any]:
-    return [rule.sql() for rule in RULES]
+    return [sql for rule in RULES for sql in rule.sql()]
+
+
+def block_columns(rows: Sequence[Features]) -> dict[str, list[str | None]]:
+    """The extra frame columns undated rules join on: the key, and the key if undated."""
+    columns: dict[str, list[str | None]] = {}
+    for rule in RULES:
+        if not rule.one_undated:
+            continue
+        keys = ["\x1f".join(map(str, key)) if (key := rule.key(row)) is not None else None
+                for row in rows]
+        columns[rule.column] = keys
+        columns[rule.column + "_u"] = [k if row.birth_y is None else None
+                                       for k, row in zip(keys, rows, strict=True)]
+    return columns
 
 
 class BlockingIndex:

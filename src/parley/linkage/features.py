@@ -156,7 +156,10 @@ def feature_frame(rows: list[Features]) -> Any:
     """The rows as a pandas DataFrame with Splink-friendly dtypes (nullable ints)."""
     import pandas as pd
 
-    frame = pd.DataFrame({c: [getattr(r, c) for r in rows] for c in COLUMNS})
+    from parley.linkage.blocking import block_columns
+
+    frame = pd.DataFrame({c: [getattr(r, c) for r in rows] for c in COLUMNS}
+                         | block_columns(rows))
     for column in ("birth_y", "birth_m", "birth_d"):
         frame[column] = frame[column].astype("Int64")
     frame["birth_amb"] = frame["birth_amb"].astype(bool)

@@ -10,6 +10,7 @@ time) and clusters them into persons (:mod:`parley.linkage.cluster`).
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -135,13 +136,32 @@ def fit(frame: Any, rows: Sequence[Features], *, api: Any, train: bool = True,
     base = start or default_model()
     tf = term_frequencies(rows)
     digest = training_hash(rows)
-    if not train or len(rows) < MIN_RECORDS_TO_TRAIN:
-        return replace(base, tf=tf, training_hash=digest, training_records=len(rows),
+    n = len(rows)
+    if not train or n < MIN_RECORDS_TO_TRAIN:
+        # A person appears in about as many lists whatever the size of the data, so the
+        # chance that two random records match scales as one over the number of records.
+        prior = _rescaled(base.prior, base.training_records, n)
+        return replace(base, prior=prior, tf=tf, training_hash=digest, training_records=n,
                        method="default" if base.method == "default" else base.method)
     say("training the model (u by random sampling, m by expectation maximisation)")
-    trained = _train(frame, base, len(rows))
-    return replace(trained, tf=tf, training_hash=digest, training_records=len(rows),
-                   thresholds=base.thresholds, version=0)
+    sample = list(rows)
+    if n > TRAINING_SAMPLE:
+        sample = random.Random(digest).sample(sample, TRAINING_SAMPLE)
+        frame = api.register(feature_frame(sample), dataset_display_name="training_sample")
+    trained = _train(frame, base, len(sample))
+    return replace(trained, prior=_rescaled(trained.prior, len(sample), n), tf=tf,
+                   training_hash=digest, training_records=n, thresholds=base.thresholds,
+                   version=0)
+
+
+# EM and u sampling on more records than this learn nothing new and only take longer.
+TRAINING_SAMPLE = 200_000
+
+
+def _rescaled(prior: float, trained_on: int, n: int) -> float:
+    if trained_on < 2 or n < 2:
+        return prior
+    return min(prior * (trained_on - 1) / (n - 1), 0.5)
 
 
 def _train(frame: Any, base: LinkageModel, n: int) -> LinkageModel:

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 import csv
 import random
+from bisect import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import combinations
+from itertools import accumulate, combinations
 from pathlib import Path
 
 from parley.synth import noise
@@ -41,6 +42,7 @@ from parley.synth.tables import (
     RU_SURNAMES,
     UA_SURNAMES,
     GivenName,
+    tail_surnames,
 )
 
 CSV_COLUMNS = ("record_id", "surname", "given_name", "patronymic", "full_name",
@@ -159,6 +161,9 @@ class Mix:
     namesakes: float = 0.03
     duplicate_in_list: float = 0.015
     noise: float = 1.0
+    # Add a long tail of generated surnames (for a million people; the hand-made tables
+    # alone would make every surname as common as Шевченко).
+    wide_surnames: bool = False
 
 
 LIST_META = {
@@ -198,6 +203,12 @@ def multisource(records: int = 10_000, *, seed: int = 5, mix: Mix | None = None)
     return Scenario(persons=persons, lists=[lst for lst in lists.values() if lst.records])
 
 
+def rendering(person: TruePerson, source: str, *, seed: int, row: int = 2,
+              mix: Mix | None = None) -> dict[str, str]:
+    """One more record of ``person`` as list ``source`` would write it (probes, tests)."""
+    return _Generator(random.Random(seed), mix or Mix()).render(person, source, row)
+
+
 class _Generator:
     def __init__(self, rng: random.Random, mix: Mix) -> None:
         self.rng = rng
@@ -205,6 +216,8 @@ class _Generator:
         self.count = 0
         self.used_numbers: set[str] = set()
         self.units: dict[str, list[str]] = {}
+        self._cumulative: dict[tuple[int, float], list[float]] = {}
+        self._surnames: dict[str, tuple[tuple[str, str], ...]] = {}
 
     # --- people --------------------------------------------------------------------
 
@@ -223,19 +236,27 @@ class _Generator:
 
     def _key(self) -> str:
         self.count += 1
-        return f"P{self.count:06d}"
+        return f"P{self.count:07d}"
 
     def _zipf(self, n: int, s: float) -> int:
-        weights = [1 / (k + 1) ** s for k in range(n)]
-        return self.rng.choices(range(n), weights=weights)[0]
+        cumulative = self._cumulative.get((n, s))
+        if cumulative is None:
+            cumulative = list(accumulate(1 / (k + 1) ** s for k in range(n)))
+            self._cumulative[(n, s)] = cumulative
+        return bisect(cumulative, self.rng.random() * cumulative[-1])
 
     def _given(self, female: bool) -> GivenName:
         pool = FEMALE if female else MALE
         return pool[self._zipf(len(pool), 0.9)]
 
     def _surname(self, side: str, female: bool) -> tuple[str, str]:
-        pool = UA_SURNAMES if side == "ua" else RU_SURNAMES
-        uk, ru = pool[self._zipf(len(pool), 0.7)]
+        pool = self._surnames.get(side)
+        if pool is None:
+            pool = UA_SURNAMES if side == "ua" else RU_SURNAMES
+            if self.mix.wide_surnames:
+                pool = pool + tail_surnames(side)
+            self._surnames[side] = pool
+        uk, ru = pool[self._zipf(len(pool), 0.75 if self.mix.wide_surnames else 0.7)]
         if female:
             uk, ru = _feminine(uk), _feminine(ru)
         return uk, ru
