@@ -12,12 +12,24 @@ import sys
 
 import typer
 
-from parley.cli import db, demo, docs, keys, ledger
-from parley.cli import erase, proof, publish, verify
-from parley.cli import imports
-from parley.cli import link
-from parley.cli import serve, users
-from parley.cli import agreement, exchange_records, stage
+from parley.cli import (
+    agreement,
+    db,
+    demo,
+    docs,
+    erase,
+    exchange_records,
+    imports,
+    keys,
+    ledger,
+    link,
+    proof,
+    publish,
+    serve,
+    stage,
+    users,
+    verify,
+)
 from parley.cli.common import console_error
 from parley.errors import ParleyError
 
