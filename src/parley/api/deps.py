@@ -7,7 +7,7 @@ services decide object by object what the caller may see.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,7 +20,7 @@ from parley.api.errors import ApiError
 from parley.api.ratelimit import RateLimiter
 from parley.errors import InputError
 from parley.services import idempotency
-from parley.services.access import PUBLIC, AccessLog, Principal, family
+from parley.services.access import PUBLIC, AccessLog, Principal, ProjectionCache, family
 from parley.services.idempotency import ServiceApp
 from parley.services.users import (
     SessionExpired,
@@ -47,9 +47,16 @@ class ServiceContext:
     trust_forwarded: bool = False
     # Where published bundles are written (one sub-directory each) and served from.
     publish_dir: Path | None = None
+    projections: ProjectionCache = field(default_factory=ProjectionCache)
 
 
-def context(request: Request) -> ServiceContext:
+async def context(request: Request) -> ServiceContext:
+    """The service context (``async``: FastAPI runs a plain function dependency in the
+    thread pool, a hop each request would pay for nothing)."""
+    return service_context(request)
+
+
+def service_context(request: Request) -> ServiceContext:
     ctx: ServiceContext = request.app.state.parley
     return ctx
 
@@ -111,7 +118,7 @@ def caller(request: Request, ctx: ServiceContext = Depends(context)) -> Caller:
     return found
 
 
-def principal(found: Caller = Depends(caller)) -> Principal:
+async def principal(found: Caller = Depends(caller)) -> Principal:
     return found.principal
 
 
@@ -123,14 +130,14 @@ def client_address(request: Request, ctx: ServiceContext) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def rate_limited(bucket: str) -> Callable[..., None]:
+def rate_limited(bucket: str) -> Callable[..., Coroutine[Any, Any, None]]:
     """A dependency refusing a client over ``bucket``'s rate with 429 and Retry-After.
 
     Signed-in officers and parties' offices are not limited; families and the public are.
     """
 
-    def check(request: Request, ctx: ServiceContext = Depends(context),
-              who: Principal = Depends(principal)) -> None:
+    async def check(request: Request, ctx: ServiceContext = Depends(context),
+                    who: Principal = Depends(principal)) -> None:
         if who.role in ("intermediary", "party"):
             return
         wait = ctx.limiter.check(bucket, client_address(request, ctx))

@@ -530,3 +530,63 @@ def status_viewer(app: App, viewer: Principal) -> str | None:
     if actor is None:
         raise NotFound("no party is registered")
     return str(actor)
+
+
+# --- a per-process cache of what persons' reads compute ------------------------------
+
+
+class ProjectionCache:
+    """Person statuses and person visibility, cached per process against the chain head.
+
+    Every change of state appends an event, so while the chain head is unchanged a
+    status computed earlier is still the status; the first read after any write clears
+    the cache. Reading the head is one indexed read, much cheaper than recomputing a
+    status from the exchange's projections.
+    """
+
+    def __init__(self, size: int = 100_000) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._head = -1
+        self._status: dict[tuple[str, str], Any] = {}
+        self._visible: dict[tuple[str, str | None, str | None, str], bool] = {}
+
+    _HEAD = select(chain_head.c.seq).where(chain_head.c.id == 1)
+
+    def _current(self, app: App) -> int:
+        with app.read() as conn:
+            head = int(conn.execute(self._HEAD).scalar_one())
+        with self._lock:
+            if head != self._head:
+                self._status.clear()
+                self._visible.clear()
+                self._head = head
+        return head
+
+    def person_status(self, app: App, viewer: Principal, person_id: str) -> Any:
+        """The person's status as the viewer may see it; NotFound for a person the viewer
+        may not see. Both answers are cached until the chain head moves."""
+        from parley.services import persons
+
+        head = self._current(app)
+        key = (viewer.role, viewer.party, viewer.inquiry_id, person_id)
+        seen = self._visible.get(key)
+        if seen is None:
+            with app.read() as conn:
+                seen = person_id in visible_person_ids(conn, viewer, [person_id])
+            with self._lock:
+                if self._head == head and len(self._visible) < self._size:
+                    self._visible[key] = seen
+        if not seen:
+            raise NotFound(f"person {person_id} does not exist")
+        actor = status_viewer(app, viewer)
+        # The persons service shows a status one of two ways: with the intermediary's
+        # confidential outcomes (no actor) or without them (any party's actor).
+        view = (person_id, "confidential" if actor is None else "party")
+        found = self._status.get(view)
+        if found is None:
+            found = persons.person_status(app, person_id, viewer=actor)
+            with self._lock:
+                if self._head == head and len(self._status) < self._size:
+                    self._status[view] = found
+        return found

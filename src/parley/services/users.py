@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError, NotFound
@@ -228,17 +228,20 @@ def list_tokens(app: App, *, username: str | None = None) -> list[dict[str, str 
         return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
+# Built once: every API request runs it.
+_TOKEN_LOOKUP = (select(users, api_tokens.c.expires_at, api_tokens.c.revoked_at)
+                 .join(api_tokens, api_tokens.c.user_id == users.c.id)
+                 .where(api_tokens.c.token_hash == bindparam("token_hash")))
+
+
 def user_for_token(app: App, secret: str) -> User | None:
     """The enabled user holding this unexpired, unrevoked token; None for anything else."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     now = timestamp(app.clock())
     with app.read() as conn:
-        row = conn.execute(
-            select(users, api_tokens.c.expires_at, api_tokens.c.revoked_at)
-            .join(api_tokens, api_tokens.c.user_id == users.c.id)
-            .where(api_tokens.c.token_hash == _secret_hash(app, "token", secret))
-        ).first()
+        row = conn.execute(_TOKEN_LOOKUP,
+                           {"token_hash": _secret_hash(app, "token", secret)}).first()
     if row is None or row.revoked_at is not None or row.disabled_at is not None:
         return None
     if row.expires_at is not None and row.expires_at <= now:

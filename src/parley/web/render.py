@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from parley.api.deps import SESSION_COOKIE, ServiceContext, context, user_principal
+from parley.api.deps import SESSION_COOKIE, ServiceContext, service_context, user_principal
 from parley.services.access import PUBLIC, Principal, family
 from parley.services.users import SessionExpired, check_csrf, csrf_token, session_for_cookie
 from parley.web.i18n import LANGUAGES, choose, translator
@@ -46,7 +46,7 @@ class PageCaller:
 
 
 def page_caller(request: Request) -> PageCaller:
-    ctx = context(request)
+    ctx = service_context(request)
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie:
         return PageCaller(PUBLIC)
@@ -69,7 +69,7 @@ def language(request: Request) -> str:
 
 def form_token(request: Request, caller: PageCaller) -> tuple[str, str | None]:
     """The CSRF token for forms on this page, and a new double-submit cookie if needed."""
-    ctx = context(request)
+    ctx = service_context(request)
     if caller.session_secret:
         return csrf_token(ctx.app, caller.session_secret), None
     existing = request.cookies.get(FORM_COOKIE)
@@ -80,7 +80,7 @@ def form_token(request: Request, caller: PageCaller) -> tuple[str, str | None]:
 
 
 def csrf_ok(request: Request, caller: PageCaller, presented: str) -> bool:
-    ctx = context(request)
+    ctx = service_context(request)
     if caller.session_secret:
         return check_csrf(ctx.app, caller.session_secret, presented)
     cookie = request.cookies.get(FORM_COOKIE, "")
@@ -91,7 +91,7 @@ def render(request: Request, caller: PageCaller, name: str, status: int = 200,
            **values: Any) -> HTMLResponse:
     lang = language(request)
     token, new_cookie = form_token(request, caller)
-    ctx: ServiceContext = context(request)
+    ctx: ServiceContext = service_context(request)
     page = templates().TemplateResponse(request, name, {
         "_": translator(lang), "lang": lang, "languages": LANGUAGES, "who": caller.principal,
         "csrf": token, "path": request.url.path, "new_key": secrets.token_urlsafe(16),

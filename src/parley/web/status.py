@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parley.api.deps import ServiceContext
-from parley.services import access, persons
 from parley.services.access import Principal
 
 LABELS = {
@@ -36,9 +35,7 @@ class StatusView:
 def person_status(ctx: ServiceContext, who: Principal, person_id: str,
                   route: str) -> StatusView:
     """The person's current status and its history, as ``who`` may see them (logged)."""
-    access.check_person(ctx.app, who, person_id)
-    found = persons.person_status(ctx.app, person_id,
-                                  viewer=access.status_viewer(ctx.app, who))
+    found = ctx.projections.person_status(ctx.app, who, person_id)
     ctx.access_log.record(who, kind="person", ids=[person_id], route=route, detail="status")
     history = [HistoryLine(event=seq, status=status, label=LABELS.get(status, status),
                            source=source) for status, seq, source in found.history]

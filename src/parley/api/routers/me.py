@@ -19,5 +19,5 @@ class Me(BaseModel):
 
 
 @router.get("/me", response_model=Me, summary="The caller's role, party and signing actor")
-def me(who: Principal = Depends(principal)) -> Me:
+async def me(who: Principal = Depends(principal)) -> Me:
     return Me(role=who.role, name=who.name, party=who.party, actor=who.actor)

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 
 from parley.api.deps import ServiceContext, context, principal, rate_limited, route_name
-from parley.services import access, persons
+from parley.services import access
 from parley.services.access import Principal
 
 router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
@@ -49,9 +49,7 @@ class Person(BaseModel):
 
 def read_status(ctx: ServiceContext, who: Principal, person_id: str, route: str) -> Status:
     """The status as the caller may see it, after the object check; logged."""
-    access.check_person(ctx.app, who, person_id)
-    found = persons.person_status(ctx.app, person_id,
-                                  viewer=access.status_viewer(ctx.app, who))
+    found = ctx.projections.person_status(ctx.app, who, person_id)
     ctx.access_log.record(who, kind="person", ids=[person_id], route=route, detail="status")
     return Status(person_id=found.person_id, status=found.status, event_seq=found.event_seq,
                   event_type=found.event_type, source=found.source,
