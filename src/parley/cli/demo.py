@@ -16,6 +16,10 @@ from parley.settings import Settings
 
 def demo(
     out_dir: Path = typer.Option(Path("parley-demo"), "--out", help="Directory for the demo."),
+    serve: bool = typer.Option(False, "--serve", help="Then serve the demo over HTTP and "
+                               "print the address and a sign-in for each role."),
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to serve on (--serve)."),
+    port: int = typer.Option(8000, "--port", help="Port to serve on (--serve)."),
 ) -> None:
     """Run the Istanbul 2025 scenario end to end on synthetic data and print a summary."""
     prepare_directory(out_dir)
@@ -62,3 +66,7 @@ def demo(
     out.print(f"  ledger verified: {report.events} events, head {report.head[:16]}…")
     out.print(f"  inspect it: PARLEY_DATABASE_URL=sqlite:///{out_dir / 'parley.db'} "
               f"PARLEY_KEY_DIR={out_dir / 'keys'} parley ledger verify")
+    if serve:
+        from parley.cli.serve import serve_demo
+
+        serve_demo(out_dir, host=host, port=port)

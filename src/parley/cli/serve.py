@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import typer
 
 from parley.bootstrap import bootstrap, safe_url
 from parley.cli.common import out
+from parley.errors import NotFound
 from parley.settings import Settings
 
 
@@ -42,3 +44,80 @@ def serve(
     out.print(f"Parley on http://{host}:{port}/  (database {safe_url(settings.database_url)}; "
               f"API schema at /openapi.json)")
     run_server(host=host, port=port, workers=workers, insecure_cookies=insecure_cookies)
+
+
+# --- `parley demo --serve` --------------------------------------------------------------
+
+DEMO_USERS = (
+    ("officer", "intermediary", "INT", "Tracing officer of the intermediary"),
+    ("ua-office", "party", "UA", "Ukraine's coordination office"),
+    ("ru-office", "party", "RU", "Russian Federation's information bureau"),
+)
+
+
+def demo_accounts(out_dir: Path) -> list[str]:
+    """Users, tokens, a family's inquiry and a publication in the demo's database; returns
+    the lines that tell a new user how to sign in as each role."""
+    from parley.services import identity, persons
+    from parley.services.inquiries import file_inquiry
+    from parley.services.publish import publish_bundle
+    from parley.services.users import add_user, create_token, get_user, new_password
+    from parley.store import utc_now
+
+    parley = bootstrap(Settings.for_directory(out_dir))
+    lines = []
+    try:
+        for username, role, party, title in DEMO_USERS:
+            try:
+                get_user(parley, username)
+                password = new_password()
+                from parley.services.users import set_password
+
+                set_password(parley, username=username, password=password)
+            except NotFound:
+                password = new_password()
+                add_user(parley, username=username, role=role, party=party,
+                         display_name=title, password=password)
+            token = create_token(parley, username=username, label="demo").secret
+            lines.append(f"  {role:<12} {username:<10} password {password}   API token {token}")
+        statuses = persons.statuses(parley)
+        chosen = next((pid for pid, st in sorted(statuses.items())
+                       if st.status in ("repatriated", "handed_over")), None)
+        if chosen is not None:
+            records = identity.person_records(parley, chosen)
+            fields = {k: v for k, v in records[0].fields.items()
+                      if k in ("surname", "given_name", "patronymic", "birth_date")}
+            filed = file_inquiry(parley, fields=fields or {"surname": "?", "given_name": "?"})
+            if identity.person_of_record(parley, filed.record_id) != \
+                    identity.current_person(parley, chosen):
+                identity.decide(parley, decision="same", actor=_intake(parley),
+                                records=(records[0].id, filed.record_id))
+            lines.append(f"  family       tracking code {filed.tracking_code} "
+                         "(at /track; the relative's status)")
+        published = out_dir / "published" / utc_now().strftime("%Y%m%dT%H%M%S%fZ")
+        published.parent.mkdir(parents=True, exist_ok=True)
+        publish_bundle(parley, published)
+        lines.append("  public       no account: /public (the report and its bundle)")
+    finally:
+        parley.close()
+    return lines
+
+
+def _intake(parley: object) -> str:
+    from parley.services.inquiries import intake_actor
+
+    return intake_actor(parley)  # type: ignore[arg-type]
+
+
+def serve_demo(out_dir: Path, *, host: str, port: int) -> None:
+    """Open the demo's database over HTTP and print the address and credentials."""
+    lines = demo_accounts(out_dir)
+    out.print("")
+    out.print(f"Serving the demo at http://{host}:{port}/  (Ctrl-C to stop)")
+    out.print("Sign in at /login with:", soft_wrap=True)
+    for line in lines:
+        out.print(line, soft_wrap=True, markup=False)
+    run_server(host=host, port=port, workers=1, env={
+        "PARLEY_DATABASE_URL": f"sqlite:///{out_dir.resolve() / 'parley.db'}",
+        "PARLEY_KEY_DIR": str(out_dir.resolve() / "keys"),
+    })

@@ -46,6 +46,7 @@ class FiledInquiry:
     tracking_code: str
     list_id: str
     received_at: str
+    record_id: str = ""
 
 
 def intake_actor(app: App) -> str:
@@ -96,7 +97,7 @@ def file_inquiry(app: App, *, fields: dict[str, str], language: str = "en",
     if match:
         match_inquiry(app, recorded.list_id)
     return FiledInquiry(inquiry_id=inquiry_id, tracking_code=code, list_id=recorded.list_id,
-                        received_at=now)
+                        received_at=now, record_id=recorded.record_ids[0])
 
 
 def _normalise_dates(fields: dict[str, str]) -> dict[str, str]:
