@@ -131,20 +131,34 @@ def _given_sets_meet(left: Features, right: Features) -> bool:
         left.given_set).isdisjoint(right.given_set)
 
 
+def _initial(prefix: str, label: str) -> Level:
+    """One side gives only an initial, and it is a letter the other side's name may begin with."""
+    flag, letters = f"{prefix}_is_init", f"{prefix}_init"
+
+    def test(left: Features, right: Features) -> bool:
+        return bool((getattr(left, flag) or getattr(right, flag))
+                    and set(getattr(left, letters)) & set(getattr(right, letters)))
+
+    return Level(label, lambda: cll.And(cll.CustomLevel(f"({flag}_l OR {flag}_r)"),
+                                        cll.ArrayIntersectLevel(letters, 1)), test)
+
+
 GIVEN = Comparison("given", "given-name key, diminutives and ambiguous forms, spelling", (
-    _null("given_str"),
+    _null("given_any"),
     _exact("given", "given names equal by key", tf=True),
     Level("given names may be the same (diminutive or ambiguous form)",
           lambda: cll.ArrayIntersectLevel("given_set", 1), _given_sets_meet),
     _lev("given_str", 1, "given names within one edit"),
     _lev("given_str", 2, "given names within two edits"),
+    _initial("given", "an initial that fits the given name"),
     _else(),
 ))
 
 PATRONYMIC = Comparison("patronymic", "father's given-name key, spelling", (
-    _null("patronymic_str"),
+    _null("patronymic_any"),
     _exact("patronymic", "patronymics name the same father"),
     _lev("patronymic_str", 2, "patronymics within two edits"),
+    _initial("patronymic", "an initial that fits the patronymic"),
     _else(),
 ))
 

@@ -56,8 +56,14 @@ class Features:
     given: str | None  # the one given-name key, when the name is known
     given_set: list[str]  # every key the written name may stand for (Саша: Олександр…)
     given_str: str | None  # spelling skeleton of the given name, for typos
+    given_any: str | None  # the skeleton, or the initial when only an initial is written
+    given_is_init: bool  # only an initial (І.) is written
+    given_init: list[str]  # Latin letters the name may begin with (to meet an initial)
     patronymic: str | None  # key of the father's given name
     patronymic_str: str | None
+    patronymic_any: str | None
+    patronymic_is_init: bool
+    patronymic_init: list[str]
     birth: str | None  # ISO date when known to the day
     birth_y: int | None
     birth_m: int | None
@@ -123,7 +129,23 @@ def features(record: LinkRecord) -> Features:
         patronymic_text = patronymic_text or split_patronymic
     birth, year, month, day, ambiguous = _birth(_clean(f.get("birth_date")))
     service = _service(_clean(f.get("service_number")))
-    given = _given_name_key(given_text) if given_text else None
+    given_initial = _initial(given_text)
+    if given_initial:
+        given, given_set, given_str = None, [], None
+        given_init = [given_initial]
+    else:
+        given = _given_name_key(given_text) if given_text else None
+        given_set = list(_given_set(given_text)) if given_text else []
+        given_str = _word_key(given_text) if given_text else None
+        given_init = _initials(given_str, given_set)
+    patronymic_initial = _initial(patronymic_text)
+    if patronymic_initial:
+        patronymic, patronymic_str = None, None
+        patronymic_init = [patronymic_initial]
+    else:
+        patronymic = _patronymic_key(patronymic_text) if patronymic_text else None
+        patronymic_str = _word_key(patronymic_text) if patronymic_text else None
+        patronymic_init = _initials(patronymic_str, [patronymic] if patronymic else [])
     return Features(
         unique_id=record.uid,
         source=record.source,
@@ -131,10 +153,16 @@ def features(record: LinkRecord) -> Features:
         surname=_word_key(surname_text) if surname_text else None,
         surname_ph=_phonetic(surname_text) if surname_text else None,
         given=given,
-        given_set=list(_given_set(given_text)) if given_text else [],
-        given_str=_word_key(given_text) if given_text else None,
-        patronymic=_patronymic_key(patronymic_text) if patronymic_text else None,
-        patronymic_str=_word_key(patronymic_text) if patronymic_text else None,
+        given_set=given_set,
+        given_str=given_str,
+        given_any=given_str or given_initial,
+        given_is_init=bool(given_initial),
+        given_init=given_init,
+        patronymic=patronymic,
+        patronymic_str=patronymic_str,
+        patronymic_any=patronymic_str or patronymic_initial,
+        patronymic_is_init=bool(patronymic_initial),
+        patronymic_init=patronymic_init,
         birth=birth,
         birth_y=year,
         birth_m=month,
@@ -162,7 +190,8 @@ def feature_frame(rows: list[Features]) -> Any:
                          | block_columns(rows))
     for column in ("birth_y", "birth_m", "birth_d"):
         frame[column] = frame[column].astype("Int64")
-    frame["birth_amb"] = frame["birth_amb"].astype(bool)
+    for column in ("birth_amb", "given_is_init", "patronymic_is_init"):
+        frame[column] = frame[column].astype(bool)
     return frame
 
 
@@ -179,6 +208,23 @@ def _clean(value: str | None) -> str:
 def _split(full: str) -> tuple[str, str, str]:
     surname, given, patronymic = split_full_name(full)
     return surname or "", given or "", patronymic or ""
+
+
+@lru_cache(maxsize=1 << 12)
+def _initial(text: str) -> str | None:
+    """The Latin letter of a name written as an initial ("І.", "O"), else None."""
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) != 1:
+        return None
+    key = surname_key(letters[0])
+    return key[:1] or None
+
+
+def _initials(skeleton: str | None, keys: list[str]) -> list[str]:
+    """Letters a full name may be abbreviated to: of its spelling and of its keys."""
+    letters = {skeleton[0]} if skeleton else set()
+    letters.update(k[0] for k in keys if k and k[0].isalpha())
+    return sorted(letters)
 
 
 @lru_cache(maxsize=1 << 18)

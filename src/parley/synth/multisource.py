@@ -469,7 +469,9 @@ class _Generator:
         if capture or self.rng.random() < 0.1:
             order = self.rng.random()
             caps_surname = noise.caps(self.rng, surname, 0.6)
-            if order < 0.85:
+            if order < 0.05 and given and patronymic:
+                fields["full_name"] = f"{caps_surname} {given[0]}. {patronymic[0]}."
+            elif order < 0.85:
                 fields["full_name"] = f"{caps_surname} {given} {patronymic}"
             else:
                 fields["full_name"] = f"{given} {patronymic} {surname}"
@@ -506,6 +508,8 @@ class _Generator:
         if layout < 0.5:
             fields.update(surname=surname_l.upper() if upper else surname_l, given_name=given_l,
                           patronymic=patronymic_l if self.rng.random() < 0.5 else "")
+        elif layout < 0.53 and given_l:
+            fields["full_name"] = f"{surname_l.upper()} {given_l[0]}."
         elif layout < 0.75:
             fields["full_name"] = f"{surname_l.upper()} {given_l}"
         elif layout < 0.9:
