@@ -56,8 +56,8 @@ from parley.services.agreements import (
     party_of,
 )
 from parley.services.persons import load_people
-from parley.services.stages import ROLES, Stage, get_stage_in, stages_of
-from parley.services.verification import load_nominations, nominate_in
+from parley.services.stages import ROLES, Stage, get_stage_in
+from parley.services.verification import nominate_in
 from parley.store import UnitOfWork, timestamp
 from parley.store.tables import (
     discrepancies,
@@ -593,16 +593,3 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
         uow.commit()
     return ClosedStage(stage=replace(stage, status="closed", closed_seq=ev.seq),
                        totals=totals, heads=signed, event_seq=ev.seq)
-
-
-def later_stage(app: App, stage_id: str) -> Stage | None:
-    """The next stage of the same agreement, if one is planned."""
-    with app.read() as conn:
-        stage = get_stage_in(conn, stage_id)
-        later = [s for s in stages_of(conn, stage.agreement_id) if s.number > stage.number]
-    return later[0] if later else None
-
-
-def nominations_of(app: App, agreement_id: str) -> int:
-    with app.read() as conn:
-        return len(load_nominations(conn, get_agreement_in(conn, agreement_id).id))

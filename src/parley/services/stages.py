@@ -24,7 +24,6 @@ from parley.domain.agreements import Category
 from parley.domain.events import StagePlanned
 from parley.domain.planning import (
     CONFIDENTIAL_REASONS,
-    ELIGIBLE,
     NOT_ELIGIBLE,
     PENDING,
     Candidate,
@@ -304,6 +303,6 @@ def stage_list(app: App, stage_id: str) -> list[dict[str, str]]:
                     stage_persons.c.direction, stage_persons.c.person_id))]
 
 
-__all__ = ["ELIGIBLE", "ROLES", "Exclusion", "Stage", "StagePlanResult", "build_candidates",
+__all__ = ["ROLES", "Exclusion", "Stage", "StagePlanResult", "build_candidates",
            "get_stage", "get_stage_in", "handed_over", "left_out", "list_stages",
            "parse_date", "plan_request", "plan_stage", "stage_list", "stages_of"]

@@ -34,7 +34,6 @@ from parley.services.agreements import (
     Agreement,
     evaluate_people,
     exclusive,
-    get_agreement_in,
     party_of,
     require_active,
 )
@@ -402,5 +401,5 @@ def agreement_people(conn: Connection, cipher: RecordCipher, agreement: Agreemen
 
 __all__ = ["CHECKS", "EligibilityConfirmation", "Nomination", "VerificationState",
            "agreement_people", "certify_medical", "confirm_eligibility", "confirm_identity",
-           "get_agreement_in", "identifying_record", "load_nominations", "nominate",
+           "identifying_record", "load_nominations", "nominate",
            "nominate_in", "record_interview", "verification_states"]
