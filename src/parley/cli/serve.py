@@ -31,7 +31,7 @@ def run_server(*, host: str, port: int, workers: int, insecure_cookies: bool = F
 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
-    port: int = typer.Option(8000, "--port", help="Port to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="Port to listen on."),
     workers: int = typer.Option(1, "--workers", min=1, max=64,
                                 help="Worker processes (each with its own thread pool)."),
     insecure_cookies: bool = typer.Option(

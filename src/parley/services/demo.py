@@ -116,6 +116,8 @@ class DemoSummary:
 
 def prepare_directory(out: Path) -> None:
     """Refuse to run over anything but an empty directory or an earlier demo's output."""
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out {out} is a file, not a directory; choose another --out")
     if out.exists() and any(out.iterdir()) and not (out / "parley.db").exists():
         raise InputError(f"{out} is not empty and holds no earlier demo; choose another --out")
     out.mkdir(parents=True, exist_ok=True)
