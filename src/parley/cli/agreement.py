@@ -122,7 +122,8 @@ def agreement_eligibility(
         return
     for r in rows:
         e = r.eligibility
-        out.print(f"{r.person_id} {r.direction or '(direction unknown)'}: {e.status}"
+        out.print(f"{r.person_id} {r.direction or '(direction unknown)'}: "
+                  f"{e.status.replace('_', ' ')}"
                   f"{' (' + e.category + ')' if e.category else ''}", soft_wrap=True)
         for reason in e.reasons():
             out.print(f"    {reason}", soft_wrap=True)
