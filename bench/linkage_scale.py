@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import resource
 import statistics
@@ -31,6 +32,11 @@ from dataclasses import replace
 
 def peak_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def cpu_s() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def dedup(records: int) -> dict[str, object]:
@@ -55,7 +61,9 @@ def dedup(records: int) -> dict[str, object]:
         print(f"    {name}", file=sys.stderr, flush=True)
 
     begun = time.perf_counter()
+    cpu_before = cpu_s()
     result = link(link_records, progress=step)
+    cpu = cpu_s() - cpu_before
     total = time.perf_counter() - begun
     steps.append((str(current[0]), time.perf_counter() - float(current[1])))
     clusters = {uid: group[0] for group in result.partition.groups for uid in group}
@@ -64,7 +72,8 @@ def dedup(records: int) -> dict[str, object]:
             "steps": [(name, round(s, 1)) for name, s in steps], "link_s": round(total, 1),
             "candidate_pairs": result.candidate_pairs, "persons": len(result.partition.groups),
             "precision": round(scores.precision, 4), "recall": round(scores.recall, 4),
-            "peak_gb": round(peak_gb(), 2)}
+            "peak_gb": round(peak_gb(), 2), "cpu_s": round(cpu, 1),
+            "load": round(os.getloadavg()[0], 1)}
 
 
 def match(registry_size: int, probes: int) -> dict[str, object]:
@@ -101,7 +110,8 @@ def match(registry_size: int, probes: int) -> dict[str, object]:
     return {"registry_persons": len(records), "build_s": round(built, 1), "probes": probes,
             "median_ms": round(statistics.median(latencies) * 1000, 2),
             "p95_ms": round(latencies[int(0.95 * len(latencies))] * 1000, 2),
-            "right_first": round(right / probes, 4), "peak_gb": round(peak_gb(), 2)}
+            "right_first": round(right / probes, 4), "peak_gb": round(peak_gb(), 2),
+            "load": round(os.getloadavg()[0], 1)}
 
 
 def main() -> None:
@@ -128,7 +138,8 @@ def main() -> None:
         figures = json.loads(child.stdout.strip().splitlines()[-1])
         if part == "dedup":
             print(f"Deduplication of {figures['records']:,} records (DuckDB, 2 cores): "
-                  f"{figures['link_s']:,} s, peak memory {figures['peak_gb']} GB "
+                  f"{figures['link_s']:,} s ({figures['cpu_s']:,} s of CPU; load average "
+                  f"{figures['load']} at the end), peak memory {figures['peak_gb']} GB "
                   f"(generating the records took {figures['generate_s']} s, included in "
                   "the memory)")
             for name, seconds in figures["steps"]:
@@ -141,7 +152,8 @@ def main() -> None:
                   f"persons: median {figures['median_ms']} ms, 95th percentile "
                   f"{figures['p95_ms']} ms over {figures['probes']:,} records; the right "
                   f"person first for {figures['right_first']:.1%}; registry built in "
-                  f"{figures['build_s']} s; peak memory {figures['peak_gb']} GB")
+                  f"{figures['build_s']} s; peak memory {figures['peak_gb']} GB; load "
+                  f"average {figures['load']}")
 
 
 if __name__ == "__main__":

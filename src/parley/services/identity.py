@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
@@ -510,6 +510,8 @@ def _apply(uow: UnitOfWork, app: App, state: _State, changes: Changes, registry:
         if person in existing_persons:
             linked += 1
     created: set[str] = set()
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
     for (person, method), uids in sorted(groups.items()):
         lowest = min(changes.links[u][2] for u in uids)
         ev = uow.append(IdentityLinked(
@@ -519,14 +521,17 @@ def _apply(uow: UnitOfWork, app: App, state: _State, changes: Changes, registry:
             conn.execute(insert(persons).values(id=person, created_seq=ev.seq))
             created.add(person)
         for uid in uids:
-            probability = changes.links[uid][2]
-            values = {"person_id": person, "method": method, "probability": probability,
-                      "event_seq": ev.seq}
-            if uid in state.links:
-                conn.execute(update(record_links).where(record_links.c.record_id == uid)
-                             .values(**values))
-            else:
-                conn.execute(insert(record_links).values(record_id=uid, **values))
+            row = {"record_id": uid, "person_id": person, "method": method,
+                   "probability": changes.links[uid][2], "event_seq": ev.seq}
+            (updates if uid in state.links else inserts).append(row)
+    if inserts:
+        conn.execute(insert(record_links), inserts)
+    if updates:
+        conn.execute(
+            update(record_links).where(record_links.c.record_id == bindparam("uid"))
+            .values(person_id=bindparam("person_id"), method=bindparam("method"),
+                    probability=bindparam("probability"), event_seq=bindparam("event_seq")),
+            [{**row, "uid": row["record_id"]} for row in updates])
     merge_method = "incremental" if scope == "list" else (
         "review" if scope == "decision" else "auto")
     by_survivor: dict[str, list[str]] = defaultdict(list)
