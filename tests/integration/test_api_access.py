@@ -64,6 +64,9 @@ def table(w: ExchangeWorld) -> list[tuple[str, str, Table, dict[str, Any] | None
             "UA list": ({"person_id": w.persons["UA"]}, {"int", "ua", "fam-a"}),
             "RU list": ({"person_id": w.persons["RU"]}, {"int", "ru"}),
             "on the stage": ({"person_id": listed}, PARTIES)}, None),
+        ("GET", "/api/v1/persons/{person_id}/proof", {
+            "UA list": ({"person_id": w.persons["UA"]}, {"int", "fam-a"}),
+            "on the stage": ({"person_id": listed}, {"int"})}, None),
         ("GET", "/api/v1/agreements", {"-": ({}, PARTIES)}, None),
         ("GET", "/api/v1/agreements/{agreement_id}", {"UA-RU": (a, PARTIES)}, None),
         ("POST", "/api/v1/agreements/{agreement_id}/signatures", {"UA-RU": (a, PARTIES)},

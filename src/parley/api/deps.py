@@ -173,6 +173,16 @@ def write(request: Request, ctx: ServiceContext, who: Principal, key: str | None
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 
 
+def record_failed_tracking(request: Request, ctx: ServiceContext) -> None:
+    """Log a tracking code that opened no inquiry, with the client's address (never the
+    code), so the intermediary sees someone trying codes; the rate limit bounds how many
+    attempts get this far."""
+    who = Principal(role="public", name=f"public@{client_address(request, ctx)}"[:100])
+    ctx.access_log.record(who, kind="tracking_code", ids=["no-match"],
+                          route=route_name(request),
+                          detail="a tracking code that opens no inquiry")
+
+
 def route_name(request: Request) -> str:
     """The route template (``/api/v1/persons/{person_id}``) for the access log."""
     route = request.scope.get("route")

@@ -135,6 +135,12 @@ UK: dict[str, str] = {
     "Deceased": "Загинув",
     "Missing": "Зниклий безвісти",
     "Wishes to return": "Бажає повернутися",
+    "Download the proof": "Завантажити доказ",
+    ("It shows, with the signed stage record, that this person was handed over, "
+     "and tells nothing about anyone else."):
+        ("Разом із підписаним записом етапу він доводить, що цю особу передано, "
+         "і нічого не розкриває про інших."),
+    "Stage": "Етап",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": {}, "uk": UK}

@@ -13,6 +13,7 @@ from parley.api.deps import (
     context,
     principal,
     rate_limited,
+    record_failed_tracking,
     route_name,
     write,
 )
@@ -122,6 +123,7 @@ def track(body: TrackIn, request: Request, ctx: ServiceContext = Depends(context
           ) -> InquiryOut:
     inquiry_id = inquiry_for_tracking_code(ctx.app, body.tracking_code)
     if inquiry_id is None:
+        record_failed_tracking(request, ctx)
         raise NotFound("tracking_code: no inquiry has this tracking code")
     v = inquiries.view_inquiry(ctx.app, family(inquiry_id), inquiry_id=inquiry_id,
                                log=ctx.access_log, route=route_name(request))

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Path, Request
 from pydantic import BaseModel
 
 from parley.api.deps import ServiceContext, context, principal, rate_limited, route_name
-from parley.services import access
+from parley.errors import Conflict, NotFound
+from parley.services import access, proofs
 from parley.services.access import Principal
 
 router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
@@ -79,3 +80,21 @@ def person(request: Request, person_id: str = PERSON_ID,
         Source(list_id=lv.id, list_source=lv.source, list_kind=lv.kind, party=lv.party,
                row_number=rv.row_number, record_id=rv.record_id, fields=rv.fields)
         for lv, rv in records])
+
+
+@router.get("/{person_id}/proof", response_model=dict[str, Any],
+            dependencies=[Depends(rate_limited("family"))],
+            summary="A family's inclusion proof against the signed stage head (the person's "
+                    "family and the intermediary; personal data, logged)")
+def proof(request: Request, person_id: str = PERSON_ID,
+          ctx: ServiceContext = Depends(context),
+          who: Principal = Depends(principal)) -> dict[str, Any]:
+    access.require_role(who, "intermediary", "family", what=f"person {person_id}")
+    ctx.projections.person_status(ctx.app, who, person_id)  # the object check
+    try:
+        found = proofs.family_proof(ctx.app, person_id)
+    except NotFound as exc:  # the person is there; the proof is not, yet: a state
+        raise Conflict(str(exc)) from None
+    ctx.access_log.record(who, kind="person", ids=[person_id], route=route_name(request),
+                          detail="inclusion proof")
+    return found

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from parley.api.deps import ServiceContext, client_address, context, route_name
+from parley.api.deps import (
+    ServiceContext,
+    client_address,
+    context,
+    record_failed_tracking,
+    route_name,
+)
 from parley.errors import InputError
-from parley.services import idempotency, inquiries
+from parley.services import idempotency, inquiries, proofs
 from parley.services.access import family
 from parley.services.users import inquiry_for_tracking_code, start_session
 from parley.web import status as person_status
@@ -87,6 +95,7 @@ async def track(request: Request, ctx: ServiceContext = Depends(context)) -> Res
                       flash=_("Too many attempts; wait a minute and try again."))
     inquiry_id = inquiry_for_tracking_code(ctx.app, text(form, "tracking_code", 64))
     if inquiry_id is None:
+        record_failed_tracking(request, ctx)
         return render(request, caller, "track.html", status=404, flash_kind="error",
                       flash=_("No inquiry has this tracking code."))
     secret, _session = start_session(ctx.app, inquiry_id=inquiry_id)
@@ -107,3 +116,24 @@ def family_status(request: Request, ctx: ServiceContext = Depends(context)) -> R
     if view.person_id is not None:
         found = person_status.person_status(ctx, who, view.person_id, route_name(request))
     return render(request, caller, "family.html", inquiry=view, person=found)
+
+
+@router.get("/family/proof")
+def family_proof(request: Request, ctx: ServiceContext = Depends(context)) -> Response:
+    """The inclusion proof for the family's relative, as a file to keep or give on."""
+    caller = page_caller(request)
+    who = caller.principal
+    if who.role != "family" or who.inquiry_id is None:
+        return redirect("/track")
+    view = inquiries.view_inquiry(ctx.app, family(who.inquiry_id), inquiry_id=who.inquiry_id,
+                                  log=ctx.access_log, route=route_name(request))
+    if view.person_id is None:
+        return redirect("/family")
+    ctx.projections.person_status(ctx.app, who, view.person_id)
+    found = proofs.family_proof(ctx.app, view.person_id)
+    ctx.access_log.record(who, kind="person", ids=[view.person_id],
+                          route=route_name(request), detail="inclusion proof")
+    return Response(json.dumps(found, ensure_ascii=False, indent=2),
+                    media_type="application/json", headers={
+                        "Content-Disposition": 'attachment; filename="parley-proof.json"',
+                        "Cache-Control": "no-store"})
