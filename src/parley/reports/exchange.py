@@ -198,8 +198,14 @@ class ExchangeState:
               actors: dict[str, dict[str, Any]], held: dict[str, dict[str, Any]]
               ) -> dict[str, Any]:
         handed = self._handed_over()
-        stages = sorted(self.stages.values(), key=lambda s: (s["agreement"], s["number"],
-                                                              s["id"]))
+        known = dict(self.stages)
+        for stage_id, close in self.closed.items():
+            # A close without a plan is still published, so its heads are still checked.
+            known.setdefault(stage_id, {"id": stage_id, "agreement": close["agreement"],
+                                        "number": None, "date": None,
+                                        "planned_event": None})
+        stages = sorted(known.values(), key=lambda s: (s["agreement"], s["number"] or 0,
+                                                        s["id"]))
         stage_json: list[dict[str, Any]] = []
         rows: list[dict[str, Any]] = []
         categories: dict[str, str] = {}

@@ -146,8 +146,12 @@ def report_view(files: dict[str, Any]) -> dict[str, Any]:
 
     stage_labels: dict[str, str] = {}
     for st in files[names.STAGES]:
-        stage_labels[st["id"]] = (f"Stage {st['number']}" if "number" in st
-                                  else "A stage withheld for now")
+        if st.get("held"):
+            stage_labels[st["id"]] = "A stage withheld for now"
+        elif st.get("number") is None:
+            stage_labels[st["id"]] = "A stage closed without a recorded plan"
+        else:
+            stage_labels[st["id"]] = f"Stage {st['number']}"
     statements_by_stage: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     for st in files[names.STATEMENTS]:
         figures = [f"{n} {cat_titles.get(c, c).lower()} {direction_words(d)}"
