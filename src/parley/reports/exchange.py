@@ -429,6 +429,16 @@ def check_heads(derived: Any, signers: Signers) -> HeadCheck:
                                  (stage.get("event"), f"stage {stage.get('id')}: {problem}"))
             heads += 1
             cosignatures += len(signed["cosignatures"])
+    closed = {st["id"]: st for st in derived.files[names.STAGES]
+              if st.get("status") == "closed"}
+    covered = {(st["id"], h["head"]["direction"], h["head"]["category"])
+               for st in closed.values() for h in st["heads"]}
+    for key, leaves in sorted(derived.leaves.items()):
+        if key[0] in closed and leaves and key not in covered:
+            return HeadCheck(heads, cosignatures, (
+                closed[key[0]].get("closed_event"),
+                f"stage {key[0]}: {len(leaves)} handed over {key[1]} in category {key[2]} "
+                "but the stage closed without a head for them"))
     return HeadCheck(heads, cosignatures)
 
 
