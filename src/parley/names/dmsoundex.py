@@ -12,6 +12,7 @@ needed. The only packaged Python implementation is GPL, hence this one.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Final
 
@@ -71,8 +72,24 @@ _CHART: Final[dict[str, tuple[str, str, str]]] = {
     "ZSCH": ("4", "4", "4"), "ZSH": ("4", "4", "4"), "ZH": ("4", "4", "4"),
     "ZS": ("4", "4", "4"), "Z": ("4", "4", "4"),
 }
-_LONGEST: Final = max(len(group) for group in _CHART)
+
+
+def _pattern() -> re.Pattern[str]:
+    # One branch per first letter, its longer groups first, so that the longest group
+    # of the chart matches, as the rules require, without trying every group.
+    branches = []
+    for letter in sorted({group[0] for group in _CHART}):
+        rests = sorted((g[1:] for g in _CHART if g[0] == letter and len(g) > 1),
+                       key=lambda r: (-len(r), r))
+        branches.append(letter + (f"(?:{'|'.join(rests)})?" if rests else ""))
+    return re.compile("|".join(branches))
+
+
+_GROUPS: Final = _pattern()
 _VOWELS: Final = frozenset("AEIOUY")
+
+
+_NOT_AZ: Final = re.compile(r"[^A-Z]+")
 
 
 @lru_cache(maxsize=1 << 16)
@@ -81,26 +98,20 @@ def daitch_mokotoff(name: str) -> str:
 
     Letters other than A-Z (after upper-casing) are skipped.
     """
-    text = "".join(c for c in name.upper() if "A" <= c <= "Z")
+    text = _NOT_AZ.sub("", name.upper())
     if not text:
         return ""
-    code: list[str] = []
-    last = ""
-    i = 0
-    while i < len(text) and len("".join(code)) < 6:
-        for size in range(min(_LONGEST, len(text) - i), 0, -1):
-            group = text[i : i + size]
-            if group in _CHART:
-                break
-        start, before_vowel, other = _CHART[group]
-        if i == 0:
-            value = start
-        elif i + size < len(text) and text[i + size] in _VOWELS:
-            value = before_vowel
-        else:
-            value = other
+    # Every letter A-Z is a group of the chart, so the groups tile the name.
+    groups = _GROUPS.findall(text)
+    chart = _CHART
+    code = last = chart[groups[0]][0]
+    final = len(groups) - 1
+    for i in range(1, final + 1):
+        row = chart[groups[i]]
+        value = row[1] if i < final and groups[i + 1][0] in _VOWELS else row[2]
         if value and value != last:
-            code.append(value)
+            code += value
+            if len(code) >= 6:
+                break
         last = value
-        i += size
-    return ("".join(code) + "000000")[:6]
+    return (code + "000000")[:6]

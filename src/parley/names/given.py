@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import Final
 
 from parley.names.given_index import exact_keys, typo_keys
-from parley.names.skeleton import light, raw, skeleton, split_words
+from parley.names.skeleton import raw, skeleton, split_words
 
 __all__ = ["FALLBACK_PREFIX", "given_name_key", "given_name_keys", "word_keys"]
 
@@ -52,7 +52,7 @@ def word_keys(word: str) -> tuple[str, ...]:
         return keys
     fallback = FALLBACK_PREFIX + skel
     if len(skel) >= 3:
-        keys = typo_keys(skel, light(word), raw(word))
+        keys = typo_keys(skel, raw(word))
         if len(keys) == 1:
             return keys
         return (fallback, *keys)  # an ambiguous typo: the fallback, then the readings
@@ -78,6 +78,11 @@ def given_name_key(name: str) -> str | None:
     names in one field ("Анна-Марія", "Anna Maria") give their keys joined by "-"; a
     patronymic written after the given name, and initials ("О."), are ignored.
     """
+    return _given_name_key(name.lower())
+
+
+@lru_cache(maxsize=1 << 18)
+def _given_name_key(name: str) -> str | None:
     keys = [word_keys(word) for word in _name_words(name)]
     keys = [k for k in keys if k]
     if not keys:

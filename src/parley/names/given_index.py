@@ -17,16 +17,18 @@ found, the ones reached through their weightiest form win (a main form over a pe
 form); then the more common name; then the one with the same first letter; between a
 man's and a woman's name, the word's ending. Names still tied give no answer. A word
 that is a listed man's name with -a or -ia added (Рената for Ренат) is an unlisted
-woman's name, not a typo. Words of ten letters or more may be two edits from a name
-of the same sex (by the ending) when nothing is one edit away.
+woman's name, not a typo. Words of ten letters or more may be two edits (in the
+skeleton) from a name of the same sex (by the ending) and first letter when nothing is
+one edit away.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, Final
 
@@ -49,7 +51,7 @@ class _Index:
     formal: dict[str, tuple[str, ...]]  # the same, only keys reached through a full form
     entries: dict[str, dict[str, int]]  # rendering -> {key: weight of its best form}
     deletions: dict[str, tuple[str, ...]]  # rendering less one letter -> renderings
-    long_entries: tuple[str, ...]  # renderings of eight letters or more
+    long_entries: dict[str, tuple[str, ...]]  # first letter -> long renderings
     sex: dict[str, str]
     freq: dict[str, int]
 
@@ -118,6 +120,13 @@ def _renderings(text: str) -> set[str]:
     return {text, packed, vowels}
 
 
+def _by_first_letter(texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    buckets: dict[str, list[str]] = {}
+    for text in texts:
+        buckets.setdefault(text[0], []).append(text)
+    return {letter: tuple(sorted(group)) for letter, group in buckets.items()}
+
+
 def _deletion_variants(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
@@ -155,7 +164,7 @@ def _index() -> _Index:
         },
         entries=entries,
         deletions={k: tuple(v) for k, v in deletions.items()},
-        long_entries=tuple(r for r in entries if len(r) >= _TWO_EDITS_FROM - 2),
+        long_entries=_by_first_letter(r for r in entries if len(r) >= _TWO_EDITS_FROM - 2),
         sex=dict(data["sex"]),
         freq={k: int(v) for k, v in data["freq"].items()},
     )
@@ -210,10 +219,11 @@ def _choose(skel: str, near: dict[str, tuple[int, set[str]]]) -> tuple[str, ...]
 _TWO_EDITS_FROM: Final = 10  # letters in the skeleton
 
 
+@lru_cache(maxsize=1 << 15)
 def typo_keys(skel: str, *forms: str, formal: bool = False) -> tuple[str, ...]:
     """Keys of the listed names one typo from a word, best first (see the module doc).
 
-    ``skel`` is the word's skeleton, ``forms`` its ``light`` and ``raw`` forms. Several
+    ``skel`` is the word's skeleton, ``forms`` other renderings of it (``raw``). Several
     keys mean the typo could be any of them; empty means no listed name is that close.
     With ``formal``, pet forms are not candidates.
     """
@@ -234,9 +244,10 @@ def typo_keys(skel: str, *forms: str, formal: bool = False) -> tuple[str, ...]:
                 near[key] = (max(best, weight), texts | {rendering})
     if not near and len(skel) >= _TWO_EDITS_FROM:
         wanted = "f" if skel.endswith("a") else "m"  # two edits: never across sexes
-        for query in queries:
+        # Only names with the same first letter: two edits anywhere are too loose.
+        for query in (skel,):
             for rendering, _, _ in process.extract(
-                query, index.long_entries, scorer=Levenshtein.distance,
+                query, index.long_entries.get(skel[0], ()), scorer=Levenshtein.distance,
                 score_cutoff=2, limit=None,
             ):
                 for key, weight in index.entries[rendering].items():

@@ -21,7 +21,13 @@ from typing import Final
 from parley.names.given import FALLBACK_PREFIX, word_keys
 from parley.names.given_index import exact_keys, key_sex, typo_keys
 from parley.names.given_table import GivenName
-from parley.names.skeleton import light, raw, skeleton, split_words, unfolded
+from parley.names.skeleton import (
+    raw,
+    skeleton,
+    skeleton_of_unfolded,
+    split_words,
+    unfolded,
+)
 
 __all__ = ["patronymic_key", "patronymics_of"]
 
@@ -45,7 +51,8 @@ _PARTICLES: Final = frozenset({"ohli", "ohlu", "kizi", "uli"})
 _TYPO_FROM: Final = 7  # letters in the skeleton of the father's name
 
 
-def _stems(word: str) -> list[tuple[str, tuple[str, ...]]]:
+@lru_cache(maxsize=1 << 16)
+def _stems(word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     text = unfolded(word)
     for spelling, plain in (("tsch", "ch"), ("tch", "ch"), ("cz", "ch")):
         text = text.replace(spelling, plain)  # German -owitsch, French -ovitch, Polish
@@ -53,7 +60,7 @@ def _stems(word: str) -> list[tuple[str, tuple[str, ...]]]:
     for suffix, endings in _SUFFIXES:
         if text.endswith(suffix) and len(text) - len(suffix) >= 2:
             out.append((text[: -len(suffix)], endings))
-    return out
+    return tuple(out)
 
 
 def _candidates(stem: str, endings: tuple[str, ...]) -> list[str]:
@@ -78,33 +85,32 @@ def _male(keys: tuple[str, ...]) -> str | None:
 def _word_key(word: str) -> str | None:
     stems = _stems(word)
     if not stems:
-        skel = skeleton(word)
-        if len(skel) < 2:
+        if len(skeleton(word)) < 2:
             return None
         return word_keys(word)[0]  # not a patronymic: perhaps the father's name itself
     tried: list[str] = []
     for stem, endings in stems:
         for name in _candidates(stem, endings):
-            skel = skeleton(name)
+            skel = skeleton_of_unfolded(name)
             if len(skel) >= 2 and skel not in tried:
                 tried.append(skel)
                 key = _male(exact_keys(skel, formal=True))
                 if key:
                     return key
     # A typo: only in long names (rare fathers' names one edit from a listed name are
-    # too many in shorter ones: Фазіл, Василь), in the first readings of the longest
+    # too many in shorter ones: Фазіл, Василь), in the first reading of the longest
     # suffix, and only when one name is that close.
     stem, endings = stems[0]
-    for name in _candidates(stem, endings)[:2]:
-        skel = skeleton(name)
-        if len(skel) >= _TYPO_FROM:
-            keys = typo_keys(skel, light(name), raw(name), formal=True)
-            if len(keys) == 1 and _male(keys):
-                return keys[0]
-    return FALLBACK_PREFIX + skeleton(stem)
+    name = stem + endings[0]
+    skel = skeleton_of_unfolded(name)
+    if len(skel) >= _TYPO_FROM:
+        keys = typo_keys(skel, raw(name), formal=True)
+        if len(keys) == 1 and _male(keys):
+            return keys[0]
+    return FALLBACK_PREFIX + skeleton_of_unfolded(stem)
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 18)
 def patronymic_key(patronymic: str) -> str | None:
     """The given-name key of the father's name in ``patronymic``, or None if empty.
 
@@ -113,7 +119,15 @@ def patronymic_key(patronymic: str) -> str | None:
     before the particle. A word with no patronymic suffix is read as the father's name
     itself. Unknown fathers' names give "~" and the skeleton of the stem.
     """
-    words = [w for w in split_words(patronymic) if len(skeleton(w)) >= 2]
+    return _patronymic_key(patronymic.lower())
+
+
+@lru_cache(maxsize=1 << 17)
+def _patronymic_key(patronymic: str) -> str | None:
+    words = split_words(patronymic)
+    if len(words) == 1:
+        return _word_key(words[0])
+    words = [w for w in words if len(skeleton(w)) >= 2]
     if not words:
         return None
     skeletons = [skeleton(w) for w in words]

@@ -48,8 +48,13 @@ def fold_homoglyphs(text: str) -> str:
     "AB123456". Full-width forms are folded by NFKC first. Digits are left alone (a
     letter O is not a zero).
     """
-    upper = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).upper())
-    return _SEPARATORS.sub("", upper.translate(_FOLD_TABLE))
+    for _ in range(4):  # removing a space can let a combining mark compose: repeat
+        upper = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).upper())
+        folded = _SEPARATORS.sub("", upper.translate(_FOLD_TABLE))
+        if folded == text:
+            break
+        text = folded
+    return folded
 
 
 def is_latin_letter(char: str) -> bool:
@@ -121,6 +126,9 @@ _LATIN_TO_CYRILLIC: Final[dict[str, str]] = {
     "O": "О", "P": "Р", "T": "Т", "X": "Х", "Y": "У",
     "a": "а", "c": "с", "e": "е", "i": "і", "o": "о", "p": "р", "x": "х", "y": "у",
     "k": "к",
+    # Capital-only twins, lower-cased: a Cyrillic word with a stray Latin b, h, m or t
+    # had a B, H, M or T typed for В, Н, М, Т before it was lower-cased.
+    "b": "в", "h": "н", "m": "м", "t": "т",
 }
 _CYRILLIC_TO_LATIN: Final[dict[str, str]] = {
     "А": "A", "В": "B", "С": "C", "Е": "E", "Н": "H", "І": "I", "К": "K", "М": "M",
@@ -155,6 +163,10 @@ def repair_mixed_script(text: str) -> str:
     becomes all Cyrillic ("Oлeксандр" with Latin o and e gives "Олександр"); a word whose
     Cyrillic letters all have Latin twins becomes all Latin. Other words are unchanged.
     """
-    if text.isascii():
+    if text.isascii() or not _HAS_LATIN.search(text) or not _HAS_CYRILLIC.search(text):
         return text
     return _WORD.sub(_repair_word, text)
+
+
+_HAS_LATIN: Final = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_HAS_CYRILLIC: Final = re.compile(r"[\u0400-\u052f]")

@@ -30,7 +30,15 @@ from typing import Final
 from parley.names.scripts import repair_mixed_script
 from parley.names.translit import APOSTROPHES
 
-__all__ = ["light", "raw", "skeleton", "skeleton_words", "split_words", "unfolded"]
+__all__ = [
+    "light",
+    "raw",
+    "skeleton",
+    "skeleton_of_unfolded",
+    "skeleton_words",
+    "split_words",
+    "unfolded",
+]
 
 _CYRILLIC_TO_LATIN: Final[dict[str, str]] = {
     "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "є": "ie",
@@ -60,6 +68,11 @@ _LETTER_FOLDS: Final = str.maketrans({"g": "h", "y": "i", "j": "i", "w": "v", "q
 _X_AS_KH: Final = re.compile(r"(?<=[bcdfghjklmnpqrstvwz])x|^x(?=[bcdfghjklmnpqrstvwz])")
 _NOT_LETTER: Final = re.compile(r"[^a-z]+")
 _DOUBLE: Final = re.compile(r"(.)\1+")
+
+
+def _single(text: str) -> str:
+    """Doubled letters made single (searching first is cheaper than substituting)."""
+    return _DOUBLE.sub(r"\1", text) if _DOUBLE.search(text) else text
 # Applied in order, each group after the one before. щ becomes "sch": shch, szcz,
 # schtsch, chtch (French), shh (GOST 7.79) and the "sch" of simple systems all meet there;
 # German "sch" for ш ends one letter from "sh".
@@ -82,17 +95,16 @@ _WORD_SPLIT: Final = re.compile(r"[\s\-\u2010-\u2015\u2212_,.;:/\\()\[\]{}<>\"«
 _DOUBLE_I_H: Final = re.compile(r"([ih])\1+")
 
 
-def unfolded(word: str) -> str:
-    """The word in lower-case ASCII letters with Cyrillic transliterated, diacritics
-    spelt out and g h, y j i, w v, q k merged; nothing else changed. Patronymic suffixes
-    are read from this form (the й of Олексіївна is still there)."""
-    text = unicodedata.normalize("NFC", repair_mixed_script(word)).lower()
-    text = text.translate(_FIRST_TABLE)
+def _unfolded(word: str) -> str:
+    if not unicodedata.is_normalized("NFC", word):
+        word = unicodedata.normalize("NFC", word)
+    text = repair_mixed_script(word).lower().translate(_FIRST_TABLE)
     if not text.isascii():
         text = "".join(
             c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
         ).translate(_FIRST_TABLE)
-    text = _NOT_LETTER.sub("", text)
+    if not (text.isalpha() and text.isascii()):
+        text = _NOT_LETTER.sub("", text)
     if "x" in text:
         text = _X_AS_KH.sub("kh", text)
     text = text.translate(_LETTER_FOLDS)
@@ -101,26 +113,49 @@ def unfolded(word: str) -> str:
     return text
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 16)
+def unfolded(word: str) -> str:
+    """The word in lower-case ASCII letters with Cyrillic transliterated, diacritics
+    spelt out and g h, y j i, w v, q k merged; nothing else changed. Patronymic suffixes
+    are read from this form (the й of Олексіївна is still there)."""
+    return _unfolded(word)
+
+
+@lru_cache(maxsize=1 << 16)
 def raw(word: str) -> str:
     """``unfolded`` with ii and hh made single, which systems differ on (Yi, I; zgh, zg).
     Typo search uses it: a typo that doubles a letter (Tttyana) is one edit here and
     more once doubled letters are merged."""
-    return _DOUBLE_I_H.sub(r"\1", unfolded(word))
+    return _raw_of(_unfolded(word))
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 16)
 def light(word: str) -> str:
     """The first half of the skeleton: ``raw`` with all doubled letters single, but
     digraphs and iotation as spelt. Typo search uses it because a typo can make or break
     a digraph (Sviatslav is one edit from Sviatoslav here, two in the skeleton)."""
-    return _DOUBLE.sub(r"\1", raw(word))
+    return _single(raw(word))
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 18)
 def skeleton(word: str) -> str:
     """The skeleton of one word: lower-case ASCII letters, "" if it has no letters."""
-    text = light(word)
+    return _skeleton_of_light(_single(_raw_of(_unfolded(word))))
+
+
+def skeleton_of_unfolded(text: str) -> str:
+    """The skeleton of a text already ``unfolded`` (for names rebuilt from stems)."""
+    return _skeleton_of_light(_single(_raw_of(text)))
+
+
+def _raw_of(text: str) -> str:
+    if "ii" in text or "hh" in text:
+        text = _DOUBLE_I_H.sub(r"\1", text)
+    return text
+
+
+def _skeleton_of_light(text: str) -> str:
+    before = text
     for old, new in _SHCH:
         if old in text:
             text = text.replace(old, new)
@@ -134,11 +169,13 @@ def skeleton(word: str) -> str:
     for old, new in _AFTER:
         if old in text:
             text = text.replace(old, new)
-    text = _DOUBLE.sub(r"\1", text)
-    for old, new in _IOTATION:
-        if old in text:
+    if text != before:
+        text = _single(text)
+    if "ie" in text or "io" in text:
+        for old, new in _IOTATION:
             text = text.replace(old, new)
-    return _DOUBLE.sub(r"\1", text)
+        text = _single(text)
+    return text
 
 
 def split_words(text: str) -> list[str]:

@@ -34,6 +34,11 @@ def surname_key(surname: str) -> str:
     Double surnames keep both parts in order, without the hyphen
     ("Петренко-Коваль" gives "petrenkokoval").
     """
+    return _surname_key(surname.lower())
+
+
+@lru_cache(maxsize=1 << 18)
+def _surname_key(surname: str) -> str:
     key = "".join(skeleton_words(surname))
     for ending, replacement in _ENDINGS:
         if key.endswith(ending) and len(key) > len(ending) + 2:
@@ -49,7 +54,11 @@ def surname_phonetic_key(surname: str) -> str:
     same code; ш and щ share a code, and ч and ц are spelt so that the code has a single
     reading.
     """
-    key = surname_key(surname)
+    return _phonetic_key(surname_key(surname))
+
+
+@lru_cache(maxsize=1 << 18)
+def _phonetic_key(key: str) -> str:
     if not key:
         return ""
     # щ (the key's "sch", also German ш) as ш: one code for blocking; ч and ц as TCH
