@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, Field, RootModel
@@ -79,7 +80,7 @@ class Confirmed(BaseModel):
 
 
 class PlanIn(Input):
-    stage_date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    stage_date: date
     capacity: int = Field(ge=0, le=1_000_000)
 
 
@@ -132,7 +133,7 @@ class ClaimOut(BaseModel):
 
 class StatementIn(Input):
     party: str = Field(min_length=1, max_length=16, pattern=r"^[A-Z0-9]+$")
-    stated_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    stated_on: date
     source: str = Field(min_length=1, max_length=500, pattern=r"\S")
     claims: dict[str, dict[str, int]]
     stage_number: int | None = Field(None, ge=1, le=10_000)

@@ -58,7 +58,16 @@ def record_out(v: access.RecordView) -> RecordOut:
     return RecordOut(**v.__dict__)
 
 
-@router.get("", response_model=ListPage, summary="Lists the caller may see, newest first")
+LINKS = {200: {"description": "Lists the caller may see", "links": {
+    "OneList": {"operationId": "one_list_api_v1_lists__list_id__get",
+                "parameters": {"list_id": "$response.body#/lists/0/id"}},
+    "ListRecords": {"operationId": "records_api_v1_lists__list_id__records_get",
+                    "parameters": {"list_id": "$response.body#/lists/0/id"}},
+}}}
+
+
+@router.get("", response_model=ListPage, responses=LINKS,
+            summary="Lists the caller may see, newest first")
 def lists(limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**9),
           ctx: ServiceContext = Depends(context),
           who: Principal = Depends(principal)) -> ListPage:
