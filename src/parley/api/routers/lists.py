@@ -58,7 +58,8 @@ def record_out(v: access.RecordView) -> RecordOut:
     return RecordOut(**v.__dict__)
 
 
-LINKS = {200: {"description": "Lists the caller may see", "links": {
+# OpenAPI links from the listing to one list, so stateful testing follows real ids.
+LINKS: dict[int | str, dict[str, Any]] = {200: {"description": "Lists", "links": {
     "OneList": {"operationId": "one_list_api_v1_lists__list_id__get",
                 "parameters": {"list_id": "$response.body#/lists/0/id"}},
     "ListRecords": {"operationId": "records_api_v1_lists__list_id__records_get",
