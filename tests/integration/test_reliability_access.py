@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from sqlalchemy import String, select
 
 from parley.api.ratelimit import DEFAULT_RULES
@@ -32,7 +33,14 @@ from parley.services.users import (
 )
 from parley.settings import Settings
 from parley.store.tables import access_log, api_tokens, metadata
-from tests.api_server import Served, World, build_world, serving
+from tests.api_server import (
+    ExchangeWorld,
+    Served,
+    World,
+    build_exchange_world,
+    build_world,
+    serving,
+)
 from tests.helpers import UA
 
 UUID4 = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
@@ -247,3 +255,77 @@ def test_responses_do_not_tell_a_forbidden_id_from_a_missing_one(
     assert forbidden.headers.get("content-length") is not None
     strip = re.compile(r"[0-9a-f-]{36}")
     assert strip.sub("<id>", forbidden.text) == strip.sub("<id>", missing.text)
+
+
+# --- the pages: every page × every caller ---------------------------------------------
+
+PAGE_CALLERS = ("public", "fam-a", "fam-b", "int", "ua", "ru")
+EVERYONE = set(PAGE_CALLERS)
+
+
+def page_table(w: ExchangeWorld) -> dict[str, list[tuple[dict[str, str], set[str]]]]:
+    """Page template → [(path parameters, callers who get the page)]."""
+    lists = [({"list_id": w.lists["UA"]}, {"int", "ua"}),
+             ({"list_id": w.lists["RU"]}, {"int", "ru"})]
+    people = [({"person_id": w.persons["UA"]}, {"int", "ua"}),
+              ({"person_id": w.persons["RU"]}, {"int", "ru"})]
+    return {
+        "/": [({}, {"public"})],            # everyone else is sent to their own start page
+        "/login": [({}, EVERYONE)], "/inquiry": [({}, EVERYONE)],
+        "/track": [({}, EVERYONE)], "/public": [({}, EVERYONE)],
+        "/int": [({}, {"int"})], "/int/access-log": [({}, {"int"})],
+        "/int/review": [({}, {"int"})],
+        "/int/lists/{list_id}": lists, "/int/quarantine/{list_id}": lists,
+        "/int/persons/{person_id}": [({"person_id": w.persons["UA"]}, set())],  # redirect
+        "/party": [({}, {"ua", "ru"})],
+        "/stages/{stage_id}": [({"stage_id": w.stage_id}, {"int", "ua", "ru"})],
+        "/persons/{person_id}": people,
+        "/family": [({}, {"fam-a", "fam-b"})],
+        "/family/proof": [({}, set())],     # fam-a's relative is not yet returned
+    }
+
+
+@pytest.fixture
+def exchange_served(app: App) -> Iterator[tuple[Served, ExchangeWorld, dict[str, str | None]]]:
+    world = build_exchange_world(app)
+    cookies: dict[str, str | None] = {
+        k: start_session(app, user=get_user(app, world.usernames[k]))[0]
+        for k in ("int", "ua", "ru")}
+    cookies.update(world.family_cookies)
+    cookies["public"] = None
+    with serving(app, secure_cookies=False) as srv:
+        yield srv, world, cookies
+
+
+def test_every_page_is_in_the_page_table(
+        exchange_served: tuple[Served, ExchangeWorld, dict[str, str | None]]) -> None:
+    srv, world, _ = exchange_served
+    pages = {r.path for r in srv.api.routes
+             if isinstance(r, APIRoute) and "GET" in r.methods and not r.include_in_schema
+             and not r.path.startswith(("/static", "/public/bundle", "/api"))}
+    assert pages - set(page_table(world)) == set(), "pages without a row in the table"
+
+
+def test_each_page_opens_for_exactly_its_callers(
+        exchange_served: tuple[Served, ExchangeWorld, dict[str, str | None]]) -> None:
+    srv, world, cookies = exchange_served
+    failures = []
+    for template, rows in page_table(world).items():
+        for params, allowed in rows:
+            path = template.format(**params)
+            for caller in PAGE_CALLERS:
+                with srv.client(cookie=cookies[caller], follow_redirects=False) as c:
+                    response = c.get(path)
+                got = response.status_code == 200
+                if got != (caller in allowed):
+                    failures.append(f"{path} as {caller}: {response.status_code}")
+                if not got and response.status_code not in (303, 404):
+                    failures.append(f"{path} as {caller}: refused with "
+                                    f"{response.status_code}, not 303 or 404")
+                if not got and response.status_code == 303 and caller not in allowed:
+                    # Sent to sign in (or to the tracking form), never into the page.
+                    target = response.headers["location"]
+                    if not target.startswith(("/login", "/track", "/int", "/party",
+                                              "/family", "/persons/")):
+                        failures.append(f"{path} as {caller}: sent to {target}")
+    assert failures == [], "\n".join(failures)
