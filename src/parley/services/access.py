@@ -39,6 +39,7 @@ from parley.store.tables import (
     source_records,
     stage_persons,
     stages,
+    verifications,
 )
 
 log = logging.getLogger(__name__)
@@ -590,3 +591,33 @@ class ProjectionCache:
                 if self._head == head and len(self._status) < self._size:
                     self._status[view] = found
         return found
+
+
+@dataclass(frozen=True)
+class NominationView:
+    """A nomination and where its verification stands (no interview outcome)."""
+
+    person_id: str
+    sending: str
+    receiving: str
+    identity: str | None
+    eligibility: str | None
+
+
+def agreement_nominations(app: App, viewer: Principal, agreement_id: str
+                          ) -> list[NominationView]:
+    """The agreement's nominations, for the intermediary and the agreement's parties."""
+    check_agreement(app, viewer, agreement_id)
+    with app.read() as conn:
+        found = conn.execute(select(agreements.c.id).where(or_(
+            agreements.c.id == agreement_id, agreements.c.reference == agreement_id))).scalar()
+        rows = conn.execute(select(nominations).where(nominations.c.agreement_id == found)
+                            .order_by(nominations.c.event_seq)).all()
+        checks: dict[str, dict[str, str]] = {}
+        for r in conn.execute(select(verifications).where(
+                verifications.c.nomination_id.in_([n.id for n in rows]))):
+            checks.setdefault(r.nomination_id, {})[r.kind] = r.outcome
+    return [NominationView(person_id=n.person_id, sending=n.sending, receiving=n.receiving,
+                           identity=checks.get(n.id, {}).get("identity"),
+                           eligibility=checks.get(n.id, {}).get("eligibility"))
+            for n in rows]

@@ -21,7 +21,7 @@ log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 PAGES = ("auth", "family", "intermediary", "party", "public")
 # Page modules for other areas' resources; each is mounted once its services import.
-OPTIONAL_PAGES: tuple[str, ...] = ("exchange",)
+OPTIONAL_PAGES: tuple[str, ...] = ("exchange", "agreements")
 
 TITLES = {400: "Something is wrong with the request", 401: "Sign in",
           403: "The form has expired; please send it again.",

@@ -151,6 +151,30 @@ UK: dict[str, str] = {
     "Why": "Чому",
     "Publish": "Опублікувати",
     "signed": "підписано",
+    "Sign": "Підписати",
+    "Capacity per direction": "Місткість у кожному напрямку",
+    "Plan the next stage": "Спланувати наступний етап",
+    "Eligibility with reasons": "Відповідність умовам і підстави",
+    "Nominations": "Номінації",
+    "Identity": "Особа",
+    "Eligibility": "Відповідність",
+    "Confirm identity (receiving party)": "Підтвердити особу (сторона, що приймає)",
+    "Confirm eligibility": "Підтвердити відповідність",
+    "Nominate persons (their ids, one per line)":
+        "Номінувати осіб (їхні ідентифікатори, по одному в рядку)",
+    "Nominate": "Номінувати",
+    "Private interview": "Конфіденційна співбесіда",
+    "Confidential: the parties learn only that a person is not in the stage.":
+        "Конфіденційно: сторони дізнаються лише, що особи немає в етапі.",
+    "Outcome": "Результат",
+    "Record the interview": "Записати співбесіду",
+    "Claimed": "Заявлено",
+    "Claimed numbers: one line each, DIRECTION CATEGORY NUMBER":
+        "Заявлені числа: кожне в рядку, НАПРЯМОК КАТЕГОРІЯ ЧИСЛО",
+    "Record the statement": "Записати заяву",
+    "Resolve": "Вирішити",
+    "Check discrepancies": "Перевірити розбіжності",
+    "Close the stage": "Закрити етап",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": {}, "uk": UK}
