@@ -90,3 +90,26 @@ def test_demo_family_proof_verifies_against_the_final_bundle(parley: Run, demo: 
     assert checked.returncode == 0, checked.stderr
     assert "proof verified" in checked.stdout
     assert "checkpoints" in checked.stdout and "(0 withheld)" in checked.stdout
+
+
+def test_a_family_of_the_dead_gets_a_proof_for_the_remains(parley: Run, demo: Path,
+                                                           tmp_path: Path) -> None:
+    from parley.store.tables import remains_cases
+
+    app = bootstrap(Settings.for_directory(demo), migrate=False)
+    try:
+        with app.read() as conn:
+            person = conn.execute(select(remains_cases.c.person_id)
+                                  .where(remains_cases.c.person_id.is_not(None))
+                                  .order_by(remains_cases.c.case_number)).scalars().first()
+    finally:
+        app.close()
+    assert person is not None
+    env = {"PARLEY_DATABASE_URL": f"sqlite:///{demo / 'parley.db'}",
+           "PARLEY_KEY_DIR": str(demo / "keys")}
+    proof = tmp_path / "remains-proof.json"
+    made = parley(["proof", person, "--out", str(proof)], env=env)
+    assert made.returncode == 0, made.stderr
+    assert "remains" in made.stdout
+    checked = parley(["verify", str(demo / "bundle"), "--proof", str(proof)], env={})
+    assert checked.returncode == 0, checked.stderr
