@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -62,3 +64,7 @@ def test_report_renders_offline_and_fits(report: Path, width: int, tmp_path: Pat
             browser.close()
     assert shot.stat().st_size > 10_000
     assert requests == [report.as_uri()], requests
+    keep = os.environ.get("PARLEY_SCREENSHOT_DIR")
+    if keep:  # CI or a developer may keep the screenshots to look at
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        shutil.copy(shot, Path(keep) / shot.name)
