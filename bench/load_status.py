@@ -262,16 +262,27 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default=None)
     args = parser.parse_args()
+    admin = None
+    name = f"parley_bench_{uuid.uuid4().hex[:8]}"
     if args.database_url:
         from sqlalchemy import create_engine, text
         from sqlalchemy.engine import make_url
 
-        name = f"parley_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(args.database_url, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
         args.database_url = make_url(args.database_url).set(database=name).render_as_string(
             hide_password=False)
+    try:
+        run(args)
+    finally:
+        if admin is not None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            admin.dispose()
+
+
+def run(args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory(prefix="parley-load-") as tmp:
         t0 = time.monotonic()
         world = build(Path(tmp), args.database_url, args.persons)
