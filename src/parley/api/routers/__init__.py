@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 BASE = ("me", "parties", "ledger", "lists", "inquiries", "access_log")
 # Resource routers whose services other areas build; mounted once importable.
 OPTIONAL: tuple[str, ...] = ("persons", "agreements", "stages", "reviews", "imports",
-                             "publication")
+                             "publication", "remains")
 
 
 def ROUTERS() -> list[APIRouter]:
