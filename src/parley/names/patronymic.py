@@ -54,6 +54,11 @@ _TYPO_FROM: Final = 7  # letters in the skeleton of the father's name
 @lru_cache(maxsize=1 << 16)
 def _stems(word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     text = unfolded(word)
+    # Where kmu2010 and icao9303 differ (word-initial ї as yi or i; зг as zgh or zg).
+    if text.startswith("ii"):
+        text = "i" + text.lstrip("i")
+    while "hh" in text:
+        text = text.replace("hh", "h")
     for spelling, plain in (("tsch", "ch"), ("tch", "ch"), ("cz", "ch")):
         text = text.replace(spelling, plain)  # German -owitsch, French -ovitch, Polish
     out = []
@@ -85,9 +90,13 @@ def _male(keys: tuple[str, ...]) -> str | None:
 def _word_key(word: str) -> str | None:
     stems = _stems(word)
     if not stems:
-        if len(skeleton(word)) < 2:
+        # Not a patronymic: perhaps the father's name itself, or a patronymic with its
+        # suffix mistyped; only an exact match is trusted.
+        skel = skeleton(word)
+        if len(skel) < 2:
             return None
-        return word_keys(word)[0]  # not a patronymic: perhaps the father's name itself
+        keys = exact_keys(skel)
+        return keys[0] if keys else FALLBACK_PREFIX + skel
     tried: list[str] = []
     for stem, endings in stems:
         for name in _candidates(stem, endings):

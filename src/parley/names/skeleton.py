@@ -156,14 +156,15 @@ def _raw_of(text: str) -> str:
 
 def _skeleton_of_light(text: str) -> str:
     before = text
-    for old, new in _SHCH:
-        if old in text:
-            text = text.replace(old, new)
-    for old, new in _DIGRAPHS:
-        if old in text:
-            text = text.replace(old, new)
-    if "c" in text:
-        text = _C_AS_K.sub("k", text)
+    if "c" in text or "z" in text:  # every digraph below but kh, ts, ph, th, ou
+        for old, new in _SHCH:
+            if old in text:
+                text = text.replace(old, new)
+        for old, new in _DIGRAPHS:
+            if old in text:
+                text = text.replace(old, new)
+        if "c" in text:
+            text = _C_AS_K.sub("k", text)
     if "kh" in text:
         text = _KH.sub("h", text)
     for old, new in _AFTER:
@@ -180,15 +181,16 @@ def _skeleton_of_light(text: str) -> str:
 
 def split_words(text: str) -> list[str]:
     """The words of ``text``, split at spaces, dashes and punctuation."""
+    if text.isalpha():
+        return [text]
     return [part for part in _WORD_SPLIT.split(text) if part]
 
 
 def skeleton_words(text: str) -> list[str]:
     """The skeletons of the words of ``text`` (split at spaces, hyphens, punctuation)."""
     out = []
-    for part in _WORD_SPLIT.split(text):
-        if part:
-            skel = skeleton(part)
-            if skel:
-                out.append(skel)
+    for part in split_words(text):
+        skel = skeleton(part)
+        if skel:
+            out.append(skel)
     return out
