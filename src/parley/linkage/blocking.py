@@ -59,8 +59,10 @@ RULES: tuple[Rule, ...] = (
     Rule(("surname_ph", "given", "birth_y")),
     Rule(("surname", "given", "birth_m", "birth_d")),  # the year mistyped
     Rule(("surname", "given", "patronymic")),  # the date wrong altogether
+    Rule(("surname_ph", "birth")),  # the given name an initial or illegible
     Rule(("surname", "given_str"), one_undated=True),
     Rule(("surname_ph", "given"), one_undated=True),
+    Rule(("surname", "initial"), one_undated=True),
 )
 
 

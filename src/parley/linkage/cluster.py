@@ -6,7 +6,8 @@ bridged by a record that lacks the birth date). Here two groups of records merge
 when the merge holds together:
 
 1. records a reviewer said are the same person are joined first (must-link);
-2. automatic links (match probability ≥ ``thresholds.auto``) are taken strongest first;
+2. automatic links (match probability ≥ ``thresholds.auto``, and a birth date or service
+   number in common: names alone do not tell namesakes apart) are taken strongest first;
    a link joins its two groups only if no record of one group contradicts a record of
    the other (probability below ``thresholds.contradiction``, or facts one person
    cannot have, such as two different given names: twins), no reviewer said any two
@@ -133,16 +134,22 @@ def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> list[l
     return out
 
 
+def _always(a: str, b: str) -> bool:
+    return True
+
+
 def cluster(nodes: Sequence[str], edges: Iterable[tuple[str, str, float]], weight: PairWeight,
             thresholds: Thresholds, decisions: Decisions = Decisions(),
-            conflicting: PairTest = _never) -> Partition:
+            conflicting: PairTest = _never, corroborated: PairTest = _always) -> Partition:
     """Partition ``nodes`` given scored candidate ``edges`` (a, b, match weight).
 
     ``weight`` scores any pair on demand (pairs the blocking did not propose included);
     ``edges`` need only contain the candidate pairs with weight ≥ the review threshold.
     ``conflicting`` says whether two records state facts one person cannot have
     (:func:`parley.linkage.conflicts.conflict`): such records are never joined
-    automatically, whatever their score.
+    automatically, whatever their score. ``corroborated`` says whether a pair shares an
+    identifying fact (a birth date, a service number); only such pairs link
+    automatically, the others at most go to review.
     """
     review_w = match_weight(thresholds.review)
     node_set = set(nodes)
@@ -157,14 +164,15 @@ def cluster(nodes: Sequence[str], edges: Iterable[tuple[str, str, float]], weigh
         members = set(component)
         local = [e for n in component for e in by_node.get(n, ()) if e[1] in members]
         result.extend(_cluster_component(component, local, weight, thresholds,
-                                         decisions.involving(members), conflicting))
+                                         decisions.involving(members), conflicting,
+                                         corroborated))
     result.groups.sort(key=lambda g: g[0])
     return result
 
 
 def _cluster_component(nodes: list[str], edges: list[tuple[str, str, float]],
                        weight: PairWeight, th: Thresholds, decisions: Decisions,
-                       conflicting: PairTest) -> Partition:
+                       conflicting: PairTest, corroborated: PairTest) -> Partition:
     if len(nodes) == 1:
         return Partition(groups=[nodes], how={nodes[0]: "single"})
     cache: dict[tuple[str, str], float] = {}
@@ -201,7 +209,9 @@ def _cluster_component(nodes: list[str], edges: list[tuple[str, str, float]],
         total = sum(probability(score(x, y)) for x in left for y in right)
         return total >= 0.5 * len(left) * len(right)
 
-    auto = sorted(((w, *pair(a, b)) for a, b, w in edges if w >= auto_w),
+    sure_w = match_weight(th.uncorroborated)
+    auto = sorted(((w, *pair(a, b)) for a, b, w in edges
+                   if w >= sure_w or (w >= auto_w and corroborated(a, b))),
                   key=lambda e: (-e[0], e[1], e[2]))
     adjacency: dict[str, list[tuple[float, str]]] = {}
     for w, a, b in auto:

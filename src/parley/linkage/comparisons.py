@@ -174,9 +174,14 @@ def _year_off(left: Features, right: Features) -> bool:
             and _eq(left.birth_d, right.birth_d))
 
 
-def _partial(left: Features, right: Features) -> bool:
+def _partial_month(left: Features, right: Features) -> bool:
     return ((left.birth is None or right.birth is None) and _eq(left.birth_y, right.birth_y)
-            and (left.birth_m is None or right.birth_m is None or left.birth_m == right.birth_m))
+            and _eq(left.birth_m, right.birth_m))
+
+
+def _partial_year(left: Features, right: Features) -> bool:
+    return ((left.birth is None or right.birth is None) and _eq(left.birth_y, right.birth_y)
+            and (left.birth_m is None or right.birth_m is None))
 
 
 def _same_year(left: Features, right: Features) -> bool:
@@ -193,8 +198,11 @@ BIRTH = Comparison("birth", "birth date with its precision, swaps and typos", (
             "AND birth_d_l = birth_d_r", "birth years one apart, day and month equal",
             _year_off),
     _custom("(birth_l IS NULL OR birth_r IS NULL) AND birth_y_l = birth_y_r AND "
-            "(birth_m_l IS NULL OR birth_m_r IS NULL OR birth_m_l = birth_m_r)",
-            "one date partial, what both give agrees", _partial),
+            "birth_m_l = birth_m_r", "one date gives month and year only, and they agree",
+            _partial_month),
+    _custom("(birth_l IS NULL OR birth_r IS NULL) AND birth_y_l = birth_y_r AND "
+            "(birth_m_l IS NULL OR birth_m_r IS NULL)",
+            "one date gives the year only, and it agrees", _partial_year),
     _custom("birth_y_l = birth_y_r", "same birth year, different day", _same_year),
     _else(),
 ))

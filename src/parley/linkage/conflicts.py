@@ -6,9 +6,10 @@ the given name; namesakes (cousins named after one grandfather) share surname, g
 name and patronymic, and differ in the birth date. Both score as near-certain matches.
 What twins cannot share is a given name, and what namesakes cannot share is a birth
 date, so two records that state different recognised given names (not spellings,
-diminutives or a typo of one another) or two complete birth dates that no clerical slip
-explains (not a swap of day and month, one digit, a month, a year or a few days apart)
-are never put together automatically: clustering treats them as
+diminutives or a typo of one another), two complete birth dates that no clerical slip
+explains (not a swap of day and month, one digit, a month, a year or a few days apart),
+or two service numbers whose digits differ by more than one slip, are never put
+together automatically: clustering treats them as
 contradicting each other, and a strong link between them goes to the review queue.
 The birth-date rule gives way when both records carry the same service number.
 """
@@ -19,7 +20,8 @@ from datetime import date
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from parley.linkage.features import Features
+from parley.linkage.comparisons import BIRTH, SERVICE, Comparison
+from parley.linkage.features import Features, initial_letters
 
 # parley.names gives a name it does not know a fallback key: "~" and its skeleton.
 _UNKNOWN = "~"
@@ -35,10 +37,25 @@ def conflict(left: Features, right: Features) -> str | None:
         return "birth date"
     if _given_conflict(left, right):
         return "given name"
+    if _numbers_conflict(left, right):
+        return "service number"
     return None
 
 
+def _numbers_conflict(left: Features, right: Features) -> bool:
+    """Two service numbers whose digits differ by more than one slip: two soldiers."""
+    a, b = left.service_digits, right.service_digits
+    if a is None or b is None or a == b:
+        return False
+    return OSA.distance(a, b, score_cutoff=1) > 1
+
+
 def _given_conflict(left: Features, right: Features) -> bool:
+    if left.given_is_init or right.given_is_init:
+        # С. against Андрій, or С. against А.: two names (twins written with initials).
+        if left.given_any is None or right.given_any is None:
+            return False
+        return initial_letters(left).isdisjoint(initial_letters(right))
     if not (_known(left.given) and _known(right.given)) or left.given == right.given:
         return False
     if not set(left.given_set).isdisjoint(right.given_set):
@@ -46,8 +63,9 @@ def _given_conflict(left: Features, right: Features) -> bool:
     a, b = left.given_str, right.given_str
     if a is None or b is None:
         return False
-    # One slip (a letter wrong, doubled or swapped) or letters only dropped: a typo.
-    if OSA.distance(a, b, score_cutoff=1) <= 1:
+    # One slip (a letter wrong, doubled or swapped) or letters only dropped: a typo. A
+    # slip rarely hits the first letter (Дарія and Марія are two names, twins' names).
+    if OSA.distance(a, b, score_cutoff=1) <= 1 and a[:1] == b[:1]:
         return False
     return Levenshtein.distance(a, b) != abs(len(a) - len(b))
 
@@ -73,3 +91,23 @@ def _dates_conflict(left: Features, right: Features) -> bool:
 
 # Dates this close are one slip of the pen apart (09 → 10, the 31st → the 1st).
 _DAYS_OF_SLIP = 3
+
+
+def corroborated(left: Features, right: Features) -> bool:
+    """Do the records share a birth date (even a partial one) or a service number?
+
+    Names and a place alone cannot tell one Олександр Шевчук of Kyiv from another, so an
+    automatic link needs one of these; without, a strong pair goes to review.
+    """
+    return BIRTH.level_of(left, right) >= _BIRTH_AGREES or \
+        SERVICE.level_of(left, right) >= _SERVICE_AGREES
+
+
+def _agreeing(comparison: Comparison, last: str) -> int:
+    """The comparison vector value of ``last``: it and the levels above it agree."""
+    labels = [level.label for level in comparison.levels if not level.null]
+    return len(labels) - 1 - labels.index(last)
+
+
+_BIRTH_AGREES = _agreeing(BIRTH, "one date gives the year only, and it agrees")
+_SERVICE_AGREES = _agreeing(SERVICE, "service numbers differ in one character")

@@ -59,6 +59,7 @@ class Features:
     given_any: str | None  # the skeleton, or the initial when only an initial is written
     given_is_init: bool  # only an initial (І.) is written
     given_init: list[str]  # Latin letters the name may begin with (to meet an initial)
+    initial: str | None  # the first letter as written (for blocking records with initials)
     patronymic: str | None  # key of the father's given name
     patronymic_str: str | None
     patronymic_any: str | None
@@ -158,6 +159,7 @@ def features(record: LinkRecord) -> Features:
         given_any=given_str or given_initial,
         given_is_init=bool(given_initial),
         given_init=given_init,
+        initial=given_initial or (given_str[0] if given_str else None),
         patronymic=patronymic,
         patronymic_str=patronymic_str,
         patronymic_any=patronymic_str or patronymic_initial,
@@ -220,11 +222,21 @@ def _initial(text: str) -> str | None:
     return key[:1] or None
 
 
+def initial_letters(row: Features) -> set[str]:
+    """The letters an initial-only given name may stand for (its kin included)."""
+    return {kin for letter in row.given_init for kin in _INITIAL_KIN.get(letter, letter)}
+
+
+# Initials that one name takes in Ukrainian and Russian (О./А. for Олександр/Александр,
+# О./Е. for Олена/Елена, Є./Е./І. for Євген/Евгений/Ievgen): an initial meets either.
+_INITIAL_KIN = {"a": "ao", "o": "oae", "e": "eoi", "i": "ie"}
+
+
 def _initials(skeleton: str | None, keys: list[str]) -> list[str]:
     """Letters a full name may be abbreviated to: of its spelling and of its keys."""
     letters = {skeleton[0]} if skeleton else set()
     letters.update(k[0] for k in keys if k and k[0].isalpha())
-    return sorted(letters)
+    return sorted({kin for letter in letters for kin in _INITIAL_KIN.get(letter, letter)})
 
 
 @lru_cache(maxsize=1 << 18)

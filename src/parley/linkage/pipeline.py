@@ -17,7 +17,7 @@ from typing import Any
 
 from parley.linkage.cluster import Decisions, Partition, cluster
 from parley.linkage.comparisons import COMPARISONS, TF_COLUMNS
-from parley.linkage.conflicts import conflict
+from parley.linkage.conflicts import conflict, corroborated
 from parley.linkage.engines import database_api, stop
 from parley.linkage.features import Features, LinkRecord, feature_frame, feature_rows
 from parley.linkage.model import (
@@ -87,9 +87,12 @@ def link_rows(rows: list[Features], *, model: LinkageModel | None = None,
     def conflicting(a: str, b: str) -> bool:
         return conflict(by_uid[a], by_uid[b]) is not None
 
+    def shared_fact(a: str, b: str) -> bool:
+        return corroborated(by_uid[a], by_uid[b])
+
     edges = [(a, b, weight(a, b)) for a, b in pairs]
     partition = cluster([r.unique_id for r in rows], edges, weight, model.thresholds,
-                        decisions, conflicting)
+                        decisions, conflicting, shared_fact)
     return LinkResult(rows, partition, model, len(pairs))
 
 

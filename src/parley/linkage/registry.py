@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from parley.linkage.blocking import BlockingIndex
 from parley.linkage.cluster import Decisions, Partition, ReviewPair, cluster, pair
-from parley.linkage.conflicts import conflict
+from parley.linkage.conflicts import conflict, corroborated
 from parley.linkage.features import Features
 from parley.linkage.model import LinkageModel, match_weight, probability
 from parley.linkage.scoring import Evidence, Scorer
@@ -85,6 +85,9 @@ class Registry:
     def conflicting(self, a: str, b: str) -> bool:
         return conflict(self.index.row(a), self.index.row(b)) is not None
 
+    def corroborated(self, a: str, b: str) -> bool:
+        return corroborated(self.index.row(a), self.index.row(b))
+
     # --- one record --------------------------------------------------------------------
 
     def match(self, row: Features, *, limit: int = 5) -> list[Candidate]:
@@ -117,7 +120,7 @@ class Registry:
             self.decisions = decisions
         nodes, edges = self._components_of(seeds)
         partition = cluster(sorted(nodes), edges, self.weight, self.model.thresholds,
-                            self.decisions, self.conflicting)
+                            self.decisions, self.conflicting, self.corroborated)
         return apply_partition(partition, nodes, self)
 
     def _components_of(self, seeds: Iterable[str]

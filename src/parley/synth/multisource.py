@@ -278,9 +278,11 @@ class _Generator:
 
     def _unit(self, side: str) -> str:
         """Units hold hundreds of people: drawn from a fixed pool per side, Zipf-like."""
-        pool = self.units.setdefault(side, [
-            f"{self.rng.randrange(1000, 10000)}" if side == "ua"
-            else f"{self.rng.randrange(10000, 100000)}" for _ in range(400)])
+        pool = self.units.get(side)
+        if pool is None:
+            pool = self.units[side] = [
+                f"{self.rng.randrange(1000, 10000)}" if side == "ua"
+                else f"{self.rng.randrange(10000, 100000)}" for _ in range(400)]
         return pool[self._zipf(len(pool), 0.8)]
 
     def person(self, side: str | None = None) -> TruePerson:
@@ -323,7 +325,7 @@ class _Generator:
         same_father = self.rng.random() < 0.4
         born = other.birth_date
         if self.rng.random() < 0.3:
-            born = born.replace(year=first.birth_date.year)
+            born = born.replace(year=first.birth_date.year, day=min(born.day, 28))
         return TruePerson(
             key=other.key, side=first.side, female=first.female,
             surname_uk=first.surname_uk, surname_ru=first.surname_ru, given=first.given,

@@ -51,3 +51,29 @@ def test_a_shared_service_number_outweighs_a_date_conflict() -> None:
     left = row(birth_date="14.05.1990", service_number="АВ123456")
     right = row(birth_date="02.09.1990", service_number="AB 123456")
     assert conflict(left, right) is None
+
+
+@pytest.mark.parametrize(("left", "right", "expected"), [
+    ("АВ123456", "AB 123456", None),
+    ("АВ123456", "AV123456", None),  # letters transliterated
+    ("АВ123456", "АВ123457", None),  # one digit mistyped
+    ("АВ123456", "АВ124356", None),  # two digits swapped
+    ("АВ123456", "КЕ696272", "service number"),
+])
+def test_service_numbers(left: str, right: str, expected: str | None) -> None:
+    assert conflict(row(service_number=left), row(service_number=right)) == expected
+
+
+@pytest.mark.parametrize(("left", "right", "expected"), [
+    ("С.", "Андрій", "given name"),  # twins written with initials
+    ("С.", "А.", "given name"),
+    ("С.", "Сергій", None),
+    ("А.", "Олександр", None),  # the Russian initial of the Ukrainian name
+    ("О.", "Aleksandr", None),
+])
+def test_initials(left: str, right: str, expected: str | None) -> None:
+    assert conflict(row(given_name=left), row(given_name=right)) == expected
+
+
+def test_names_one_letter_apart_at_the_start_are_two_names() -> None:
+    assert conflict(row(given_name="Дар'я"), row(given_name="Марія")) == "given name"
