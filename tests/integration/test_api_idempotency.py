@@ -140,3 +140,25 @@ def test_disabled_idempotency_acts_twice(app: App) -> None:
                         operation=lambda: file_inquiry(served, fields=BODY, match=False),
                         render=lambda f: (201, {}))
     assert _count(app, source_lists) == before + 2
+
+
+def test_a_service_with_two_transactions_keeps_its_answer(app: App) -> None:
+    """Filing and matching an inquiry are two transactions: the first is settled before
+    the second begins (no wait on its own lock), and the answer is still replayed."""
+    register_three(app)
+    served = service_app(app)
+    calls: list[int] = []
+
+    def two_transactions() -> Any:
+        calls.append(1)
+        filed = file_inquiry(served, fields=BODY, match=False)
+        file_inquiry(served, fields={**BODY, "given_name": "Тарас"}, match=False)
+        return filed
+
+    first = idempotency.run(served, owner="u", key="two", request_fingerprint="f",
+                            operation=two_transactions,
+                            render=lambda f: (201, {"code": f.tracking_code}))
+    again = idempotency.run(served, owner="u", key="two", request_fingerprint="f",
+                            operation=two_transactions,
+                            render=lambda f: (201, {"code": f.tracking_code}))
+    assert again.replayed and again.body == first.body and calls == [1]

@@ -19,20 +19,22 @@ import base64
 import hashlib
 import json
 import re
+import threading
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError, ParleyError
-from parley.store import RecordCipher, UnitOfWork, timestamp
+from parley.store import Keyring, RecordCipher, UnitOfWork, timestamp
 from parley.store.tables import idempotency_keys
+from parley.store.uow import Clock
 
 T = TypeVar("T")
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,200}")
@@ -63,17 +65,36 @@ _CLAIM: ContextVar[_Claim | None] = ContextVar("parley_idempotency_claim", defau
 
 
 class IdempotentUnitOfWork(UnitOfWork):
-    """A unit of work that claims the current request's key and defers its commit."""
+    """A unit of work that claims the current request's key and defers its commit.
+
+    On SQLite, writers of one process also take ``writer_lock`` before ``BEGIN
+    IMMEDIATE``: they queue on a lock that wakes them at once instead of polling the
+    database's busy handler with growing sleeps.
+    """
+
+    def __init__(self, engine: Engine, keyring: Keyring, clock: Clock,
+                 writer_lock: threading.RLock | None = None) -> None:
+        super().__init__(engine, keyring, clock)
+        self._writer_lock = writer_lock
+        self._locked = False
 
     def __enter__(self) -> IdempotentUnitOfWork:
-        super().__enter__()
         claim = _CLAIM.get()
+        if claim is not None and claim.uow is not None and claim.uow is not self:
+            # A service that uses a second transaction: settle the first one before the
+            # second begins (on SQLite it would wait on the first's lock). A crash between
+            # the two leaves the key without an answer (refused on retry).
+            _settle(claim, status=None, body=None)
+        if self._writer_lock is not None:
+            self._writer_lock.acquire()
+            self._locked = True
+        try:
+            super().__enter__()
+        except BaseException:
+            self._unlock()
+            raise
         if claim is None:
             return self
-        if claim.uow is not None and claim.uow is not self:
-            # A service that uses a second transaction: settle the first one now. A
-            # crash between the two leaves the key without an answer (refused on retry).
-            _settle(claim, status=None, body=None)
         if claim.uow is None and not claim.settled:
             claim.uow = self
             claim.ready = False
@@ -83,7 +104,7 @@ class IdempotentUnitOfWork(UnitOfWork):
                     status_code=None, response=None, created_at=timestamp(self.now())))
             except IntegrityError:
                 claim.uow = None
-                super().__exit__(None, None, None)
+                self.close()
                 raise _Replay() from None
         return self
 
@@ -97,6 +118,18 @@ class IdempotentUnitOfWork(UnitOfWork):
     def real_commit(self) -> None:
         super().commit()
 
+    def close(self) -> None:
+        """Roll back what is not committed, return the connection, let the next writer in."""
+        try:
+            UnitOfWork.__exit__(self, None, None, None)
+        finally:
+            self._unlock()
+
+    def _unlock(self) -> None:
+        if self._locked and self._writer_lock is not None:
+            self._locked = False
+            self._writer_lock.release()
+
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
         claim = _CLAIM.get()
@@ -105,24 +138,30 @@ class IdempotentUnitOfWork(UnitOfWork):
                 return  # held open: run() stores the answer and commits
             claim.uow = None
             claim.ready = False
-        super().__exit__(exc_type, exc, tb)
+        try:
+            super().__exit__(exc_type, exc, tb)
+        finally:
+            self._unlock()
 
 
 class ServiceApp(App):
     """The application as the server uses it: units of work take part in idempotency."""
 
     idempotent: bool = True
+    writer_lock: threading.RLock | None = None
 
     def uow(self) -> UnitOfWork:
         if not self.idempotent:
             return UnitOfWork(self.engine, self.keyring, self.clock)
-        return IdempotentUnitOfWork(self.engine, self.keyring, self.clock)
+        return IdempotentUnitOfWork(self.engine, self.keyring, self.clock, self.writer_lock)
 
 
 def service_app(app: App, *, idempotent: bool = True) -> ServiceApp:
     served = ServiceApp(settings=app.settings, engine=app.engine, keyring=app.keyring,
                         cipher=app.cipher, clock=app.clock)
     served.idempotent = idempotent
+    if app.engine.dialect.name == "sqlite":
+        served.writer_lock = threading.RLock()
     return served
 
 
@@ -187,7 +226,7 @@ def run(app: App, *, owner: str, key: str | None, request_fingerprint: str,
         return Answer(status, body)
     finally:
         if claim.uow is not None:
-            UnitOfWork.__exit__(claim.uow, None, None, None)
+            claim.uow.close()
             claim.uow = None
         _CLAIM.reset(token)
 
@@ -201,8 +240,10 @@ def _settle(claim: _Claim, *, status: int | None, body: Any) -> None:
                      .values(status_code=status,
                              response=None if status is None else
                              _dump(claim.cipher, claim.owner, claim.key, body)))
-    uow.real_commit()
-    UnitOfWork.__exit__(uow, None, None, None)
+    try:
+        uow.real_commit()
+    finally:
+        uow.close()
     claim.uow = None
     claim.ready = False
     claim.settled = True
@@ -212,7 +253,7 @@ def _store_answer(app: App, claim: _Claim, status: int, body: Any) -> None:
     """After a multi-transaction service (or one that wrote nothing) keep the answer."""
     if not claim.settled:
         return  # nothing was written: nothing to remember
-    with UnitOfWork(app.engine, app.keyring, app.clock) as uow:
+    with app.uow() as uow:
         uow.conn.execute(update(idempotency_keys)
                          .where(idempotency_keys.c.owner == claim.owner,
                                 idempotency_keys.c.key == claim.key)
