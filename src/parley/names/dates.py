@@ -67,8 +67,9 @@ _MONTH_NAMES: Final = (
     "September", "October", "November", "December",
 )
 _YEAR_MARK: Final = r"(?:\s*(?:р\.?|року|рік|г\.?|года|год|y\.?))?"
+_TIME: Final = r"(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _NUMERIC: Final = re.compile(
-    r"^(\d{1,2})\s*[./\- ]\s*(\d{1,2})\s*[./\- ]\s*(\d{2}|\d{4})" + _YEAR_MARK + "$"
+    r"^(\d{1,2})\s*[./\- ]\s*(\d{1,2})\s*[./\- ]\s*(\d{2}|\d{4})" + _YEAR_MARK + _TIME + "$"
 )
 _ISO: Final = re.compile(
     r"^(\d{4})[-./](\d{1,2})[-./](\d{1,2})(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"
@@ -124,7 +125,9 @@ def parse_date(text: str, *, today: dt.date | None = None) -> ParsedDate:
     if match := _NUMERIC.match(text):
         day, month = int(match.group(1)), int(match.group(2))
         if not 1 <= month <= 12:
-            raise DateError(f"{raw!r} is not a date: there is no month {month}")
+            raise DateError(
+                f"{raw!r} is not a date: there is no month {month} (dates are read day first)"
+            )
         year = _year(match.group(3), today, month, max(1, min(day, 28)))
         value = _date(raw, year, month, day)
         return ParsedDate(value, "day", day <= 12 and month <= 12 and day != month)

@@ -83,11 +83,19 @@ def given_name_key(name: str) -> str | None:
 
 @lru_cache(maxsize=1 << 18)
 def _given_name_key(name: str) -> str | None:
-    keys = [word_keys(word) for word in _name_words(name)]
-    keys = [k for k in keys if k]
+    keys = _distinct([word_keys(word) for word in _name_words(name)])
     if not keys:
         return None
     return "-".join(k[0] for k in keys)
+
+
+def _distinct(keys: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    # "Олександр (Сашко)" names one man twice: one key.
+    out: list[tuple[str, ...]] = []
+    for candidates in keys:
+        if candidates and all(candidates[0] != seen[0] for seen in out):
+            out.append(candidates)
+    return out
 
 
 @lru_cache(maxsize=1 << 16)
@@ -97,8 +105,7 @@ def given_name_keys(name: str) -> frozenset[str]:
     For a field with two names, the joined key and every key of each name. Empty when
     ``name`` holds no name.
     """
-    keys = [word_keys(word) for word in _name_words(name)]
-    keys = [k for k in keys if k]
+    keys = _distinct([word_keys(word) for word in _name_words(name)])
     if not keys:
         return frozenset()
     out = {"-".join(k[0] for k in keys)}

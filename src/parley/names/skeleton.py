@@ -89,7 +89,7 @@ _IOTATION: Final = (("ie", "e"), ("io", "o"))
 # Words are separated by spaces, dashes and punctuation; marks, primes and modifier
 # letters that transliteration systems put inside words (ʹ ″ and the ALA-LC tie) are not
 # separators.
-_WORD_SPLIT: Final = re.compile(r"[\s\-\u2010-\u2015\u2212_,.;:/\\()\[\]{}<>\"«»„“”!?&+*#=|~0-9]+")
+_WORD_SPLIT: Final = re.compile(r"[\s\-\u2010-\u2015\u2212_,.;:/\\()\[\]{}<>«»„“”!?&+*#=|~0-9]+")
 
 
 _DOUBLE_I_H: Final = re.compile(r"([ih])\1+")

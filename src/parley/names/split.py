@@ -71,8 +71,8 @@ def _tokens(text: str) -> list[str]:
     raw = [t.strip(",;") for t in _SPACES.split(text.strip())]
     out: list[str] = []
     for token in raw:
-        if not token:
-            continue
+        if not any(c.isalpha() for c in token):
+            continue  # dates, numbers and dashes written beside the name
         if token.lower() in _PARTICLES and out:
             out[-1] = f"{out[-1]} {token}"
         else:

@@ -113,6 +113,9 @@ def _systems() -> dict[str, tuple[Callable[[str], str], frozenset[str]]]:
         "german": (_table_system(_GERMAN_RU), ru),
         "english": (_table_system(_ENGLISH_RU), ru),
         "english_y": (lambda t: _table_system(_ENGLISH_RU)(_ending_y(t)), both),
+        # English habit: лю as lu (Ludmila, Luba, Luda).
+        "english_lu": (lambda t: _table_system(_ENGLISH_RU)(t.lower().replace("лю", "лу")),
+                       both),
     }
     for table in translitua.ALL_UKRAINIAN:
         if table.__name__.startswith("UkrainianDSTU9112"):

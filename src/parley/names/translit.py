@@ -22,8 +22,9 @@ from typing import Final
 __all__ = ["APOSTROPHES", "SYSTEMS", "is_cyrillic_letter", "transliterate"]
 
 #: Characters used for the Ukrainian apostrophe in real data (typewriter, typographic,
-#: modifier letter, backtick, acute accent, prime).
-APOSTROPHES: Final = "'\u2019\u02bc`\u00b4\u2018\u2032\u02b9"
+#: modifier letter, backtick, acute accent, primes, and the double quote that the
+#: apostrophe key gives with Shift on some layouts).
+APOSTROPHES: Final = "'\u2019\u02bc`\u00b4\u2018\u2032\u02b9\""
 
 _COMMON: Final[dict[str, str]] = {
     "а": "a", "б": "b", "в": "v", "д": "d", "е": "e", "ж": "zh", "з": "z", "к": "k",

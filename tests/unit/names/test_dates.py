@@ -43,6 +43,8 @@ TODAY = dt.date(2025, 6, 2)
         ("25 March 1999", dt.date(1999, 3, 25), "day", False),
         ("March 25, 1999", dt.date(1999, 3, 25), "day", False),
         ("29.02.2000", dt.date(2000, 2, 29), "day", False),
+        ("25.03.1999 00:00:00", dt.date(1999, 3, 25), "day", False),
+        ("1999/03/25", dt.date(1999, 3, 25), "day", False),
     ],
 )
 def test_forms(text: str, value: dt.date, precision: str, ambiguous: bool) -> None:
