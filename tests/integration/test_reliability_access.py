@@ -135,7 +135,8 @@ def test_a_session_cookie_needs_its_own_csrf_token_to_write(
         assert c.post("/api/v1/inquiries", json=body).status_code == 201
 
 
-def test_a_family_guessing_tracking_codes_is_rate_limited_and_logged(app: App) -> None:
+def test_a_family_guessing_tracking_codes_is_rate_limited_and_logged(sqlite_app: App) -> None:
+    app = sqlite_app
     world = build_world(app)
     rule = DEFAULT_RULES["tracking"]
     with serving(app, rate_limits=dict(DEFAULT_RULES), secure_cookies=False) as srv:
@@ -164,7 +165,8 @@ def test_a_family_guessing_tracking_codes_is_rate_limited_and_logged(app: App) -
     assert world.tracking["fam-a"] not in details
 
 
-def test_the_tracking_form_shares_the_limit_and_the_log(app: App) -> None:
+def test_the_tracking_form_shares_the_limit_and_the_log(sqlite_app: App) -> None:
+    app = sqlite_app
     world = build_world(app)
     rule = DEFAULT_RULES["tracking"]
     with serving(app, rate_limits=dict(DEFAULT_RULES), secure_cookies=False) as srv:
@@ -182,7 +184,8 @@ def test_the_tracking_form_shares_the_limit_and_the_log(app: App) -> None:
         assert len(log) == codes.count(404)
 
 
-def test_tracking_codes_tokens_and_cookies_have_high_entropy(app: App) -> None:
+def test_tracking_codes_tokens_and_cookies_have_high_entropy(sqlite_app: App) -> None:
+    app = sqlite_app
     codes = {new_tracking_code() for _ in range(2000)}
     assert len(codes) == 2000
     letters = "".join(codes).replace("-", "")
@@ -286,7 +289,9 @@ def page_table(w: ExchangeWorld) -> dict[str, list[tuple[dict[str, str], set[str
 
 
 @pytest.fixture
-def exchange_served(app: App) -> Iterator[tuple[Served, ExchangeWorld, dict[str, str | None]]]:
+def exchange_served(sqlite_app: App
+                    ) -> Iterator[tuple[Served, ExchangeWorld, dict[str, str | None]]]:
+    app = sqlite_app
     world = build_exchange_world(app)
     cookies: dict[str, str | None] = {
         k: start_session(app, user=get_user(app, world.usernames[k]))[0]
