@@ -105,13 +105,14 @@ class Report:
     refused: list[str] = field(default_factory=list)
     ledger_failures: list[str] = field(default_factory=list)
     findings: Findings = field(default_factory=Findings)
+    restart_failures: list[str] = field(default_factory=list)
     seconds: float = 0.0
     events: int = 0
 
     @property
     def ok(self) -> bool:
         return (self.findings.ok and not self.ledger_failures and not self.server_errors
-                and not self.refused)
+                and not self.refused and not self.restart_failures)
 
     def lines(self) -> list[str]:
         f = self.findings
@@ -120,13 +121,14 @@ class Report:
         out = [
             f"crash harness on {self.backend}{mode}: {self.kills} kills in "
             f"{self.seconds:.0f} s, {sum(self.acked.values())} writes acknowledged "
-            f"({kinds}), {self.retries} retries, {self.abandoned} answers abandoned, "
+            f"({kinds}), {self.retries} retries (refused, reset, timed out or abandoned; "
+            f"{self.abandoned} answers abandoned on purpose), "
             f"{self.events} events in the verified ledger",
             f"lost {len(f.lost)}, duplicated {len(f.duplicated)}, half-applied "
             f"{len(f.half_applied)}, wrong answers {len(f.wrong_answers)}, never "
             f"acknowledged {len(f.unacknowledged)}, ledger failures "
             f"{len(self.ledger_failures)}, server errors {len(self.server_errors)}, "
-            f"refused {len(self.refused)}",
+            f"refused {len(self.refused)}, failed restarts {len(self.restart_failures)}",
             "RESULT: " + ("PASS" if self.ok else "FAIL"),
         ]
         for title, items in (("lost", f.lost), ("duplicated", f.duplicated),
@@ -135,6 +137,7 @@ class Report:
                              ("never acknowledged", f.unacknowledged),
                              ("ledger", self.ledger_failures),
                              ("server error", self.server_errors),
+                             ("restart failure", self.restart_failures),
                              ("refused", self.refused)):
             out.extend(f"  {title}: {item}" for item in items[:5])
             if len(items) > 5:
@@ -156,6 +159,7 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> None:
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
                 [str(PARLEY), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
@@ -163,8 +167,9 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"parley serve exited with {self.proc.returncode}; "
-                                   f"see {self.log}")
+                tail = self.log.read_text(errors="replace").strip().splitlines()[-1:]
+                raise RuntimeError(f"parley serve exited with {self.proc.returncode}: "
+                                   f"{' '.join(tail)[:300]}")
             try:
                 if httpx.get(f"{self.base}/api/v1/parties", timeout=1).status_code == 200:
                     return
@@ -195,10 +200,9 @@ class Workload:
     """Hands out writes to client threads: confirmation batches while they last, then
     new lists to import and new inquiries to file."""
 
-    def __init__(self, world: World, cfg: Config, files: Path) -> None:
+    def __init__(self, world: World, cfg: Config) -> None:
         self._lock = threading.Lock()
         self._rng = random.Random(cfg.seed)
-        self._files = files
         self._count = 0
         self.stage_id = world.stage_id
         batches: list[tuple[str, str, list[str]]] = []
@@ -222,7 +226,7 @@ class Workload:
                 caller, role, persons = self._batches.pop()
                 return (Write(number, "confirm", caller, key, persons=persons, role=role),
                         {"json": {"person_ids": persons}})
-            if choice < 0.75:
+            if choice < 0.8:
                 return self._import(number, key)
             marker = f"crash-inquiry-{number}-{key[:8]}"
             body = {"surname": self._rng.choice(SURNAMES),
@@ -383,10 +387,15 @@ def run(cfg: Config) -> Report:
     try:
         with database(cfg, workdir) as url:
             _run(cfg, workdir, url, report)
+    except RuntimeError as exc:
+        report.restart_failures.append(f"run stopped: {exc}")
     finally:
         report.seconds = time.monotonic() - started
         if not cfg.keep and cfg.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+            if report.ok:
+                shutil.rmtree(workdir, ignore_errors=True)
+            else:
+                print(f"work directory kept for inspection: {workdir}", file=sys.stderr)
     return report
 
 
@@ -406,7 +415,7 @@ def _run(cfg: Config, workdir: Path, url: str, report: Report) -> None:
     server.start()
     routes = discover_routes(server.base)
     ledger = Ledger()
-    clients = Clients(world, Workload(world, cfg, workdir), ledger, cfg, routes, report,
+    clients = Clients(world, Workload(world, cfg), ledger, cfg, routes, report,
                       server.base)
     rng = random.Random(cfg.seed)
     clients.start()
@@ -419,7 +428,7 @@ def _run(cfg: Config, workdir: Path, url: str, report: Report) -> None:
             if cfg.verbose:
                 print(f"kill {kill}: {sum(report.acked.values())} acknowledged so far",
                       flush=True)
-            server.start()
+            _restart(server, report)
             if cfg.stop_on_failure and not report.ok:
                 break
         clients.finish()
@@ -428,6 +437,19 @@ def _run(cfg: Config, workdir: Path, url: str, report: Report) -> None:
     finally:
         clients.generating.clear()
         server.kill()
+
+
+def _restart(server: Server, report: Report, attempts: int = 3) -> None:
+    """Start the server again; a failed start is a finding (a kill must never leave a
+    database the server cannot open), retried a few times before the run gives up."""
+    for attempt in range(1, attempts + 1):
+        try:
+            server.start()
+            return
+        except RuntimeError as exc:
+            report.restart_failures.append(f"restart attempt {attempt}: {exc}")
+            server.kill()
+    raise RuntimeError("the server did not start again; see " + str(server.log))
 
 
 def _check(settings: Settings, env: dict[str, str], ledger: Ledger, report: Report, *,
