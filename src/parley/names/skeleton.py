@@ -35,6 +35,7 @@ __all__ = [
     "raw",
     "skeleton",
     "skeleton_of_unfolded",
+    "skeleton_uncached",
     "skeleton_words",
     "split_words",
     "unfolded",
@@ -143,6 +144,13 @@ def skeleton(word: str) -> str:
     return _skeleton_of_light(_single(_raw_of(_unfolded(word))))
 
 
+def skeleton_uncached(word: str) -> str:
+    """``skeleton`` without its cache, for callers that cache their own results
+    (surname keys: a registry's hundred thousand surnames would crowd out the words
+    the given-name and patronymic keys reuse)."""
+    return _skeleton_of_light(_single(_raw_of(_unfolded(word))))
+
+
 def skeleton_of_unfolded(text: str) -> str:
     """The skeleton of a text already ``unfolded`` (for names rebuilt from stems)."""
     return _skeleton_of_light(_single(_raw_of(text)))
@@ -190,7 +198,7 @@ def skeleton_words(text: str) -> list[str]:
     """The skeletons of the words of ``text`` (split at spaces, hyphens, punctuation)."""
     out = []
     for part in split_words(text):
-        skel = skeleton(part)
+        skel = skeleton_uncached(part)
         if skel:
             out.append(skel)
     return out
