@@ -78,7 +78,7 @@ _MONTH_YEAR: Final = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{4})" + _YEAR_MARK + 
 _YEAR_MONTH: Final = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR: Final = re.compile(r"^(\d{4})" + _YEAR_MARK + "$")
 _WORDS: Final = re.compile(
-    r"^(?:(\d{1,2})\s+)?([^\W\d_]+)\.?\s*(?:(\d{1,2}),?\s+)?(\d{4})" + _YEAR_MARK + "$"
+    r"^(?:(\d{1,2})\s+)?([^\W\d_]+)\.?,?\s*(?:(\d{1,2}),?\s+)?(\d{4})" + _YEAR_MARK + "$"
 )
 
 

@@ -45,6 +45,10 @@ _ICAO: Final[dict[str, str]] = {**_COMMON, "г": "g", "и": "i"}
 _KMU_INITIAL: Final[dict[str, str]] = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
 
 SYSTEMS: Final = ("kmu2010", "icao9303")
+_ALIASES: Final = {
+    "kmu2010": "kmu2010", "kmu": "kmu2010", "kmu55": "kmu2010", "national": "kmu2010",
+    "icao9303": "icao9303", "icao": "icao9303", "icaodoc9303": "icao9303",
+}
 
 _CYRILLIC_LETTERS: Final = frozenset(_COMMON) | {"г", "и"}
 
@@ -90,11 +94,14 @@ def transliterate(text: str, system: str) -> str:
     kept word by word: "Щербак" gives "Shcherbak", "ЩЕРБАК" gives "SHCHERBAK". A single
     capital letter (an initial) is written in capitals only when the whole text is.
 
-    Raises ``ValueError`` only for an unknown ``system``; any string is accepted.
+    ``system`` is matched without regard to case, spaces and hyphens ("KMU 2010",
+    "icao-9303"). Raises ``ValueError`` only for an unknown ``system``; any text is
+    accepted.
     """
-    if system == "kmu2010":
+    name = _ALIASES.get(system.strip().lower().replace(" ", "").replace("-", ""), "")
+    if name == "kmu2010":
         table, initial = _KMU, _KMU_INITIAL
-    elif system == "icao9303":
+    elif name == "icao9303":
         table, initial = _ICAO, {}
     else:
         raise ValueError(f"unknown transliteration system {system!r}: use one of {SYSTEMS}")

@@ -42,6 +42,7 @@ TODAY = dt.date(2025, 6, 2)
         ("25 марта 1999 г.", dt.date(1999, 3, 25), "day", False),
         ("25 March 1999", dt.date(1999, 3, 25), "day", False),
         ("March 25, 1999", dt.date(1999, 3, 25), "day", False),
+        ("March, 1999", dt.date(1999, 3, 1), "month", False),
         ("29.02.2000", dt.date(2000, 2, 29), "day", False),
         ("25.03.1999 00:00:00", dt.date(1999, 3, 25), "day", False),
         ("1999/03/25", dt.date(1999, 3, 25), "day", False),

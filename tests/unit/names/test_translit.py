@@ -108,6 +108,11 @@ def test_each_system_writes_the_other_languages_letters() -> None:
     assert transliterate("Їжак Євген Ґудзь", "icao9303") == "Izhak Ievgen Gudz"
 
 
+def test_system_names_are_matched_loosely() -> None:
+    assert transliterate("Юрій", "KMU 2010") == transliterate("Юрій", "kmu2010") == "Yurii"
+    assert transliterate("Юрий", "icao-9303") == "Iurii"
+
+
 def test_unknown_system_is_an_error() -> None:
     with pytest.raises(ValueError, match="unknown transliteration system"):
         transliterate("Іван", "bgn")
