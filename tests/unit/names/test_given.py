@@ -277,3 +277,58 @@ def test_keys_are_invariant_under_homoglyph_swaps(form: str, rng: random.Random)
         c.translate(CYRILLIC_TO_LATIN_TWINS) if rng.random() < 0.5 else c for c in form
     )
     assert given_name_key(swapped) == given_name_key(form)
+
+
+# German, Polish, French, Czech and Belarusian (Łacinka) spellings of common names, as
+# families abroad and foreign registries write them.
+FOREIGN_KEYS = (
+    "oleksandr oleksii andrii dmytro yevhen yurii serhii volodymyr mykola mykhailo petro "
+    "fedir ivan hryhorii kostiantyn maksym oleh ihor viktor vasyl viacheslav yaroslav "
+    "stanislav anatolii valerii vitalii hennadii leonid yakiv yosyp illia tetiana nataliia "
+    "svitlana liudmyla halyna kateryna olena olha iryna mariia hanna yuliia oksana kseniia "
+    "dariia anastasiia yevheniia valentyna liubov nadiia vira lidiia sofiia viktoriia"
+).split()
+FOREIGN_SPELLINGS = {
+    "German": "Alexander Alexej Andrej Dmitrij Jewgenij Jurij Sergej Wladimir Nikolaj "
+    "Michail Pjotr Fjodor Iwan Grigorij Konstantin Maxim Oleg Igor Wiktor Wassilij "
+    "Wjatscheslaw Jaroslaw Stanislaw Anatolij Walerij Witalij Gennadij Leonid Jakow Jossif "
+    "Ilja Tatjana Natalja Swetlana Ljudmila Galina Jekaterina Jelena Olga Irina Marija Anna "
+    "Julija Oxana Xenia Darja Anastasija Jewgenija Walentina Ljubow Nadeschda Wera Lidija "
+    "Sofija Wiktorija",
+    "Polish": "Aleksander Aleksiej Andriej Dmitrij Jewgienij Jurij Siergiej Władimir "
+    "Mikołaj Michaił Piotr Fiodor Iwan Grigorij Konstanty Maksym Oleg Ihor Wiktor Wasyl "
+    "Wiaczesław Jarosław Stanisław Anatolij Walerij Witalij Giennadij Leonid Jakub Józef "
+    "Ilja Tatiana Natalia Swietłana Ludmiła Halina Jekatierina Helena Olga Irena Maria Anna "
+    "Julia Oksana Ksenia Daria Anastazja Eugenia Walentyna Lubow Nadieżda Wiera Lidia Zofia "
+    "Wiktoria",
+    "French": "Alexandre Alexeï Andreï Dmitri Evgueni Iouri Sergueï Vladimir Nikolaï "
+    "Mikhaïl Piotr Fiodor Ivan Grigori Konstantin Maxime Oleg Igor Viktor Vassili "
+    "Viatcheslav Iaroslav Stanislas Anatoli Valeri Vitali Guennadi Leonid Iakov Iossif Ilia "
+    "Tatiana Natalia Svetlana Lioudmila Galina Ekaterina Elena Olga Irina Maria Anna Ioulia "
+    "Oksana Xenia Daria Anastasia Evguenia Valentina Lioubov Nadejda Vera Lidia Sofia "
+    "Viktoria",
+    "Belarusian Łacinka": "Alaksandr Aliaksiej Andrej Źmicier Jaŭhien Juryj Siarhiej "
+    "Uładzimir Mikałaj Michaił Piatro Fiodar Ivan Ryhor Kanstancin Maksim Aleh Ihar Viktar "
+    "Vasil Viačasłaŭ Jarasłaŭ Stanisłaŭ Anatol Valery Vitali Hienadź Leanid Jakaŭ Iosif Ilia "
+    "Taćciana Natalla Śviatłana Ludmiła Halina Kaciaryna Alena Volha Iryna Maryja Hanna "
+    "Julija Aksana Ksienija Daryja Nastaśsia Jaŭhienija Valancina Lubou Nadzieja Viera "
+    "Lidzija Sofja Viktoryja",
+}
+
+
+# Belarusian Alena is Олена, but Alena is also how Russian Алёна is written: the table
+# gives it to Альона, the more frequent reading (documented in docs/names.md).
+FOREIGN_EXCEPTIONS = {"Alena": "alona"}
+
+
+@pytest.mark.parametrize("language", sorted(FOREIGN_SPELLINGS))
+def test_foreign_spellings_of_common_names(language: str) -> None:
+    spellings = FOREIGN_SPELLINGS[language].split()
+    assert len(spellings) == len(FOREIGN_KEYS)
+    for spelling, key in zip(spellings, FOREIGN_KEYS, strict=True):
+        assert given_name_key(spelling) == FOREIGN_EXCEPTIONS.get(spelling, key), spelling
+
+
+def test_polish_jerzy_is_not_yurii() -> None:
+    assert given_name_key("Jerzy") != given_name_key("Jurij")
+    assert given_name_key("Jurek") != given_name_key("Юрко")
