@@ -134,8 +134,10 @@ def split_full_name(text: str) -> NameParts:
     """
     if not text or not text.strip():
         return None, None, None
-    if "," in text:
-        head, _, tail = text.partition(",")
+    head, comma, tail = text.partition(",")
+    if comma and len(_tokens(head)) > 1:
+        text = head  # "Мельник Олександр Миколайович, 1985 р.н.": a note after the name
+    elif comma:
         surname = _join(_tokens(head))
         rest = _tokens(tail)
         if not rest:
