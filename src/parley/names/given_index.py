@@ -7,19 +7,21 @@ package as ``data/given_names_index.json`` (``python -m parley.names.build_index
 rewrites it; it records the table's SHA-256, and an index that does not match the
 table is rebuilt in memory rather than used).
 
-Typo search. A word not in the index is compared with the index allowing one edit
-(insert, delete, replace, swap two neighbours) in several renderings of the word: the
-skeleton; the ``light`` form, before digraphs are folded (a typo that makes or breaks a
-digraph, Sviatslav for Sviatoslav, is one edit there); the ``raw`` form, doubled
-letters kept (Tttyana); and each of these with ш щ ж ч я ю as one letter (a typo in a
-Cyrillic letter written with two Latin ones is one edit). Among the names
-found, the ones reached through their weightiest form win (a main form over a pet
-form); then the more common name; then the one with the same first letter; between a
-man's and a woman's name, the word's ending. Names still tied give no answer. A word
-that is a listed man's name with -a or -ia added (Рената for Ренат) is an unlisted
-woman's name, not a typo. Words of ten letters or more may be two edits (in the
-skeleton) from a name of the same sex (by the ending) and first letter when nothing is
-one edit away.
+The index holds three renderings of every form: the skeletons of all its spellings;
+its ``light`` form (before digraphs are folded: a typo that makes or breaks a digraph,
+Sviatslav for Sviatoslav, is one edit from it); its ``raw`` form (doubled letters kept:
+Tttyana is one edit from Tatyana there).
+
+Typo search. A word not in the index is compared with those renderings allowing one
+edit (insert, delete, replace, swap two neighbours), from its skeleton and its ``raw``
+form, each also with ш щ ж ч я ю as one letter (a typo in a Cyrillic letter written
+with two Latin ones is one edit). Among the names found, the ones reached through their
+weightiest form win (a main form over a pet form); then the more common name; then the
+one with the same first letter; between a man's and a woman's name, the word's ending.
+Names still tied give no answer. A word that is a listed man's name with -a or -ia
+added (Рената for Ренат) is an unlisted woman's name, not a typo. Words of ten letters
+or more may be two edits (in the skeleton) from a name of the same sex (by the ending)
+and first letter when nothing is one edit away.
 """
 
 from __future__ import annotations
