@@ -16,8 +16,10 @@ Failed requests (any error) store nothing: nothing was done, and a retry runs ag
 from __future__ import annotations
 
 import base64
+import fcntl
 import hashlib
 import json
+import os
 import re
 import threading
 from collections.abc import Callable
@@ -64,16 +66,51 @@ class _Replay(Exception):
 _CLAIM: ContextVar[_Claim | None] = ContextVar("parley_idempotency_claim", default=None)
 
 
+class WriterLock:
+    """One SQLite writer at a time, across threads and the server's worker processes.
+
+    Threads of a process queue on a re-entrant lock; the process that holds it also
+    holds an exclusive ``flock`` on a file beside the database, on which the other
+    workers' writers block. Both wake the next writer at once, where SQLite's own busy
+    handler would poll with growing sleeps and let one process starve the other. The
+    kernel drops the ``flock`` of a process that dies, however it dies.
+    """
+
+    def __init__(self, path: str | None) -> None:
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._path = path
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        self._lock.acquire()
+        try:
+            if self._depth == 0 and self._path is not None:
+                if self._fd is None:
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+            self._depth += 1
+        except BaseException:
+            self._lock.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            self._depth -= 1
+            if self._depth == 0 and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._lock.release()
+
+
 class IdempotentUnitOfWork(UnitOfWork):
     """A unit of work that claims the current request's key and defers its commit.
 
-    On SQLite, writers of one process also take ``writer_lock`` before ``BEGIN
-    IMMEDIATE``: they queue on a lock that wakes them at once instead of polling the
-    database's busy handler with growing sleeps.
+    On SQLite, writers also take the :class:`WriterLock` before ``BEGIN IMMEDIATE``.
     """
 
     def __init__(self, engine: Engine, keyring: Keyring, clock: Clock,
-                 writer_lock: threading.RLock | None = None) -> None:
+                 writer_lock: WriterLock | None = None) -> None:
         super().__init__(engine, keyring, clock)
         self._writer_lock = writer_lock
         self._locked = False
@@ -148,7 +185,7 @@ class ServiceApp(App):
     """The application as the server uses it: units of work take part in idempotency."""
 
     idempotent: bool = True
-    writer_lock: threading.RLock | None = None
+    writer_lock: WriterLock | None = None
 
     def uow(self) -> UnitOfWork:
         if not self.idempotent:
@@ -161,7 +198,8 @@ def service_app(app: App, *, idempotent: bool = True) -> ServiceApp:
                         cipher=app.cipher, clock=app.clock)
     served.idempotent = idempotent
     if app.engine.dialect.name == "sqlite":
-        served.writer_lock = threading.RLock()
+        database = app.engine.url.database
+        served.writer_lock = WriterLock(f"{database}-writer.lock" if database else None)
     return served
 
 
