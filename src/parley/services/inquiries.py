@@ -10,10 +10,8 @@ on the family sees that one person's status.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,22 +120,12 @@ def match_inquiry(app: App, list_id: str) -> None:
     A failure leaves the inquiry recorded and unmatched; the registry's next resolution
     run picks it up.
     """
-    resolver = _identity_resolver()
-    if resolver is None:
-        return
+    from parley.services.identity import resolve_list  # the linkage model loads on first use
+
     try:
-        resolver(app, list_id=list_id, actor=intake_actor(app))
+        resolve_list(app, list_id=list_id, actor=intake_actor(app))
     except Exception:
         log.exception("matching inquiry list %s failed; it stays unmatched", list_id)
-
-
-def _identity_resolver() -> Callable[..., Any] | None:
-    try:
-        module = importlib.import_module("parley.services.identity")
-    except ImportError:
-        return None
-    found = getattr(module, "resolve_list", None)
-    return found if callable(found) else None
 
 
 @dataclass(frozen=True)

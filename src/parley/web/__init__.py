@@ -7,7 +7,6 @@ FastAPI app that :func:`parley.api.create_app` builds.
 from __future__ import annotations
 
 import importlib
-import logging
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -17,11 +16,8 @@ from fastapi.staticfiles import StaticFiles
 from parley.web.i18n import translator
 from parley.web.render import language, page_caller, render
 
-log = logging.getLogger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
-PAGES = ("auth", "family", "intermediary", "party", "public")
-# Page modules for other areas' resources; each is mounted once its services import.
-OPTIONAL_PAGES: tuple[str, ...] = ("exchange", "agreements")
+PAGES = ("auth", "family", "intermediary", "party", "public", "exchange", "agreements")
 
 TITLES = {400: "Something is wrong with the request", 401: "Sign in",
           403: "The form has expired; please send it again.",
@@ -41,15 +37,8 @@ def html_error(request: Request, status: int, message: str) -> Response:
 
 def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
-    for name in PAGES + OPTIONAL_PAGES:
-        try:
-            module = importlib.import_module(f"parley.web.pages.{name}")
-        except ImportError as exc:
-            if name in PAGES or str(exc.name or "").startswith("parley.web"):
-                raise
-            log.warning("pages for %s are not served: %s", name, exc)
-            continue
-        app.include_router(module.router)
+    for name in PAGES:
+        app.include_router(importlib.import_module(f"parley.web.pages.{name}").router)
     app.state.html_error = html_error
 
 
