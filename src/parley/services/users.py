@@ -9,6 +9,7 @@ deployment matches nothing here.
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 import uuid
@@ -31,8 +32,16 @@ SESSION_HOURS = 12
 MIN_PASSWORD = 12
 
 _hasher = PasswordHasher()
-# Verifying against a dummy hash when the user does not exist keeps timing alike.
-_DUMMY_HASH = _hasher.hash("parley-dummy-password-for-timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when the user is unknown, so both paths take as long.
+
+    Made on first sign-in rather than at import: argon2 takes a noticeable moment and
+    every `parley` command imports this module.
+    """
+    return _hasher.hash("parley-dummy-password-for-timing")
 
 
 @dataclass(frozen=True)
@@ -172,7 +181,7 @@ def check_password(app: App, *, username: str, password: str) -> User | None:
     """The user if ``password`` is theirs and they are enabled; None otherwise."""
     with app.read() as conn:
         row = conn.execute(select(users).where(users.c.username == username)).first()
-    stored = row.password_hash if row is not None and row.password_hash else _DUMMY_HASH
+    stored = row.password_hash if row is not None and row.password_hash else _dummy_hash()
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
