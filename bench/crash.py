@@ -83,6 +83,7 @@ class Config:
     min_up: float = 0.3               # seconds of load between a restart and a kill
     max_up: float = 1.5
     abandon: float = 0.15             # share of requests whose answer is not read
+    after_ack: float = 0.5            # share of kills made just after an acknowledgement
     batch: int = 3                    # persons per confirmation write
     seed: int = 1
     postgres: str | None = None       # an admin URL: the harness creates its own database
@@ -268,6 +269,7 @@ class Clients:
         self.base = base
         self.generating = threading.Event()
         self.generating.set()
+        self.acknowledged = threading.Event()   # set at every acknowledgement
         self._lock = threading.Lock()
         self._threads = [threading.Thread(target=self._run, args=(i,), daemon=True)
                          for i in range(cfg.clients)]
@@ -323,6 +325,7 @@ class Clients:
             if response.status_code in (200, 201):
                 write.answer = response.json()
                 write.state = "acked"
+                self.acknowledged.set()
                 with self._lock:
                     self.report.acked[write.kind] += 1
                 return
@@ -422,6 +425,10 @@ def _run(cfg: Config, workdir: Path, url: str, report: Report) -> None:
     try:
         for kill in range(1, cfg.kills + 1):
             time.sleep(rng.uniform(cfg.min_up, cfg.max_up))
+            if rng.random() < cfg.after_ack:
+                # The most telling moment: right after the server said "done".
+                clients.acknowledged.clear()
+                clients.acknowledged.wait(timeout=10)
             server.kill()
             report.kills = kill
             _check(settings, env, ledger, report, final=False, label=f"after kill {kill}")
@@ -483,6 +490,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-up", type=float, default=0.5)
     parser.add_argument("--max-up", type=float, default=3.0)
     parser.add_argument("--abandon", type=float, default=0.15)
+    parser.add_argument("--after-ack", type=float, default=0.5,
+                        help="share of kills made just after an acknowledgement")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--postgres", metavar="ADMIN_URL", default=None,
                         help="run on PostgreSQL; a database is created there and dropped")
@@ -494,7 +503,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     cfg = Config(kills=args.kills, clients=args.clients,
                  persons=args.persons or max(40, 8 * args.kills), min_up=args.min_up,
-                 max_up=args.max_up, abandon=args.abandon, seed=args.seed,
+                 max_up=args.max_up, abandon=args.abandon, after_ack=args.after_ack,
+                 seed=args.seed,
                  postgres=args.postgres, broken=args.broken, workdir=args.workdir,
                  keep=args.keep, verbose=args.verbose)
     report = run(cfg)

@@ -42,8 +42,9 @@ def test_kills_lose_nothing_and_duplicate_nothing(backend: str, tmp_path: Path) 
 
 @pytest.mark.slow
 def test_harness_catches_answers_sent_before_the_commit(tmp_path: Path) -> None:
+    # Killed right after an acknowledgement, as the bench does half the time.
     report = run(Config(kills=6, clients=4, persons=12, min_up=0.6, max_up=1.2,
-                        broken="ack-before-commit", stop_on_failure=True,
+                        after_ack=1.0, broken="ack-before-commit", stop_on_failure=True,
                         workdir=tmp_path / "crash", seed=4))
     assert not report.ok
     assert report.findings.lost, _explain(report)
