@@ -163,12 +163,26 @@ PATRONYMIC = Comparison("patronymic", "father's given-name key, spelling", (
 ))
 
 
-def _swapped(left: Features, right: Features) -> bool:
+def day_month_swapped(left: Features, right: Features) -> bool:
     return (_eq(left.birth_y, right.birth_y) and _eq(left.birth_m, right.birth_d)
             and _eq(left.birth_d, right.birth_m))
 
 
-def _year_off(left: Features, right: Features) -> bool:
+def one_slip_apart(left: Features, right: Features) -> bool:
+    """A digit, a few days or a month apart: what one slip of the pen does to a date."""
+    if left.birth is None or right.birth is None:
+        return False
+    if Levenshtein.distance(left.birth, right.birth, score_cutoff=1) <= 1:
+        return True
+    assert left.birth_days is not None and right.birth_days is not None
+    if abs(left.birth_days - right.birth_days) <= 3:
+        return True
+    return (left.birth_y == right.birth_y and left.birth_d == right.birth_d
+            and left.birth_m is not None and right.birth_m is not None
+            and abs(left.birth_m - right.birth_m) == 1)
+
+
+def year_off_by_one(left: Features, right: Features) -> bool:
     return (left.birth_y is not None and right.birth_y is not None
             and abs(left.birth_y - right.birth_y) == 1 and _eq(left.birth_m, right.birth_m)
             and _eq(left.birth_d, right.birth_d))
@@ -192,11 +206,13 @@ BIRTH = Comparison("birth", "birth date with its precision, swaps and typos", (
     _null("birth_y"),
     _exact("birth", "birth dates equal"),
     _custom("birth_y_l = birth_y_r AND birth_m_l = birth_d_r AND birth_d_l = birth_m_r",
-            "day and month swapped", _swapped),
-    _lev("birth", 1, "birth dates differ in one digit"),
+            "day and month swapped", day_month_swapped),
+    _custom("levenshtein(birth_l, birth_r) <= 1 OR abs(birth_days_l - birth_days_r) <= 3 "
+            "OR (birth_y_l = birth_y_r AND birth_d_l = birth_d_r "
+            "AND abs(birth_m_l - birth_m_r) = 1)", "birth dates one slip apart", one_slip_apart),
     _custom("abs(birth_y_l - birth_y_r) = 1 AND birth_m_l = birth_m_r "
             "AND birth_d_l = birth_d_r", "birth years one apart, day and month equal",
-            _year_off),
+            year_off_by_one),
     _custom("(birth_l IS NULL OR birth_r IS NULL) AND birth_y_l = birth_y_r AND "
             "birth_m_l = birth_m_r", "one date gives month and year only, and they agree",
             _partial_month),

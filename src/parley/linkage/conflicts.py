@@ -16,11 +16,19 @@ The birth-date rule gives way when both records carry the same service number.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from rapidfuzz.distance import OSA, Levenshtein
 
-from parley.linkage.comparisons import BIRTH, SERVICE, Comparison
+from parley.linkage.comparisons import (
+    BIRTH,
+    SERVICE,
+    Comparison,
+    day_month_swapped,
+    one_slip_apart,
+    year_off_by_one,
+)
 from parley.linkage.features import Features, initial_letters
 
 # parley.names gives a name it does not know a fallback key: "~" and its skeleton.
@@ -71,26 +79,31 @@ def _given_conflict(left: Features, right: Features) -> bool:
 
 
 def _dates_conflict(left: Features, right: Features) -> bool:
-    a, b = left.birth, right.birth
-    if a is None or b is None or a == b:
+    if left.birth is None or right.birth is None or left.birth == right.birth:
         return False
-    if Levenshtein.distance(a, b, score_cutoff=1) <= 1:
+    if (one_slip_apart(left, right) or year_off_by_one(left, right)
+            or day_month_swapped(left, right)):
         return False
-    first, second = date.fromisoformat(a), date.fromisoformat(b)
-    if first.year == second.year and (first.day == second.day
-                                      and abs(first.month - second.month) == 1):
-        return False
-    if (first.month, first.day) == (second.month, second.day) and abs(
-            first.year - second.year) == 1:
-        return False
-    candidates = [first]
-    if first.day <= 12:
-        candidates.append(first.replace(month=first.day, day=first.month))
-    return all(abs((c - second).days) > _DAYS_OF_SLIP for c in candidates)
+    # Day and month swapped and then one slip more (12.09 against 08.12).
+    assert left.birth_m is not None and left.birth_d is not None
+    if left.birth_d <= 12:
+        flipped = replace(left, birth=None, birth_m=left.birth_d, birth_d=left.birth_m,
+                          birth_days=None)
+        flipped = replace(flipped, birth=_iso(flipped), birth_days=_days(flipped))
+        if one_slip_apart(flipped, right):
+            return False
+    return True
 
 
-# Dates this close are one slip of the pen apart (09 → 10, the 31st → the 1st).
-_DAYS_OF_SLIP = 3
+def _iso(row: Features) -> str:
+    return f"{row.birth_y:04d}-{row.birth_m:02d}-{row.birth_d:02d}"
+
+
+def _days(row: Features) -> int | None:
+    try:
+        return date(row.birth_y or 1, row.birth_m or 1, row.birth_d or 1).toordinal()
+    except ValueError:
+        return None
 
 
 def corroborated(left: Features, right: Features) -> bool:

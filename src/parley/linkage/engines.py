@@ -26,6 +26,11 @@ def database_api(engine: str, *, threads: int | None = None) -> Any:
         if threads:
             connection.execute(f"SET threads = {int(threads)}")
         connection.execute("SET preserve_insertion_order = false")
+        # Bounded memory: DuckDB spills to a temporary directory rather than growing.
+        limit = os.environ.get("PARLEY_DUCKDB_MEMORY", "3GB")
+        connection.execute("SET memory_limit = ?", [limit])
+        connection.execute("SET temp_directory = ?",
+                           [os.path.join(tempfile.gettempdir(), "parley-duckdb")])
         return DuckDBAPI(connection=connection)
     if engine == "spark":
         return _spark_api()

@@ -70,6 +70,7 @@ class Features:
     birth_m: int | None
     birth_d: int | None
     birth_amb: bool  # day and month could be read either way round
+    birth_days: int | None  # the full date as a day number (for "a few days apart")
     place: str | None
     service: str | None  # service number, homoglyphs folded, separators dropped
     service_digits: str | None
@@ -170,6 +171,7 @@ def features(record: LinkRecord) -> Features:
         birth_m=month,
         birth_d=day,
         birth_amb=ambiguous,
+        birth_days=date.fromisoformat(birth).toordinal() if birth else None,
         place=_place(_clean(f.get("birth_place"))),
         service=service,
         service_digits=_digits_of(service),
@@ -183,14 +185,21 @@ def feature_rows(records: Iterable[LinkRecord]) -> list[Features]:
 
 
 def feature_frame(rows: list[Features]) -> Any:
-    """The rows as a pandas DataFrame with Splink-friendly dtypes (nullable ints)."""
+    """The rows as a pandas DataFrame for Splink (nullable ints; blocking columns added).
+
+    ``unique_id`` is the row's position, not its uid: a million candidate pairs of
+    integers take a fraction of the memory of pairs of strings. Callers map back with
+    ``rows[i].unique_id``.
+    """
     import pandas as pd
 
     from parley.linkage.blocking import block_columns
 
-    frame = pd.DataFrame({c: [getattr(r, c) for r in rows] for c in COLUMNS}
-                         | block_columns(rows))
-    for column in ("birth_y", "birth_m", "birth_d"):
+    columns = {c: [getattr(r, c) for r in rows] for c in COLUMNS if c != "source"}
+    columns["unique_id"] = list(range(len(rows)))
+    frame = pd.DataFrame(columns | block_columns(rows))
+    frame["unique_id"] = frame["unique_id"].astype("int64")
+    for column in ("birth_y", "birth_m", "birth_d", "birth_days"):
         frame[column] = frame[column].astype("Int64")
     for column in ("birth_amb", "given_is_init", "patronymic_is_init"):
         frame[column] = frame[column].astype(bool)
@@ -228,8 +237,10 @@ def initial_letters(row: Features) -> set[str]:
 
 
 # Initials that one name takes in Ukrainian and Russian (О./А. for Олександр/Александр,
-# О./Е. for Олена/Елена, Є./Е./І. for Євген/Евгений/Ievgen): an initial meets either.
-_INITIAL_KIN = {"a": "ao", "o": "oae", "e": "eoi", "i": "ie"}
+# О./Е. for Олена/Елена, Є./Е./І. for Євген/Евгений/Ievgen, М./Н. for Микола/Николай,
+# Г./А. for Ганна/Анна): an initial meets either.
+_INITIAL_KIN = {"a": "aoh", "o": "oae", "e": "eoi", "i": "ie", "h": "ha", "m": "mn",
+                "n": "nm"}
 
 
 def _initials(skeleton: str | None, keys: list[str]) -> list[str]:

@@ -109,8 +109,9 @@ def predict(frame: Any, rows: Sequence[Features], model: LinkageModel, *, api: A
                                            warning_mode="never")
     table = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
     predictions.drop_table_from_database_and_remove_from_cache()
-    return list(zip(table["unique_id_l"].astype(str), table["unique_id_r"].astype(str),
-                    strict=True))
+    return [(rows[left].unique_id, rows[right].unique_id)
+            for left, right in zip(table["unique_id_l"].tolist(), table["unique_id_r"].tolist(),
+                                   strict=True)]
 
 
 def _register_tf(linker: Any, api: Any, rows: Sequence[Features], model: LinkageModel

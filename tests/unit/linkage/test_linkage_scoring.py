@@ -29,9 +29,8 @@ def test_python_scorer_matches_splink_on_every_blocked_pair(rows: list[Features]
     predictions = _splink_predictions(sample, model)
     assert len(predictions) > 500
     scorer = Scorer(model)
-    by_uid = {r.unique_id: r for r in sample}
     for record in predictions.itertuples(index=False):
-        left, right = by_uid[record.unique_id_l], by_uid[record.unique_id_r]
+        left, right = sample[record.unique_id_l], sample[record.unique_id_r]
         for comparison in COMPARISONS:
             gamma = getattr(record, f"gamma_{comparison.name}")
             assert comparison.level_of(left, right) == gamma, (comparison.name, left, right)
