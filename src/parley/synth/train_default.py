@@ -15,6 +15,8 @@ import logging
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow as pa
+
 from parley.linkage import LinkRecord, feature_frame, feature_rows
 from parley.linkage.engines import database_api
 from parley.linkage.model import (
@@ -36,9 +38,9 @@ def train(records: int, seed: int) -> LinkageModel:
     link_records = [LinkRecord(uid=f"{r.source}:{r.record_id}", source=r.source,
                                fields=r.fields) for r in scenario.records()]
     rows = feature_rows(link_records)
-    frame = feature_frame(rows)
     truth = scenario.truth()
-    frame["person_key"] = [truth[(r.source, r.record_id)] for r in scenario.records()]
+    frame = feature_frame(rows).append_column(
+        "person_key", pa.array([truth[(r.source, r.record_id)] for r in scenario.records()]))
     api = database_api("duckdb")
     table = api.register(frame, dataset_display_name="labelled")
     linker = Linker(table, splink_settings(None), log_level=logging.ERROR)

@@ -71,12 +71,12 @@ def test_sex_unit_and_rank_fold() -> None:
 
 def test_empty_record_has_no_values() -> None:
     empty = row()
-    assert empty.surname is None and empty.given is None and empty.given_set == []
+    assert empty.surname is None and empty.given is None and empty.given_set == ()
 
 
 def test_initials_are_kept_as_initials() -> None:
     initials = row(full_name="ІВАНОВ І.І.")
-    assert initials.given is None and initials.given_is_init and initials.given_init == ["i"]
-    assert initials.patronymic_is_init and initials.patronymic_init == ["i"]
+    assert initials.given is None and initials.given_is_init and initials.given_init == ("i",)
+    assert initials.patronymic_is_init and initials.patronymic_init == ("i",)
     full = row(surname="Иванов", given_name="Игорь", patronymic="Иванович")
     assert "i" in full.given_init and not full.given_is_init

@@ -74,10 +74,10 @@ def test_a_new_record_that_bridges_two_persons_merges_them(rows: list[Features])
     registry = Registry(model)
     base = next(r for r in rows if r.service and r.surname and r.birth and r.given)
     first = replace(base, unique_id="first", service=None, service_digits=None)
-    second = replace(base, unique_id="second", given=None, given_set=[], given_str=None,
-                     given_any=None, given_init=[], initial=None, surname=None, surname_ph=None,
+    second = replace(base, unique_id="second", given=None, given_set=(), given_str=None,
+                     given_any=None, given_init=(), initial=None, surname=None, surname_ph=None,
                      patronymic=None, patronymic_str=None, patronymic_any=None,
-                     patronymic_init=[], place=None, rank=None, unit=None, sex=None)
+                     patronymic_init=(), place=None, rank=None, unit=None, sex=None)
     registry.add([first])
     registry.add([second])
     assert registry.person_of["first"] != registry.person_of["second"]
