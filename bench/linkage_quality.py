@@ -71,7 +71,7 @@ def synthetic(records: int, seed: int) -> None:
     truth = {f"{r.source}:{r.record_id}": r.person_key for r in scenario.records()}
     print(f"Synthetic multi-source lists: {len(link_records):,} records, "
           f"{len(set(truth.values())):,} persons, "
-          f"{sum(len(lst.records) for lst in scenario.lists[:0]) or len(scenario.lists)} lists,"
+          f"{len(scenario.lists)} lists,"
           f" seed {seed}")
     ours, ours_time, review = parley_clusters(link_records)
     base, base_time = baseline_clusters(link_records)

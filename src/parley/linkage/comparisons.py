@@ -116,9 +116,18 @@ def _eq(a: object, b: object) -> bool:
 
 # --- the comparisons ------------------------------------------------------------------
 
+def names_swapped(left: Features, right: Features) -> bool:
+    """Surname and given name written in each other's columns."""
+    return (left.surname is not None and left.given_str is not None
+            and left.surname == right.given_str and left.given_str == right.surname)
+
+
+_SWAPPED_SQL = "surname_l = given_str_r AND given_str_l = surname_r"
+
 SURNAME = Comparison("surname", "surname key, edit distance, phonetic key", (
     _null("surname"),
     _exact("surname", "surname keys equal", tf=True),
+    _custom(_SWAPPED_SQL, "surname and given name swapped", names_swapped),
     _lev("surname", 1, "surname keys within one edit"),
     _lev("surname", 2, "surname keys within two edits"),
     _exact("surname_ph", "surnames sound alike"),
@@ -146,6 +155,7 @@ def _initial(prefix: str, label: str) -> Level:
 GIVEN = Comparison("given", "given-name key, diminutives and ambiguous forms, spelling", (
     _null("given_any"),
     _exact("given", "given names equal by key", tf=True),
+    _custom(_SWAPPED_SQL, "given name and surname swapped", names_swapped),
     Level("given names may be the same (diminutive or ambiguous form)",
           lambda: cll.ArrayIntersectLevel("given_set", 1), _given_sets_meet),
     _lev("given_str", 1, "given names within one edit"),

@@ -9,9 +9,10 @@ date, so two records that state different recognised given names (not spellings,
 diminutives or a typo of one another), two complete birth dates that no clerical slip
 explains (not a swap of day and month, one digit, a month, a year or a few days apart),
 or two service numbers whose digits differ by more than one slip, are never put
-together automatically: clustering treats them as
-contradicting each other, and a strong link between them goes to the review queue.
-The birth-date rule gives way when both records carry the same service number.
+together automatically: clustering treats them as contradicting each other, and a
+strong link between them goes to the review queue. The birth-date rule gives way when
+both records carry the same service number. Each rule holds only for a field the model
+finds reliable (:func:`reliable_fields`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from parley.linkage.comparisons import (
     year_off_by_one,
 )
 from parley.linkage.features import Features, initial_letters
+from parley.linkage.model import LinkageModel
 
 # parley.names gives a name it does not know a fallback key: "~" and its skeleton.
 _UNKNOWN = "~"
@@ -39,13 +41,45 @@ def _known(key: str | None) -> bool:
     return key is not None and not key.startswith(_UNKNOWN)
 
 
-def conflict(left: Features, right: Features) -> str | None:
-    """Why the two records cannot be one person, or None when nothing forbids it."""
-    if _dates_conflict(left, right) and not (left.service and left.service == right.service):
+# A field is a hard rule only where the data says so: at most this share of true matches
+# (the model's m, as EM estimates it) disagree on it. On the lists Parley is built for
+# EM puts that share at 0.4-1.3 % for birth dates and 1-3 % for given names and service
+# numbers (twins and namesakes inflate it); in FEBRL, whose generator replaces whole
+# values, it is 4 %, 15 % and 7 %, and there the fields must stay evidence only.
+RELIABLE = {"birth date": 0.025, "given name": 0.05, "service number": 0.05}
+
+FIELDS = tuple(RELIABLE)
+
+
+def reliable_fields(model: LinkageModel | None) -> frozenset[str]:
+    """The facts that ``model`` says true matches (almost) never disagree on."""
+    if model is None:
+        return frozenset(FIELDS)
+    disagree = {
+        "birth date": _m(model, "birth", ("same birth year, different day",
+                                          "all other comparisons")),
+        "given name": _m(model, "given", ("all other comparisons",)),
+        "service number": _m(model, "service", ("all other comparisons",)),
+    }
+    return frozenset(name for name, m in disagree.items() if m <= RELIABLE[name])
+
+
+def _m(model: LinkageModel, comparison: str, labels: tuple[str, ...]) -> float:
+    return sum(p.m for p in model.levels[comparison] if p.label in labels)
+
+
+def conflict(left: Features, right: Features,
+             fields: frozenset[str] = frozenset(FIELDS)) -> str | None:
+    """Why the two records cannot be one person, or None when nothing forbids it.
+
+    ``fields`` are the facts treated as hard rules (see :func:`reliable_fields`).
+    """
+    if ("birth date" in fields and _dates_conflict(left, right)
+            and not (left.service and left.service == right.service)):
         return "birth date"
-    if _given_conflict(left, right):
+    if "given name" in fields and _given_conflict(left, right):
         return "given name"
-    if _numbers_conflict(left, right):
+    if "service number" in fields and _numbers_conflict(left, right):
         return "service number"
     return None
 

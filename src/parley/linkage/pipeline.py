@@ -17,7 +17,7 @@ from typing import Any
 
 from parley.linkage.cluster import Decisions, Partition, cluster
 from parley.linkage.comparisons import COMPARISONS, TF_COLUMNS
-from parley.linkage.conflicts import conflict, corroborated
+from parley.linkage.conflicts import conflict, corroborated, reliable_fields
 from parley.linkage.engines import database_api, stop
 from parley.linkage.features import Features, LinkRecord, feature_frame, feature_rows
 from parley.linkage.model import (
@@ -84,8 +84,10 @@ def link_rows(rows: list[Features], *, model: LinkageModel | None = None,
     def weight(a: str, b: str) -> float:
         return scorer.weight(by_uid[a], by_uid[b])
 
+    hard = reliable_fields(model)
+
     def conflicting(a: str, b: str) -> bool:
-        return conflict(by_uid[a], by_uid[b]) is not None
+        return conflict(by_uid[a], by_uid[b], hard) is not None
 
     def shared_fact(a: str, b: str) -> bool:
         return corroborated(by_uid[a], by_uid[b])

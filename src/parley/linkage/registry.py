@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from parley.linkage.blocking import BlockingIndex
 from parley.linkage.cluster import Decisions, Partition, ReviewPair, cluster, pair
-from parley.linkage.conflicts import conflict, corroborated
+from parley.linkage.conflicts import conflict, corroborated, reliable_fields
 from parley.linkage.features import Features
 from parley.linkage.model import LinkageModel, match_weight, probability
 from parley.linkage.scoring import Evidence, Scorer
@@ -75,6 +75,7 @@ class Registry:
         self.decisions = decisions
         self._new_person_id = new_person_id
         self._review_w = match_weight(model.thresholds.review)
+        self.hard = reliable_fields(model)
 
     def __len__(self) -> int:
         return len(self.index)
@@ -83,7 +84,7 @@ class Registry:
         return self.scorer.weight(self.index.row(a), self.index.row(b))
 
     def conflicting(self, a: str, b: str) -> bool:
-        return conflict(self.index.row(a), self.index.row(b)) is not None
+        return conflict(self.index.row(a), self.index.row(b), self.hard) is not None
 
     def corroborated(self, a: str, b: str) -> bool:
         return corroborated(self.index.row(a), self.index.row(b))

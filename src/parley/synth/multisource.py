@@ -478,6 +478,8 @@ class _Generator:
             else:
                 fields["full_name"] = f"{given} {patronymic} {surname}"
         else:
+            if self.p(0.01):
+                surname, given = given, surname  # typed into each other's columns
             fields.update(surname=noise.caps(self.rng, surname, 0.3), given_name=given,
                           patronymic="" if self.p(0.05) else patronymic)
         fields["birth_date"] = self._birth_written(person, style)
@@ -508,6 +510,8 @@ class _Generator:
         layout = self.rng.random()
         upper = self.rng.random() < 0.4
         if layout < 0.5:
+            if self.p(0.01):
+                surname_l, given_l = given_l, surname_l
             fields.update(surname=surname_l.upper() if upper else surname_l, given_name=given_l,
                           patronymic=patronymic_l if self.rng.random() < 0.5 else "")
         elif layout < 0.53 and given_l:
