@@ -30,7 +30,7 @@ from parley.linkage.comparisons import (
     one_slip_apart,
     year_off_by_one,
 )
-from parley.linkage.features import Features, initial_letters
+from parley.linkage.features import Features, initials_meet
 from parley.linkage.model import LinkageModel
 
 # parley.names gives a name it does not know a fallback key: "~" and its skeleton.
@@ -97,7 +97,7 @@ def _given_conflict(left: Features, right: Features) -> bool:
         # С. against Андрій, or С. against А.: two names (twins written with initials).
         if left.given_any is None or right.given_any is None:
             return False
-        return initial_letters(left).isdisjoint(initial_letters(right))
+        return not initials_meet(left, right)
     if not (_known(left.given) and _known(right.given)) or left.given == right.given:
         return False
     if not set(left.given_set).isdisjoint(right.given_set):

@@ -245,9 +245,16 @@ def _initial(text: str) -> str | None:
     return key[:1] or None
 
 
-def initial_letters(row: Features) -> set[str]:
-    """The letters an initial-only given name may stand for (its kin included)."""
-    return {kin for letter in row.given_init for kin in _INITIAL_KIN.get(letter, letter)}
+def initials_meet(left: Features, right: Features) -> bool:
+    """Could the given names be one name, one side written as an initial?
+
+    A full name's ``given_init`` already holds its Ukrainian and Russian initials; two
+    initials meet when one is the other's kin (О. and А. may both be Олександр).
+    """
+    if left.given_is_init and right.given_is_init:
+        return bool(set(_INITIAL_KIN.get(left.given_init[0], left.given_init[0]))
+                    & set(right.given_init))
+    return not set(left.given_init).isdisjoint(right.given_init)
 
 
 # Initials that one name takes in Ukrainian and Russian (О./А. for Олександр/Александр,

@@ -68,6 +68,8 @@ def test_service_numbers(left: str, right: str, expected: str | None) -> None:
     ("С.", "Андрій", "given name"),  # twins written with initials
     ("С.", "А.", "given name"),
     ("С.", "Сергій", None),
+    ("А.", "Юрій", "given name"),
+    ("О.", "А.", None),  # Олександр in a Ukrainian and a Russian list
     ("А.", "Олександр", None),  # the Russian initial of the Ukrainian name
     ("О.", "Aleksandr", None),
 ])
