@@ -8,6 +8,7 @@ parties and the intermediary have signed.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from collections.abc import Iterable
@@ -242,8 +243,15 @@ def get_agreement_in(conn: Connection, agreement_id: str) -> Agreement:
     return _agreement(conn, row)
 
 
+@functools.lru_cache(maxsize=256)
+def _stored_terms(text: str, reference: str) -> AgreementTerms:
+    """Recorded terms, parsed once per process: they never change once recorded, and the
+    parsed terms are immutable, so every request may share them."""
+    return parse_terms(json.loads(text), source=f"agreement {reference}")
+
+
 def _agreement(conn: Connection, row: Any) -> Agreement:
-    terms = parse_terms(json.loads(row.terms), source=f"agreement {row.reference}")
+    terms = _stored_terms(row.terms, row.reference)
     signed = {r.party_code: r.actor for r in conn.execute(
         select(agreement_signatures).where(agreement_signatures.c.agreement_id == row.id))}
     return Agreement(id=row.id, terms=terms, terms_hash=row.terms_hash, signed_by=signed,

@@ -144,9 +144,17 @@ def role_of(party: str, direction: str, intermediary: str) -> str | None:
     return None
 
 
-def _listed(conn: Connection, stage_id: str) -> dict[str, Any]:
-    return {r.person_id: r for r in conn.execute(select(stage_persons).where(
-        stage_persons.c.stage_id == stage_id, stage_persons.c.state == "listed"))}
+KEYED_READS = 500  # up to this many persons per request are read by key, not by stage
+
+
+def _listed(conn: Connection, stage_id: str,
+            person_ids: Sequence[str] | None = None) -> dict[str, Any]:
+    """The stage's listed persons (only those of ``person_ids`` when given: a keyed read)."""
+    stmt = select(stage_persons).where(stage_persons.c.stage_id == stage_id,
+                                       stage_persons.c.state == "listed")
+    if person_ids is not None:
+        stmt = stmt.where(stage_persons.c.person_id.in_(person_ids))
+    return {r.person_id: r for r in conn.execute(stmt)}
 
 
 def _open_discrepancies(conn: Connection, stage_id: str) -> list[Discrepancy]:
@@ -165,14 +173,24 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
         conn = exclusive(uow)
         stage, agreement = open_stage(conn, stage_id)
         party, _ = party_of(conn, actor)
-        listed = _listed(conn, stage_id)
-        disputed = {d.person_id for d in _open_discrepancies(conn, stage_id)
-                    if d.kind == "identity_disputed"}
-        done = {(r.person_id, r.role) for r in conn.execute(
-            select(handover_confirmations.c.person_id, handover_confirmations.c.role)
-            .where(handover_confirmations.c.stage_id == stage_id))}
+        wanted = list(dict.fromkeys(person_ids))
+        # A few persons at a time (the usual case) are read by key, so a confirmation
+        # costs the same on a list of ten as on a list of ten thousand; a whole stage at
+        # once is read whole.
+        keyed = wanted if len(wanted) <= KEYED_READS else None
+        listed = _listed(conn, stage_id, keyed)
+        disputed_q = select(discrepancies.c.person_id).where(
+            discrepancies.c.stage_id == stage_id, discrepancies.c.status == "open",
+            discrepancies.c.kind == "identity_disputed")
+        done_q = select(handover_confirmations.c.person_id, handover_confirmations.c.role) \
+            .where(handover_confirmations.c.stage_id == stage_id)
+        if keyed is not None:
+            disputed_q = disputed_q.where(discrepancies.c.person_id.in_(keyed))
+            done_q = done_q.where(handover_confirmations.c.person_id.in_(keyed))
+        disputed = set(conn.execute(disputed_q).scalars())
+        done = {(r.person_id, r.role) for r in conn.execute(done_q)}
         groups: dict[str, list[str]] = defaultdict(list)
-        for pid in dict.fromkeys(person_ids):
+        for pid in wanted:
             row = listed.get(pid)
             if row is None:
                 raise Conflict(f"person {pid} is not on the list of stage {stage.number}; "

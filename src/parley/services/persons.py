@@ -248,11 +248,16 @@ def load_people(conn: Connection, cipher: RecordCipher,
                 person_ids: Iterable[str] | None = None) -> dict[str, PersonView]:
     """Facts and sides of the given persons (every person when None)."""
     records = load_records(conn, cipher, person_ids)
+    keyed = _keyed(person_ids)
+    certs = select(medical_certifications)
+    cases = select(remains_cases.c.person_id, remains_cases.c.case_number) \
+        .where(remains_cases.c.person_id.is_not(None))
+    if keyed is not None:
+        certs = certs.where(medical_certifications.c.person_id.in_(keyed))
+        cases = cases.where(remains_cases.c.person_id.in_(keyed))
     certified = {r.person_id: (r.finding == "yes", f"certified by {r.actor}, event {r.event_seq}")
-                 for r in conn.execute(select(medical_certifications))}
-    identified = {r.person_id: r.case_number for r in conn.execute(
-        select(remains_cases.c.person_id, remains_cases.c.case_number)
-        .where(remains_cases.c.person_id.is_not(None)))}
+                 for r in conn.execute(certs)}
+    identified = {r.person_id: r.case_number for r in conn.execute(cases)}
     conflict = [r.code for r in conn.execute(
         select(parties.c.code).where(parties.c.kind == "party"))]
     ids = list(records) if person_ids is None else list(person_ids)
@@ -369,15 +374,40 @@ def _base_status(view: PersonView) -> tuple[str, int | None, str]:
     return ("missing", None, "no records")
 
 
+KEYED_READS = 500  # up to this many persons are read by key; more, table by table
+
+
+def _keyed(person_ids: Iterable[str] | None) -> list[str] | None:
+    """The ids to read by key, or None to read whole tables (everyone, or very many)."""
+    if person_ids is None:
+        return None
+    ids = sorted(set(person_ids))
+    return ids if len(ids) <= KEYED_READS else None
+
+
 def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: bool
                     ) -> dict[str, list[tuple[str, int | None, str]]]:
+    """Each person's steps through the exchange (nominated, verified, interviewed, handed
+    over, repatriated, identified among remains), each with its event and source.
+
+    A few persons (a status page, an API read) are read by key through indexes; many are
+    read table by table and filtered here."""
+    keyed = _keyed(ids)
     steps: dict[str, list[tuple[str, int | None, str]]] = defaultdict(list)
-    noms = {r.id: r for r in conn.execute(select(nominations))
-            if r.person_id in ids}
+    nom_q = select(nominations)
+    if keyed is not None:
+        nom_q = nom_q.where(nominations.c.person_id.in_(keyed))
+    noms = {r.id: r for r in conn.execute(nom_q) if r.person_id in ids}
     for r in noms.values():
         steps[r.person_id].append(("nominated", r.event_seq, f"nominated by {r.nominated_by}"))
+    if not noms:
+        return _identified(conn, ids, keyed, steps)
+    nom_keys = sorted(noms) if keyed is not None else None
     checks: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
-    for r in conn.execute(select(verifications)):
+    check_q = select(verifications)
+    if nom_keys is not None:
+        check_q = check_q.where(verifications.c.nomination_id.in_(nom_keys))
+    for r in conn.execute(check_q):
         if r.nomination_id in noms:
             checks[r.nomination_id][r.kind] = (r.outcome, r.event_seq)
     for nom_id, done in checks.items():
@@ -388,7 +418,10 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
                                   "by the intermediary"))
     if confidential:
         latest: dict[str, tuple[int, bytes, str]] = {}
-        for r in conn.execute(select(interviews)):
+        talk_q = select(interviews)
+        if nom_keys is not None:
+            talk_q = talk_q.where(interviews.c.nomination_id.in_(nom_keys))
+        for r in conn.execute(talk_q):
             if r.nomination_id in noms and (r.nomination_id not in latest
                                             or r.event_seq > latest[r.nomination_id][0]):
                 latest[r.nomination_id] = (r.event_seq, r.sealed, r.id)
@@ -400,23 +433,47 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
                                    "private interview by the intermediary (confidential)"))
             elif outcome == "wishes":
                 steps[pid].append(("wishes", seq, "private interview by the intermediary"))
+    # A person is on a stage of an agreement that nominated them; reading through the
+    # nomination keeps every lookup on a key (stage, person).
+    listed_q = (select(stage_persons.c.stage_id, stage_persons.c.person_id, stages.c.number,
+                       stages.c.stage_date, stages.c.closed_seq)
+                .join(stages, stages.c.id == stage_persons.c.stage_id)
+                .where(stage_persons.c.state == "listed"))
+    confirm_q = select(handover_confirmations.c.stage_id, handover_confirmations.c.person_id,
+                       handover_confirmations.c.event_seq)
+    if keyed is not None:
+        agreements_of = {(r.agreement_id, r.person_id) for r in noms.values()}
+        stage_ids = sorted(set(conn.execute(select(stages.c.id).where(
+            stages.c.agreement_id.in_(sorted({a for a, _ in agreements_of})))).scalars()))
+        listed_q = listed_q.where(stage_persons.c.stage_id.in_(stage_ids),
+                                  stage_persons.c.person_id.in_(keyed))
+        confirm_q = confirm_q.where(handover_confirmations.c.stage_id.in_(stage_ids),
+                                    handover_confirmations.c.person_id.in_(keyed))
     confirmed: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for r in conn.execute(select(handover_confirmations)):
+    for r in conn.execute(confirm_q):
         if r.person_id in ids:
             confirmed[(r.stage_id, r.person_id)].append(r.event_seq)
-    stage_rows = {r.id: r for r in conn.execute(select(stages))}
-    for r in conn.execute(select(stage_persons).where(stage_persons.c.state == "listed")):
+    for r in conn.execute(listed_q):
         seqs = confirmed.get((r.stage_id, r.person_id), [])
         if r.person_id not in ids or len(seqs) < 3:
             continue
-        stage = stage_rows[r.stage_id]
         steps[r.person_id].append(("handed_over", max(seqs),
-                                   f"stage {stage.number} ({stage.stage_date}), confirmed by "
+                                   f"stage {r.number} ({r.stage_date}), confirmed by "
                                    "sending, receiving and intermediary"))
-        if stage.closed_seq is not None:
-            steps[r.person_id].append(("repatriated", stage.closed_seq,
-                                       f"stage {stage.number} closed and signed by all three"))
-    for r in conn.execute(select(remains_cases).where(remains_cases.c.person_id.is_not(None))):
+        if r.closed_seq is not None:
+            steps[r.person_id].append(("repatriated", r.closed_seq,
+                                       f"stage {r.number} closed and signed by all three"))
+    return _identified(conn, ids, keyed, steps)
+
+
+def _identified(conn: Connection, ids: set[str], keyed: list[str] | None,
+                steps: dict[str, list[tuple[str, int | None, str]]]
+                ) -> dict[str, list[tuple[str, int | None, str]]]:
+    """Add the remains cases identified as the persons to their steps."""
+    stmt = select(remains_cases).where(remains_cases.c.person_id.is_not(None))
+    if keyed is not None:
+        stmt = stmt.where(remains_cases.c.person_id.in_(keyed))
+    for r in conn.execute(stmt):
         if r.person_id in ids:
             steps[r.person_id].append(("deceased", r.identified_seq,
                                        f"remains case {r.case_number} identified"))
