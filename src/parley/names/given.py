@@ -7,10 +7,12 @@ spellings are generated from every Cyrillic form through ~50 transliteration sys
 filed by skeleton (``parley.names.given_index``), so any system's spelling, and
 mixtures of them, find the row.
 
-A word that is not in the index is read as a typo of a listed name when one name is
-clearly the closest (``given_index.typo_keys``). Anything else gets a fallback key, "~"
-followed by the word's skeleton, so that two spellings of an unlisted name can still
-agree (Гордіян, Gordiyan and Hordiian all give "~hordian").
+A word that is not in the index is read as a typo of a listed name only when one name is
+clearly the closest (``given_index.typo_candidates``): "Олекснадр" is Олександр, but
+"Тьомо" (Тьома or Хома?) and "Жен" (a dozen names one edit away) are not guessed.
+Anything else gets a fallback key, "~" followed by the word's skeleton, so that two
+spellings of an unlisted name can still agree (Гордіян, Gordiyan and Hordiian all give
+"~hordian").
 
 Ambiguous forms: a form listed for several names (Саша for Олександр and Олександра,
 Женя for Євген and Євгенія, Валя for Валентин and Валентина, Слава for В'ячеслав,
@@ -23,7 +25,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Final
 
-from parley.names.given_index import exact_keys, typo_keys
+from parley.names.given_index import exact_keys, typo_candidates
 from parley.names.skeleton import raw, skeleton, split_words
 
 __all__ = ["FALLBACK_PREFIX", "given_name_key", "given_name_keys", "word_keys"]
@@ -52,10 +54,12 @@ def word_keys(word: str) -> tuple[str, ...]:
         return keys
     fallback = FALLBACK_PREFIX + skel
     if len(skel) >= 3:
-        keys = typo_keys(skel, raw(word))
-        if len(keys) == 1:
-            return keys
-        return (fallback, *keys)  # an ambiguous typo: the fallback, then the readings
+        keys, sure = typo_candidates(skel, raw(word))
+        if sure:
+            return keys[:1]
+        # Not clearly one name (or too short to tell): the fallback, then the readings,
+        # so that given_name_keys can still offer them to linkage.
+        return (fallback, *keys)
     return (fallback,)
 
 

@@ -15,13 +15,20 @@ Tttyana is one edit from Tatyana there).
 Typo search. A word not in the index is compared with those renderings allowing one
 edit (insert, delete, replace, swap two neighbours), from its skeleton and its ``raw``
 form, each also with ш щ ж ч я ю as one letter (a typo in a Cyrillic letter written
-with two Latin ones is one edit). Among the names found, the ones reached through their
-weightiest form win (a main form over a pet form); then the more common name; then the
-one with the same first letter; between a man's and a woman's name, the word's ending.
-Names still tied give no answer. A word that is a listed man's name with -a or -ia
+with two Latin ones is one edit). A word that is a listed man's name with -a or -ia
 added (Рената for Ренат) is an unlisted woman's name, not a typo. Words of ten letters
 or more may be two edits (in the skeleton) from a name of the same sex (by the ending)
 and first letter when nothing is one edit away.
+
+The names found are ranked (weightiest form, then closest to the word as written, then
+the more common name, the same first letter, the ending's sex), but the first is taken
+as the reading only when it is clearly better than every other: reached through a main
+form against the others' lesser forms, or two weights above them, or as heavy and
+closer to the word as written, or as heavy and a common name against a rare one. Short
+words (three letters) are read only when one name alone is near. Otherwise the word
+keeps its fallback key and the candidates are only offered to ``given_name_keys``:
+a misspelt name left unread costs one field's agreement, a wrong reading can link two
+different people.
 """
 
 from __future__ import annotations
@@ -37,12 +44,14 @@ from typing import Any, Final
 from rapidfuzz import process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from parley.names.given_table import W_OTHER, W_PREFERRED, given_names_table, table_text
+from parley.names.given_table import W_MAIN, W_OTHER, W_PREFERRED, given_names_table, table_text
 from parley.names.skeleton import light, raw, skeleton
 from parley.names.systems import latin_spellings
 from parley.names.translit import is_cyrillic_letter
 
-__all__ = ["INDEX_FILE", "build_index_data", "exact_keys", "key_sex", "typo_keys"]
+__all__ = [
+    "INDEX_FILE", "build_index_data", "exact_keys", "key_sex", "typo_candidates", "typo_keys",
+]
 
 INDEX_FILE: Final = "data/given_names_index.json"
 
@@ -56,6 +65,7 @@ class _Index:
     long_entries: dict[str, tuple[str, ...]]  # first letter -> long renderings
     sex: dict[str, str]
     freq: dict[str, int]
+    written: dict[str, tuple[str, ...]]  # key -> its forms' light and raw renderings
 
 
 def _spellings(form: str, language: str) -> set[str]:
@@ -172,7 +182,17 @@ def _index() -> _Index:
         long_entries=_by_first_letter(r for r in entries if len(r) >= _TWO_EDITS_FROM - 2),
         sex=dict(data["sex"]),
         freq={k: int(v) for k, v in data["freq"].items()},
+        written=_written_forms(data),
     )
+
+
+def _written_forms(data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    by_key: dict[str, set[str]] = {}
+    for section in ("light", "raw"):
+        for text, ranked in data[section].items():
+            for key, _ in ranked:
+                by_key.setdefault(key, set()).update(_renderings(text))
+    return {key: tuple(sorted(texts)) for key, texts in by_key.items()}
 
 
 def key_sex(key: str) -> str | None:
@@ -211,33 +231,90 @@ def _feminine_of(query: str, listed: str) -> bool:
     )
 
 
-def _choose(skel: str, near: dict[str, tuple[int, set[str]]]) -> tuple[str, ...]:
+def _choose(skel: str, near: dict[str, tuple[int, set[str]]], written: set[str]
+            ) -> tuple[tuple[str, ...], bool]:
+    """The candidates ranked best first, and whether the first is a sure reading.
+
+    A reading is sure only when the best name is clearly better than every other name
+    one typo away: by ``_beats``, or as heavy and closer to the word as written
+    (``_closeness``). Frequency, the first letter and the word's ending (a man's or a
+    woman's name) rank the candidates but never make a reading sure: Інна or Ніна for
+    "Іна", Хома or Артем (Тьома) for "Тьомо" is a guess, and a wrong key is worse than
+    none, since linkage would count two different names as agreeing. Words of three
+    letters or fewer (ш, щ, ж, ч, я, ю count as one) are read only when a single name,
+    through a main form, is one edit away: "Жен" is one edit from a dozen names.
+    """
     index = _index()
-    top = max(weight for weight, _ in near.values())
-    keys = [key for key, (weight, _) in near.items() if weight == top]
-    if len(keys) > 1:  # the more common name
-        commonest = min(index.freq[key] for key in keys)
-        keys = [key for key in keys if index.freq[key] == commonest]
-    if len(keys) > 1:  # the one with the same first letter
-        same_start = [k for k in keys if any(t[:1] == skel[:1] for t in near[k][1])]
-        keys = same_start or keys
-    if len({index.sex[key] for key in keys}) > 1:  # a man's and a woman's: the ending
-        wanted = "f" if skel.endswith("a") else "m"
-        keys = [key for key in keys if index.sex[key] == wanted]
-    return tuple(sorted(keys))
+    closeness = {key: _closeness(written, index.written.get(key, ())) for key in near}
+
+    def rank(key: str) -> tuple[int, int, int, bool, str]:
+        weight, texts = near[key]
+        same_start = any(t[:1] == skel[:1] for t in texts)
+        return (-weight, closeness[key], index.freq[key], not same_start, key)
+
+    ranked = sorted(near, key=rank)
+    top = near[ranked[0]][0]
+    leaders = [key for key in ranked if near[key][0] == top]
+    if len({index.sex[key] for key in leaders}) > 1:  # a man's and a woman's: the ending
+        wanted = "f" if skel.endswith("a") else "m"  # ranks them, but is no proof
+        leaders = [key for key in leaders if index.sex[key] == wanted] or leaders
+    ranked = leaders + [key for key in ranked if key not in leaders]
+    best = ranked[0]
+    others = ranked[1:]
+    if len(min(_renderings(skel), key=len)) <= _SHORTEST_TYPO:
+        # A short word: only when it is one typo from a single name, a main form.
+        return tuple(ranked), len(ranked) == 1 and near[best][0] >= W_MAIN
+    weight, freq, close = near[best][0], index.freq[best], closeness[best]
+    sure = all(
+        _beats(weight, freq, near[key][0], index.freq[key])
+        or (weight >= near[key][0] and close < closeness[key])
+        for key in others)
+    return tuple(ranked), sure
 
 
+def _closeness(written: set[str], forms: tuple[str, ...]) -> int:
+    """Edits from the word as written (doubled letters and all) to the nearest written
+    form of a name, up to 3: "Tttyana" is one from Tetyana, three from Diana."""
+    if not written:
+        return 0
+    distance = OSA.distance
+    return min((distance(w, f, score_cutoff=3) for w in written for f in forms), default=3)
+
+
+def _beats(weight: int, freq: int, other_weight: int, other_freq: int) -> bool:
+    """Whether a candidate is clearly better than another: reached through a main
+    (Ukrainian or Russian) form against the other's lesser forms, or two weights above
+    it (an other-language form against a pet form), or as heavy and a common name
+    (frequency tier 1) against a rare one (tier 3)."""
+    margin = 1 if weight >= W_MAIN else 2
+    return weight - other_weight >= margin or (
+        weight >= other_weight and other_freq - freq >= 2)
+
+
+#: Words of this many letters or fewer are never read as a typo of a listed name.
+_SHORTEST_TYPO: Final = 3
 _TWO_EDITS_FROM: Final = 10  # letters in the skeleton
 
 
-@lru_cache(maxsize=1 << 15)
 def typo_keys(skel: str, *forms: str, formal: bool = False) -> tuple[str, ...]:
-    """Keys of the listed names one typo from a word, best first (see the module doc).
+    """Keys of the listed names one typo from a word (see the module doc).
 
-    ``skel`` is the word's skeleton, ``forms`` other renderings of it (``raw``). Several
-    keys mean the typo could be any of them; empty means no listed name is that close.
+    ``skel`` is the word's skeleton, ``forms`` other renderings of it (``raw``). One key
+    is a sure reading; several keys, best first, mean the typo could be any of them;
+    empty means no listed name is close, or the word is too short to read one.
     With ``formal``, pet forms are not candidates.
     """
+    keys, sure = typo_candidates(skel, *forms, formal=formal)
+    if sure:
+        return keys[:1]
+    return keys if len(keys) > 1 else ()
+
+
+@lru_cache(maxsize=1 << 15)
+def typo_candidates(skel: str, *forms: str, formal: bool = False
+                    ) -> tuple[tuple[str, ...], bool]:
+    """The listed names one typo from a word, best first, and whether the first is a
+    sure reading (one name clearly better than the others; see ``_choose``)."""
     least = W_OTHER if formal else 0
     index = _index()
     queries = _renderings(skel)
@@ -269,8 +346,9 @@ def typo_keys(skel: str, *forms: str, formal: bool = False) -> tuple[str, ...]:
     for key in _masculine_bases(skel):
         near.pop(key, None)
     if not near:
-        return ()
-    return _choose(skel, near)
+        return (), False
+    written = {rendering for form in forms for rendering in _renderings(form)}
+    return _choose(skel, near, written)
 
 
 def _masculine_bases(skel: str) -> set[str]:
