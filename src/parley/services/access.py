@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
@@ -26,6 +26,7 @@ from parley.ledger.chain import StoredEvent
 from parley.services import idempotency
 from parley.services.ledger import iter_events
 from parley.store import timestamp
+from parley.store.sealed_text import open_list_meta
 from parley.store.tables import (
     access_log,
     actors,
@@ -213,6 +214,32 @@ def may_see_list(viewer: Principal, list_party: str | None) -> bool:
     return viewer.role == "party" and list_party is not None and list_party == viewer.party
 
 
+# Built once: every read of a person by a party runs them.
+_ON_PARTY_LISTS = (
+    select(record_links.c.person_id).distinct()
+    .join(source_records, source_records.c.id == record_links.c.record_id)
+    .join(source_lists, source_lists.c.id == source_records.c.list_id)
+    .where(record_links.c.person_id.in_(bindparam("persons", expanding=True)),
+           source_lists.c.party_code == bindparam("party")))
+_PARTY_AGREEMENTS = select(agreements.c.id).where(
+    or_(agreements.c.party_a == bindparam("party"), agreements.c.party_b == bindparam("party")))
+_ON_STAGES = (
+    select(stage_persons.c.person_id).distinct()
+    .join(stages, stages.c.id == stage_persons.c.stage_id)
+    .where(stages.c.agreement_id.in_(bindparam("agreements", expanding=True)),
+           stage_persons.c.person_id.in_(bindparam("persons", expanding=True))))
+_NOMINATED = (
+    select(nominations.c.person_id).distinct()
+    .where(nominations.c.agreement_id.in_(bindparam("agreements", expanding=True)),
+           nominations.c.person_id.in_(bindparam("persons", expanding=True)),
+           or_(nominations.c.sending == bindparam("party"),
+               nominations.c.receiving == bindparam("party"))))
+_STAGE_PARTIES = (
+    select(stages.c.agreement_id, agreements.c.party_a, agreements.c.party_b)
+    .join(agreements, agreements.c.id == stages.c.agreement_id)
+    .where(stages.c.id == bindparam("stage")))
+
+
 def visible_person_ids(conn: Connection, viewer: Principal,
                        person_ids: Sequence[str]) -> set[str]:
     """Which of ``person_ids`` the viewer may see (the base rule; stages add to it)."""
@@ -221,13 +248,8 @@ def visible_person_ids(conn: Connection, viewer: Principal,
     if viewer.is_intermediary:
         return set(person_ids)
     if viewer.role == "party":
-        rows = conn.execute(
-            select(record_links.c.person_id).distinct()
-            .join(source_records, source_records.c.id == record_links.c.record_id)
-            .join(source_lists, source_lists.c.id == source_records.c.list_id)
-            .where(record_links.c.person_id.in_(person_ids),
-                   source_lists.c.party_code == viewer.party)
-        ).scalars()
+        rows = conn.execute(_ON_PARTY_LISTS, {"party": viewer.party,
+                                              "persons": list(person_ids)}).scalars()
         return {str(p) for p in rows} | _stage_person_ids(conn, viewer.party, person_ids)
     if viewer.role == "family" and viewer.inquiry_id:
         person = inquiry_person(conn, viewer.inquiry_id)
@@ -306,9 +328,11 @@ class ListView:
     imported_at: str
 
 
-def _list_view(r: Any) -> ListView:
+def _list_view(app: App, r: Any) -> ListView:
     return ListView(id=r.id, source=r.source, kind=r.kind, party=r.party_code,
-                    file_name=r.file_name, file_sha256=r.file_sha256, sheet=r.sheet,
+                    file_name=open_list_meta(app.cipher, r.id, r.sealed_meta,
+                                             file_name=r.file_name)[1],
+                    file_sha256=r.file_sha256, sheet=r.sheet,
                     rows=r.rows, accepted=r.accepted, quarantined=r.quarantined,
                     imported_by=r.imported_by, imported_at=r.imported_at)
 
@@ -325,7 +349,7 @@ def list_lists(app: App, viewer: Principal, *, limit: int = 100,
         rows = conn.execute(select(source_lists).where(*cond)
                             .order_by(source_lists.c.imported_at.desc(), source_lists.c.id)
                             .limit(limit).offset(offset)).all()
-    return int(total), [_list_view(r) for r in rows]
+    return int(total), [_list_view(app, r) for r in rows]
 
 
 def get_list(app: App, viewer: Principal, list_id: str) -> ListView:
@@ -333,7 +357,7 @@ def get_list(app: App, viewer: Principal, list_id: str) -> ListView:
         r = conn.execute(select(source_lists).where(source_lists.c.id == list_id)).first()
     if r is None or not may_see_list(viewer, r.party_code):
         raise NotFound(f"list {list_id} does not exist")
-    return _list_view(r)
+    return _list_view(app, r)
 
 
 @dataclass(frozen=True)
@@ -397,7 +421,9 @@ def person_records(app: App, viewer: Principal, person_id: str, *, log: AccessLo
     out = []
     for r in rows:
         lv = ListView(id=r.list_id, source=r.source, kind=r.kind, party=r.party_code,
-                      file_name=r.file_name, file_sha256=r.file_sha256, sheet=r.sheet,
+                      file_name=open_list_meta(app.cipher, r.list_id, r.sealed_meta,
+                                               file_name=r.file_name)[1],
+                      file_sha256=r.file_sha256, sheet=r.sheet,
                       rows=r.rows, accepted=r.accepted, quarantined=r.quarantined,
                       imported_by=r.imported_by, imported_at=r.imported_at)
         out.append((lv, _record_view(app, r)))
@@ -451,9 +477,7 @@ def party_agreement_ids(conn: Connection, party: str | None) -> set[str]:
     """Agreements a party is one of the two parties to."""
     if party is None:
         return set()
-    rows = conn.execute(select(agreements.c.id).where(
-        or_(agreements.c.party_a == party, agreements.c.party_b == party))).scalars()
-    return {str(r) for r in rows}
+    return {str(r) for r in conn.execute(_PARTY_AGREEMENTS, {"party": party}).scalars()}
 
 
 def check_agreement(app: App, viewer: Principal, agreement_id: str) -> None:
@@ -480,10 +504,7 @@ def visible_agreement_ids(app: App, viewer: Principal) -> set[str] | None:
 def check_stage(app: App, viewer: Principal, stage_id: str) -> str:
     """The stage's agreement id; NotFound unless the viewer takes part in it."""
     with app.read() as conn:
-        row = conn.execute(select(stages.c.agreement_id, agreements.c.party_a,
-                                  agreements.c.party_b)
-                           .join(agreements, agreements.c.id == stages.c.agreement_id)
-                           .where(stages.c.id == stage_id)).first()
+        row = conn.execute(_STAGE_PARTIES, {"stage": stage_id}).first()
     if row is None or not (viewer.is_intermediary or (
             viewer.role == "party" and viewer.party in (row.party_a, row.party_b))):
         raise NotFound(f"stage {stage_id} does not exist")
@@ -496,16 +517,9 @@ def _stage_person_ids(conn: Connection, party: str | None, person_ids: Sequence[
     mine = party_agreement_ids(conn, party)
     if not mine:
         return set()
-    listed = conn.execute(
-        select(stage_persons.c.person_id).distinct()
-        .join(stages, stages.c.id == stage_persons.c.stage_id)
-        .where(stages.c.agreement_id.in_(mine), stage_persons.c.person_id.in_(person_ids))
-    ).scalars()
-    nominated = conn.execute(
-        select(nominations.c.person_id).distinct()
-        .where(nominations.c.agreement_id.in_(mine), nominations.c.person_id.in_(person_ids),
-               or_(nominations.c.sending == party, nominations.c.receiving == party))
-    ).scalars()
+    keys = {"agreements": sorted(mine), "persons": list(person_ids), "party": party}
+    listed = conn.execute(_ON_STAGES, keys).scalars()
+    nominated = conn.execute(_NOMINATED, keys).scalars()
     return {str(p) for p in listed} | {str(p) for p in nominated}
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
@@ -39,7 +39,6 @@ from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json, sha256_hex
 from parley.services.persons import PersonView, load_people
 from parley.store import UnitOfWork
-from parley.store.dialect import lock_chain_head
 from parley.store.tables import (
     actors,
     agreement_signatures,
@@ -86,15 +85,18 @@ def exclusive(uow: UnitOfWork) -> Connection:
     Every write appends an event and so waits for this lock anyway; taking it first
     means that on PostgreSQL two writers never decide on the same stale reading (on
     SQLite ``BEGIN IMMEDIATE`` already serialises them)."""
-    uow.conn.execute(lock_chain_head(uow.conn)).one()
+    uow.lock_head()
     return uow.conn
+
+
+_PARTY_OF = (select(actors.c.party_code, parties.c.kind)
+             .join(parties, parties.c.code == actors.c.party_code)
+             .where(actors.c.id == bindparam("actor")))
 
 
 def party_of(conn: Connection, actor: str) -> tuple[str, str]:
     """The party code and kind (party or intermediary) of a registered actor."""
-    row = conn.execute(select(actors.c.party_code, parties.c.kind)
-                       .join(parties, parties.c.code == actors.c.party_code)
-                       .where(actors.c.id == actor)).first()
+    row = conn.execute(_PARTY_OF, {"actor": actor}).first()
     if row is None:
         raise NotFound(f"actor {actor} is not registered")
     return str(row.party_code), str(row.kind)
@@ -234,10 +236,17 @@ def get_agreement(app: App, agreement_id: str) -> Agreement:
         return get_agreement_in(conn, agreement_id)
 
 
+# Built once: every write to a stage runs them.
+_BY_ID = select(agreements).where(agreements.c.id == bindparam("agreement"))
+_BY_REFERENCE = select(agreements).where(agreements.c.reference == bindparam("agreement"))
+_SIGNATURES = select(agreement_signatures.c.party_code, agreement_signatures.c.actor) \
+    .where(agreement_signatures.c.agreement_id == bindparam("agreement"))
+
+
 def get_agreement_in(conn: Connection, agreement_id: str) -> Agreement:
     """By id or by reference."""
-    row = conn.execute(select(agreements).where(
-        (agreements.c.id == agreement_id) | (agreements.c.reference == agreement_id))).first()
+    row = conn.execute(_BY_ID, {"agreement": agreement_id}).first() or \
+        conn.execute(_BY_REFERENCE, {"agreement": agreement_id}).first()
     if row is None:
         raise NotFound(f"agreement {agreement_id} is not recorded")
     return _agreement(conn, row)
@@ -252,8 +261,7 @@ def _stored_terms(text: str, reference: str) -> AgreementTerms:
 
 def _agreement(conn: Connection, row: Any) -> Agreement:
     terms = _stored_terms(row.terms, row.reference)
-    signed = {r.party_code: r.actor for r in conn.execute(
-        select(agreement_signatures).where(agreement_signatures.c.agreement_id == row.id))}
+    signed = {r.party_code: r.actor for r in conn.execute(_SIGNATURES, {"agreement": row.id})}
     return Agreement(id=row.id, terms=terms, terms_hash=row.terms_hash, signed_by=signed,
                      event_seq=row.event_seq)
 

@@ -23,8 +23,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import BindParameter
 
 from parley.bootstrap import App
 from parley.domain.events import (
@@ -146,15 +147,29 @@ def role_of(party: str, direction: str, intermediary: str) -> str | None:
 
 KEYED_READS = 500  # up to this many persons per request are read by key, not by stage
 
+_LISTED = select(stage_persons).where(stage_persons.c.stage_id == bindparam("stage"),
+                                      stage_persons.c.state == "listed")
+_PERSONS: BindParameter[list[str]] = bindparam("persons", expanding=True)
+# Built once: every confirmation runs them.
+_LISTED_OF = _LISTED.where(stage_persons.c.person_id.in_(_PERSONS))
+_DISPUTED = select(discrepancies.c.person_id).where(
+    discrepancies.c.stage_id == bindparam("stage"), discrepancies.c.status == "open",
+    discrepancies.c.kind == "identity_disputed")
+_DISPUTED_OF = _DISPUTED.where(discrepancies.c.person_id.in_(_PERSONS))
+_CONFIRMED = select(handover_confirmations.c.person_id, handover_confirmations.c.role) \
+    .where(handover_confirmations.c.stage_id == bindparam("stage"))
+_CONFIRMED_OF = _CONFIRMED.where(handover_confirmations.c.person_id.in_(_PERSONS))
+_CONFIRM = insert(handover_confirmations)
+
 
 def _listed(conn: Connection, stage_id: str,
             person_ids: Sequence[str] | None = None) -> dict[str, Any]:
     """The stage's listed persons (only those of ``person_ids`` when given: a keyed read)."""
-    stmt = select(stage_persons).where(stage_persons.c.stage_id == stage_id,
-                                       stage_persons.c.state == "listed")
-    if person_ids is not None:
-        stmt = stmt.where(stage_persons.c.person_id.in_(person_ids))
-    return {r.person_id: r for r in conn.execute(stmt)}
+    if person_ids is None:
+        rows = conn.execute(_LISTED, {"stage": stage_id})
+    else:
+        rows = conn.execute(_LISTED_OF, {"stage": stage_id, "persons": list(person_ids)})
+    return {r.person_id: r for r in rows}
 
 
 def _open_discrepancies(conn: Connection, stage_id: str) -> list[Discrepancy]:
@@ -179,16 +194,14 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
         # once is read whole.
         keyed = wanted if len(wanted) <= KEYED_READS else None
         listed = _listed(conn, stage_id, keyed)
-        disputed_q = select(discrepancies.c.person_id).where(
-            discrepancies.c.stage_id == stage_id, discrepancies.c.status == "open",
-            discrepancies.c.kind == "identity_disputed")
-        done_q = select(handover_confirmations.c.person_id, handover_confirmations.c.role) \
-            .where(handover_confirmations.c.stage_id == stage_id)
-        if keyed is not None:
-            disputed_q = disputed_q.where(discrepancies.c.person_id.in_(keyed))
-            done_q = done_q.where(handover_confirmations.c.person_id.in_(keyed))
-        disputed = set(conn.execute(disputed_q).scalars())
-        done = {(r.person_id, r.role) for r in conn.execute(done_q)}
+        if keyed is None:
+            keys: dict[str, Any] = {"stage": stage_id}
+            disputed_q, done_q = _DISPUTED, _CONFIRMED
+        else:
+            keys = {"stage": stage_id, "persons": keyed}
+            disputed_q, done_q = _DISPUTED_OF, _CONFIRMED_OF
+        disputed = set(conn.execute(disputed_q, keys).scalars())
+        done = {(r.person_id, r.role) for r in conn.execute(done_q, keys)}
         groups: dict[str, list[str]] = defaultdict(list)
         for pid in wanted:
             row = listed.get(pid)
@@ -212,7 +225,7 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
             ids = sorted(groups[role])
             ev = uow.append(HandoverConfirmed(stage_id=stage_id, role=role, party=party,
                                               person_ids=ids), actor=actor)
-            conn.execute(insert(handover_confirmations), [
+            conn.execute(_CONFIRM, [
                 {"stage_id": stage_id, "person_id": pid, "role": role, "actor": actor,
                  "event_seq": ev.seq} for pid in ids])
             added += len(ids)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
@@ -64,6 +64,14 @@ class _Replay(Exception):
 
 
 _CLAIM: ContextVar[_Claim | None] = ContextVar("parley_idempotency_claim", default=None)
+
+# Built once: every idempotent write runs them.
+_THIS_KEY = (idempotency_keys.c.owner == bindparam("k_owner"),
+             idempotency_keys.c.key == bindparam("k_key"))
+_LOOKUP = select(idempotency_keys).where(*_THIS_KEY)
+_CLAIM_KEY = insert(idempotency_keys)
+_ANSWER = update(idempotency_keys).where(*_THIS_KEY).values(
+    status_code=bindparam("k_status"), response=bindparam("k_response"))
 
 
 class WriterLock:
@@ -136,9 +144,10 @@ class IdempotentUnitOfWork(UnitOfWork):
             claim.uow = self
             claim.ready = False
             try:
-                self.conn.execute(insert(idempotency_keys).values(
-                    owner=claim.owner, key=claim.key, fingerprint=claim.fingerprint,
-                    status_code=None, response=None, created_at=timestamp(self.now())))
+                self.conn.execute(_CLAIM_KEY, {
+                    "owner": claim.owner, "key": claim.key, "fingerprint": claim.fingerprint,
+                    "status_code": None, "response": None,
+                    "created_at": timestamp(self.now())})
             except IntegrityError:
                 claim.uow = None
                 self.close()
@@ -272,12 +281,10 @@ def run(app: App, *, owner: str, key: str | None, request_fingerprint: str,
 def _settle(claim: _Claim, *, status: int | None, body: Any) -> None:
     uow = claim.uow
     assert uow is not None
-    uow.conn.execute(update(idempotency_keys)
-                     .where(idempotency_keys.c.owner == claim.owner,
-                            idempotency_keys.c.key == claim.key)
-                     .values(status_code=status,
-                             response=None if status is None else
-                             _dump(claim.cipher, claim.owner, claim.key, body)))
+    uow.conn.execute(_ANSWER, {
+        "k_owner": claim.owner, "k_key": claim.key, "k_status": status,
+        "k_response": None if status is None else
+        _dump(claim.cipher, claim.owner, claim.key, body)})
     try:
         uow.real_commit()
     finally:
@@ -292,11 +299,9 @@ def _store_answer(app: App, claim: _Claim, status: int, body: Any) -> None:
     if not claim.settled:
         return  # nothing was written: nothing to remember
     with app.uow() as uow:
-        uow.conn.execute(update(idempotency_keys)
-                         .where(idempotency_keys.c.owner == claim.owner,
-                                idempotency_keys.c.key == claim.key)
-                         .values(status_code=status,
-                                 response=_dump(app.cipher, claim.owner, claim.key, body)))
+        uow.conn.execute(_ANSWER, {
+            "k_owner": claim.owner, "k_key": claim.key, "k_status": status,
+            "k_response": _dump(app.cipher, claim.owner, claim.key, body)})
         uow.commit()
 
 
@@ -319,8 +324,7 @@ def _answer(cipher: RecordCipher, owner: str, key: str, stored: str) -> Any:
 
 def _stored(app: App, owner: str, key: str, request_fingerprint: str) -> Answer | None:
     with app.read() as conn:
-        row = conn.execute(select(idempotency_keys).where(
-            idempotency_keys.c.owner == owner, idempotency_keys.c.key == key)).first()
+        row = conn.execute(_LOOKUP, {"k_owner": owner, "k_key": key}).first()
     if row is None:
         return None
     if row.fingerprint != request_fingerprint:

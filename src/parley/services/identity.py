@@ -64,7 +64,6 @@ from parley.linkage import (
     pair,
 )
 from parley.store import UnitOfWork, timestamp
-from parley.store.dialect import lock_chain_head
 from parley.store.tables import (
     linkage_models,
     match_decisions,
@@ -403,7 +402,7 @@ def _exclusive(uow: UnitOfWork) -> Connection:
     """Take the chain head's lock before reading the registry a resolution decides on:
     on PostgreSQL two concurrent resolutions or verdicts would otherwise both act on the
     same stale reading (SQLite's BEGIN IMMEDIATE serialises them already)."""
-    uow.conn.execute(lock_chain_head(uow.conn)).one()
+    uow.lock_head()
     return uow.conn
 
 

@@ -25,9 +25,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from sqlalchemy import Select, bindparam, select
+from sqlalchemy.engine import Connection, Result
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 
 from parley.bootstrap import App
 from parley.domain.eligibility import BirthDate, PersonFacts
@@ -132,21 +134,80 @@ def _has(text: str | None, words: Iterable[str]) -> bool:
     return any(w in folded for w in words)
 
 
+KEYED_READS = 500  # up to this many persons are read by key; more, table by table
+
+
+def _keyed(person_ids: Iterable[str] | None) -> list[str] | None:
+    """The ids to read by key, or None to read whole tables (everyone, or very many)."""
+    if person_ids is None:
+        return None
+    ids = sorted(set(person_ids))
+    return ids if len(ids) <= KEYED_READS else None
+
+
+@dataclass(frozen=True)
+class _Query:
+    """A statement built once in two forms: over the whole table, and keyed by ids."""
+
+    whole: Select[Any]
+    keyed: Select[Any]
+
+    @classmethod
+    def of(cls, stmt: Select[Any], column: ColumnElement[Any]) -> _Query:
+        return cls(stmt, stmt.where(column.in_(bindparam("ids", expanding=True))))
+
+    def run(self, conn: Connection, ids: list[str] | None) -> Result[Any]:
+        if ids is None:
+            return conn.execute(self.whole)
+        return conn.execute(self.keyed, {"ids": ids})
+
+
+_RECORDS = _Query.of(
+    select(record_links.c.person_id, record_links.c.event_seq.label("link_seq"),
+           source_records.c.id, source_records.c.list_id, source_records.c.sealed,
+           source_records.c.commitment, source_records.c.row_number,
+           source_lists.c.kind, source_lists.c.source, source_lists.c.party_code,
+           source_lists.c.event_seq.label("list_seq"))
+    .join(source_records, source_records.c.id == record_links.c.record_id)
+    .join(source_lists, source_lists.c.id == source_records.c.list_id),
+    record_links.c.person_id)
+_CERTIFIED = _Query.of(select(medical_certifications), medical_certifications.c.person_id)
+_IDENTIFIED = _Query.of(select(remains_cases).where(remains_cases.c.person_id.is_not(None)),
+                        remains_cases.c.person_id)
+_CONFLICT = select(parties.c.code).where(parties.c.kind == "party")
+_PERSONS = _Query.of(select(persons.c.id), persons.c.id)
+_VIEWER_KIND = (select(parties.c.kind).join(actors, actors.c.party_code == parties.c.code)
+                .where(actors.c.id == bindparam("actor")))
+_NOMINATIONS = _Query.of(select(nominations), nominations.c.person_id)
+_VERIFICATIONS = _Query.of(select(verifications), verifications.c.nomination_id)
+_INTERVIEWS = _Query.of(select(interviews), interviews.c.nomination_id)
+_AGREEMENT_STAGES = _Query.of(select(stages.c.id), stages.c.agreement_id)
+_LISTED: Select[Any] = (
+    select(stage_persons.c.stage_id, stage_persons.c.person_id, stages.c.number,
+           stages.c.stage_date, stages.c.closed_seq)
+    .join(stages, stages.c.id == stage_persons.c.stage_id)
+    .where(stage_persons.c.state == "listed"))
+_CONFIRMATIONS: Select[Any] = select(handover_confirmations.c.stage_id,
+                                     handover_confirmations.c.person_id,
+                                     handover_confirmations.c.event_seq)
+_STAGE_IDS: BindParameter[list[str]] = bindparam("stages", expanding=True)
+_PERSON_IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
+_LISTED_OF = _LISTED.where(stage_persons.c.stage_id.in_(_STAGE_IDS),
+                           stage_persons.c.person_id.in_(_PERSON_IDS))
+_CONFIRMATIONS_OF = _CONFIRMATIONS.where(
+    handover_confirmations.c.stage_id.in_(_STAGE_IDS),
+    handover_confirmations.c.person_id.in_(_PERSON_IDS))
+_EVENT_TYPES = select(events.c.seq, events.c.type).where(
+    events.c.seq.in_(bindparam("seqs", expanding=True)))
+
+
 def load_records(conn: Connection, cipher: RecordCipher,
                  person_ids: Iterable[str] | None = None) -> dict[str, list[PersonRecord]]:
     """Every person's linked records (opened), in list then row order."""
-    stmt = (select(record_links.c.person_id, record_links.c.event_seq.label("link_seq"),
-                   source_records.c.id, source_records.c.list_id, source_records.c.sealed,
-                   source_records.c.commitment, source_records.c.row_number,
-                   source_lists.c.kind, source_lists.c.source, source_lists.c.party_code,
-                   source_lists.c.event_seq.label("list_seq"))
-            .join(source_records, source_records.c.id == record_links.c.record_id)
-            .join(source_lists, source_lists.c.id == source_records.c.list_id))
     wanted = None if person_ids is None else set(person_ids)
-    if wanted is not None and len(wanted) <= 500:
-        stmt = stmt.where(record_links.c.person_id.in_(sorted(wanted)))
+    rows = _RECORDS.run(conn, _keyed(wanted))
     out: dict[str, list[PersonRecord]] = defaultdict(list)
-    for r in conn.execute(stmt):
+    for r in rows:
         if wanted is not None and r.person_id not in wanted:
             continue
         fields = None if r.sealed is None else cipher.open(r.sealed, row_id=r.id)
@@ -249,17 +310,10 @@ def load_people(conn: Connection, cipher: RecordCipher,
     """Facts and sides of the given persons (every person when None)."""
     records = load_records(conn, cipher, person_ids)
     keyed = _keyed(person_ids)
-    certs = select(medical_certifications)
-    cases = select(remains_cases.c.person_id, remains_cases.c.case_number) \
-        .where(remains_cases.c.person_id.is_not(None))
-    if keyed is not None:
-        certs = certs.where(medical_certifications.c.person_id.in_(keyed))
-        cases = cases.where(remains_cases.c.person_id.in_(keyed))
     certified = {r.person_id: (r.finding == "yes", f"certified by {r.actor}, event {r.event_seq}")
-                 for r in conn.execute(certs)}
-    identified = {r.person_id: r.case_number for r in conn.execute(cases)}
-    conflict = [r.code for r in conn.execute(
-        select(parties.c.code).where(parties.c.kind == "party"))]
+                 for r in _CERTIFIED.run(conn, keyed)}
+    identified = {r.person_id: r.case_number for r in _IDENTIFIED.run(conn, keyed)}
+    conflict = list(conn.execute(_CONFLICT).scalars())
     ids = list(records) if person_ids is None else list(person_ids)
     out = {}
     for pid in ids:
@@ -309,17 +363,13 @@ def statuses(app: App, person_ids: Iterable[str] | None = None, *,
     with app.read() as conn:
         confidential = True
         if viewer is not None:
-            kind = conn.execute(
-                select(actors.c.party_code).where(actors.c.id == viewer)).scalar()
+            kind = conn.execute(_VIEWER_KIND, {"actor": viewer}).scalar()
             if kind is None:
                 raise NotFound(f"actor {viewer} is not registered")
-            confidential = conn.execute(select(parties.c.kind).where(
-                parties.c.code == kind)).scalar() == "intermediary"
-        ids = [r.id for r in conn.execute(select(persons.c.id))] if person_ids is None \
+            confidential = kind == "intermediary"
+        ids = list(conn.execute(_PERSONS.whole).scalars()) if person_ids is None \
             else list(person_ids)
-        known = {r.id for r in conn.execute(select(persons.c.id).where(
-            persons.c.id.in_(ids)))} if len(ids) <= 500 else \
-            {r.id for r in conn.execute(select(persons.c.id))}
+        known = set(_PERSONS.run(conn, _keyed(ids)).scalars())
         for pid in ids:
             if pid not in known:
                 raise NotFound(f"person {pid} is not known")
@@ -374,17 +424,6 @@ def _base_status(view: PersonView) -> tuple[str, int | None, str]:
     return ("missing", None, "no records")
 
 
-KEYED_READS = 500  # up to this many persons are read by key; more, table by table
-
-
-def _keyed(person_ids: Iterable[str] | None) -> list[str] | None:
-    """The ids to read by key, or None to read whole tables (everyone, or very many)."""
-    if person_ids is None:
-        return None
-    ids = sorted(set(person_ids))
-    return ids if len(ids) <= KEYED_READS else None
-
-
 def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: bool
                     ) -> dict[str, list[tuple[str, int | None, str]]]:
     """Each person's steps through the exchange (nominated, verified, interviewed, handed
@@ -394,20 +433,14 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
     read table by table and filtered here."""
     keyed = _keyed(ids)
     steps: dict[str, list[tuple[str, int | None, str]]] = defaultdict(list)
-    nom_q = select(nominations)
-    if keyed is not None:
-        nom_q = nom_q.where(nominations.c.person_id.in_(keyed))
-    noms = {r.id: r for r in conn.execute(nom_q) if r.person_id in ids}
+    noms = {r.id: r for r in _NOMINATIONS.run(conn, keyed) if r.person_id in ids}
     for r in noms.values():
         steps[r.person_id].append(("nominated", r.event_seq, f"nominated by {r.nominated_by}"))
     if not noms:
         return _identified(conn, ids, keyed, steps)
     nom_keys = sorted(noms) if keyed is not None else None
     checks: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
-    check_q = select(verifications)
-    if nom_keys is not None:
-        check_q = check_q.where(verifications.c.nomination_id.in_(nom_keys))
-    for r in conn.execute(check_q):
+    for r in _VERIFICATIONS.run(conn, nom_keys):
         if r.nomination_id in noms:
             checks[r.nomination_id][r.kind] = (r.outcome, r.event_seq)
     for nom_id, done in checks.items():
@@ -418,10 +451,7 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
                                   "by the intermediary"))
     if confidential:
         latest: dict[str, tuple[int, bytes, str]] = {}
-        talk_q = select(interviews)
-        if nom_keys is not None:
-            talk_q = talk_q.where(interviews.c.nomination_id.in_(nom_keys))
-        for r in conn.execute(talk_q):
+        for r in _INTERVIEWS.run(conn, nom_keys):
             if r.nomination_id in noms and (r.nomination_id not in latest
                                             or r.event_seq > latest[r.nomination_id][0]):
                 latest[r.nomination_id] = (r.event_seq, r.sealed, r.id)
@@ -433,27 +463,20 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
                                    "private interview by the intermediary (confidential)"))
             elif outcome == "wishes":
                 steps[pid].append(("wishes", seq, "private interview by the intermediary"))
-    # A person is on a stage of an agreement that nominated them; reading through the
-    # nomination keeps every lookup on a key (stage, person).
-    listed_q = (select(stage_persons.c.stage_id, stage_persons.c.person_id, stages.c.number,
-                       stages.c.stage_date, stages.c.closed_seq)
-                .join(stages, stages.c.id == stage_persons.c.stage_id)
-                .where(stage_persons.c.state == "listed"))
-    confirm_q = select(handover_confirmations.c.stage_id, handover_confirmations.c.person_id,
-                       handover_confirmations.c.event_seq)
-    if keyed is not None:
-        agreements_of = {(r.agreement_id, r.person_id) for r in noms.values()}
-        stage_ids = sorted(set(conn.execute(select(stages.c.id).where(
-            stages.c.agreement_id.in_(sorted({a for a, _ in agreements_of})))).scalars()))
-        listed_q = listed_q.where(stage_persons.c.stage_id.in_(stage_ids),
-                                  stage_persons.c.person_id.in_(keyed))
-        confirm_q = confirm_q.where(handover_confirmations.c.stage_id.in_(stage_ids),
-                                    handover_confirmations.c.person_id.in_(keyed))
+    if keyed is None:
+        confirmations, listed = conn.execute(_CONFIRMATIONS), conn.execute(_LISTED)
+    else:
+        # A person is on a stage of an agreement that nominated them; reading through the
+        # nominations keeps every lookup on a key (stage, person).
+        on = {"stages": list(_AGREEMENT_STAGES.run(
+            conn, sorted({r.agreement_id for r in noms.values()})).scalars()), "ids": keyed}
+        confirmations = conn.execute(_CONFIRMATIONS_OF, on)
+        listed = conn.execute(_LISTED_OF, on)
     confirmed: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for r in conn.execute(confirm_q):
+    for r in confirmations:
         if r.person_id in ids:
             confirmed[(r.stage_id, r.person_id)].append(r.event_seq)
-    for r in conn.execute(listed_q):
+    for r in listed:
         seqs = confirmed.get((r.stage_id, r.person_id), [])
         if r.person_id not in ids or len(seqs) < 3:
             continue
@@ -470,10 +493,7 @@ def _identified(conn: Connection, ids: set[str], keyed: list[str] | None,
                 steps: dict[str, list[tuple[str, int | None, str]]]
                 ) -> dict[str, list[tuple[str, int | None, str]]]:
     """Add the remains cases identified as the persons to their steps."""
-    stmt = select(remains_cases).where(remains_cases.c.person_id.is_not(None))
-    if keyed is not None:
-        stmt = stmt.where(remains_cases.c.person_id.in_(keyed))
-    for r in conn.execute(stmt):
+    for r in _IDENTIFIED.run(conn, keyed):
         if r.person_id in ids:
             steps[r.person_id].append(("deceased", r.identified_seq,
                                        f"remains case {r.case_number} identified"))
@@ -485,7 +505,6 @@ def _event_types(conn: Connection, seqs: set[int | None]) -> dict[int | None, st
     out: dict[int | None, str] = {}
     for i in range(0, len(wanted), 500):
         chunk = wanted[i:i + 500]
-        for r in conn.execute(select(events.c.seq, events.c.type).where(
-                events.c.seq.in_(chunk))):
+        for r in conn.execute(_EVENT_TYPES, {"seqs": chunk}):
             out[r.seq] = r.type
     return out

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
@@ -92,8 +92,11 @@ def _stage(r: Any) -> Stage:
                  closed_seq=r.closed_seq)
 
 
+_STAGE = select(stages).where(stages.c.id == bindparam("stage"))
+
+
 def get_stage_in(conn: Connection, stage_id: str) -> Stage:
-    row = conn.execute(select(stages).where(stages.c.id == stage_id)).first()
+    row = conn.execute(_STAGE, {"stage": stage_id}).first()
     if row is None:
         raise NotFound(f"stage {stage_id} is not known")
     return _stage(row)

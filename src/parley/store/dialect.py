@@ -1,7 +1,8 @@
 """Everything that differs between SQLite and PostgreSQL, in one place.
 
 SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL`` (an acknowledged
-commit survives power loss) and foreign keys on; a write transaction starts with
+commit survives power loss), foreign keys on and ``secure_delete`` (deleted content is
+zeroed); a write transaction starts with
 ``BEGIN IMMEDIATE`` so writers queue for the lock instead of failing halfway. On
 PostgreSQL the chain head row is locked ``FOR UPDATE`` before an event is appended.
 """
@@ -62,6 +63,9 @@ def _configure_sqlite(engine: Engine, *, durable: bool) -> None:
         cur.execute(f"PRAGMA synchronous={'FULL' if durable else 'OFF'}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        # Deleted or replaced content is overwritten with zeros, not left in free space
+        # of the file: an erased person's sealed record must not be recoverable from it.
+        cur.execute("PRAGMA secure_delete=ON")
         cur.close()
 
     @event.listens_for(engine, "begin")
@@ -74,9 +78,24 @@ def is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
 
 
+_READ_HEAD = select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)
+_LOCK_HEAD = _READ_HEAD.with_for_update()
+
+
 def lock_chain_head(conn: Connection) -> Select[Any]:
-    """The statement that reads the chain head, locking it where the backend can."""
-    stmt = select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)
-    if not is_sqlite(conn):
-        stmt = stmt.with_for_update()
-    return stmt
+    """The statement that reads the chain head, locking it where the backend can (built
+    once: every write runs it)."""
+    return _READ_HEAD if is_sqlite(conn) else _LOCK_HEAD
+
+
+def flush_write_ahead_log(engine: Engine) -> bool:
+    """On SQLite, copy the write-ahead log into the database file and truncate it, so the
+    page versions it holds from before the last write (an erased record's) are gone.
+    Returns False when readers kept it from completing (the next checkpoint finishes it);
+    PostgreSQL keeps old row versions until VACUUM reuses their space, which Parley does
+    not force."""
+    if engine.dialect.name != "sqlite":
+        return True
+    with engine.connect() as conn:
+        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+    return busy is not None and busy[0] == 0

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import Engine, bindparam, insert, update
 from sqlalchemy.engine import Connection, RootTransaction
 
 from parley.domain.events import Event
@@ -28,6 +28,11 @@ from parley.store.keys import Keyring
 from parley.store.tables import chain_head, events
 
 Clock = Callable[[], datetime]
+
+# Built once: every write runs them.
+_INSERT_EVENT = insert(events)
+_MOVE_HEAD = update(chain_head).where(chain_head.c.id == 1).values(
+    seq=bindparam("new_seq"), hash=bindparam("new_hash"))
 
 
 def utc_now() -> datetime:
@@ -79,13 +84,19 @@ class UnitOfWork:
     def now(self) -> datetime:
         return self._clock()
 
+    def lock_head(self) -> tuple[int, str]:
+        """The chain head ``(seq, hash)`` as this transaction will extend it; the first
+        call reads it under the backend's lock (``FOR UPDATE`` on PostgreSQL; SQLite's
+        ``BEGIN IMMEDIATE`` already holds the only write lock)."""
+        if self._head is None:
+            row = self.conn.execute(lock_chain_head(self.conn)).one()
+            self._head = (int(row.seq), str(row.hash))
+        return self._head
+
     def append(self, ev: Event, *, actor: str) -> StoredEvent:
         """Seal ``ev`` as the next event of the chain, signed by ``actor``."""
         conn = self.conn
-        if self._head is None:
-            row = conn.execute(lock_chain_head(conn)).one()
-            self._head = (int(row.seq), str(row.hash))
-        seq, prev = self._head
+        seq, prev = self.lock_head()
         stored = seal(
             seq=seq + 1,
             event_id=str(uuid.uuid4()),
@@ -96,11 +107,11 @@ class UnitOfWork:
             prev_hash=prev,
             key=self._keyring.private(actor),
         )
-        conn.execute(insert(events).values(
-            seq=stored.seq, event_id=stored.event_id, type=stored.type, actor=stored.actor,
-            recorded_at=stored.recorded_at, payload=stored.payload,
-            prev_hash=stored.prev_hash, hash=stored.hash, signature=stored.signature,
-        ))
+        conn.execute(_INSERT_EVENT, {
+            "seq": stored.seq, "event_id": stored.event_id, "type": stored.type,
+            "actor": stored.actor, "recorded_at": stored.recorded_at,
+            "payload": stored.payload, "prev_hash": stored.prev_hash, "hash": stored.hash,
+            "signature": stored.signature})
         self._head = (stored.seq, stored.hash)
         self.appended.append(stored)
         return stored
@@ -110,6 +121,5 @@ class UnitOfWork:
             raise RuntimeError("unit of work used outside its `with` block")
         if self._head is not None:
             seq, head = self._head
-            self.conn.execute(update(chain_head).where(chain_head.c.id == 1)
-                              .values(seq=seq, hash=head))
+            self.conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": head})
         self._tx.commit()
