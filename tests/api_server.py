@@ -145,6 +145,14 @@ def build_world(parley: App) -> World:
 
 
 @dataclass
+class Quarantine:
+    """Per party: a list imported from a file and its one quarantined row."""
+
+    lists: dict[str, str] = field(default_factory=dict)      # party → list id
+    rows: dict[str, str] = field(default_factory=dict)       # party → quarantined row id
+
+
+@dataclass
 class ExchangeWorld(World):
     """The world plus the Istanbul agreement, a planned stage and a disputed identity."""
 
@@ -156,6 +164,7 @@ class ExchangeWorld(World):
     disputed: str = ""                                      # on the stage, identity disputed
     ua_people: list[str] = field(default_factory=list)      # held by RU
     ru_people: list[str] = field(default_factory=list)      # held by UA
+    quarantine: Quarantine = field(default_factory=Quarantine)  # see add_quarantine
 
 
 def build_exchange_world(parley: App) -> ExchangeWorld:
@@ -216,3 +225,24 @@ def link_inquiry(parley: App, world: World, family: str, party: str) -> None:
     person = person_of_record(parley, first)
     assert person is not None
     world.persons[party] = person
+
+
+
+def add_quarantine(parley: App, workdir: Any) -> Quarantine:
+    """Each party imports a file whose second row has an impossible birth date."""
+    from pathlib import Path
+
+    from parley.services.imports import import_list
+    from parley.services.quarantine import list_quarantined
+
+    found = Quarantine()
+    for party, surname in ((UA, "Гнатюк"), (RU, "Орлов")):
+        path = Path(workdir) / f"{party.lower()}-visit.csv"
+        path.write_text("record_id,surname,given_name,birth_date\n"
+                        f"{party}-Q1,{surname},Петро,01.02.1990\n"
+                        f"{party}-Q2,{surname},Олег,31.02.1991\n", encoding="utf-8")
+        summary = import_list(parley, path=path, kind="origin_list", actor=ACTORS[party],
+                              party=party, source=f"{party.lower()}-visit")
+        found.lists[party] = summary.list_id
+        found.rows[party] = list_quarantined(parley, list_id=summary.list_id)[0].id
+    return found

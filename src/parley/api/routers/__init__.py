@@ -7,7 +7,8 @@ import importlib
 from fastapi import APIRouter
 
 RESOURCES = ("me", "parties", "ledger", "lists", "inquiries", "access_log", "persons",
-             "agreements", "stages", "reviews", "imports", "publication", "remains")
+             "agreements", "stages", "reviews", "imports", "publication", "remains",
+             "quarantine", "exports", "resolutions")
 
 
 def ROUTERS() -> list[APIRouter]:
