@@ -17,7 +17,8 @@ from parley.web.i18n import translator
 from parley.web.render import language, page_caller, render
 
 STATIC = Path(__file__).resolve().parent / "static"
-PAGES = ("auth", "family", "intermediary", "party", "public", "exchange", "agreements")
+PAGES = ("auth", "family", "intermediary", "party", "public", "exchange", "agreements",
+         "casework")
 
 TITLES = {400: "Something is wrong with the request", 401: "Sign in",
           403: "The form has expired; please send it again.",

@@ -175,6 +175,60 @@ UK: dict[str, str] = {
     "Resolve": "Вирішити",
     "Check discrepancies": "Перевірити розбіжності",
     "Close the stage": "Закрити етап",
+    "Casework": "Справи",
+    "Remains": "Останки",
+    ("Bodies are exchanged by case number; each side confirms the cases it sent or "
+     "received, and a case is later linked to the person identified."):
+        ("Тіла передаються за номерами справ; кожна сторона підтверджує справи, які "
+         "вона передала або отримала, а згодом справу пов'язують з ідентифікованою особою."),
+    "Sent": "Передано",
+    "Witnessed": "Засвідчено",
+    "Identified": "Ідентифіковано",
+    "Case numbers (one per line)": "Номери справ (по одному в рядку)",
+    "Witness the remains": "Засвідчити передачу останків",
+    "Case number": "Номер справи",
+    "Person identified (id)": "Ідентифікована особа (ідентифікатор)",
+    "Record the identification": "Записати ідентифікацію",
+    "Cases": "Справи",
+    "Agreement": "Угода",
+    "Confirmed by": "Підтвердили",
+    "sending": "сторона, що передає",
+    "receiving": "сторона, що приймає",
+    "intermediary": "посередник",
+    "not yet identified": "ще не ідентифіковано",
+    "Medical findings": "Медичні висновки",
+    ("Findings of the intermediary's doctors or a mixed medical commission: whether a "
+     "person is seriously wounded or sick."):
+        ("Висновки лікарів посередника або змішаної медичної комісії: чи є особа тяжко "
+         "пораненою або хворою."),
+    "Persons (their ids, one per line)": "Особи (їхні ідентифікатори, по одному в рядку)",
+    "Finding": "Висновок",
+    "Seriously wounded or sick": "Тяжко поранений або хворий",
+    "Not seriously wounded or sick": "Не тяжко поранений і не хворий",
+    "Record the finding": "Записати висновок",
+    "Recorded by": "Записав",
+    "Publication holds": "Затримка публікації",
+    ("A held stage's figures stay out of published reports until the date given or "
+     "until released."):
+        ("Дані затриманого етапу не потрапляють до опублікованих звітів до вказаної дати "
+         "або до їх звільнення."),
+    "Publication": "Публікація",
+    "Until": "До",
+    "held back": "затримано",
+    "published": "публікується",
+    "Until (optional)": "До (необов'язково)",
+    "Hold back": "Затримати",
+    "Release": "Звільнити для публікації",
+    "Erasure": "Видалення даних",
+    ("Erasing a person deletes the personal data of every record linked to the person, "
+     "and their salts; the signed chain and the totals still verify. It cannot be undone."):
+        ("Видалення особи знищує персональні дані всіх записів, пов'язаних з нею, та їхні "
+         "солі; підписаний ланцюг і підсумки й далі перевіряються. Це неможливо скасувати."),
+    "Person (id)": "Особа (ідентифікатор)",
+    "Reason (e.g. the request's reference)": "Причина (наприклад, номер звернення)",
+    "I understand that an erasure cannot be undone.":
+        "Я розумію, що видалення неможливо скасувати.",
+    "Erase": "Видалити",
 }
 
 CATALOGUES: dict[str, dict[str, str]] = {"en": {}, "uk": UK}
