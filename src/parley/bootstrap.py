@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from parley.errors import ConfigError
 from parley.settings import Settings
 from parley.store import Keyring, RecordCipher, UnitOfWork
-from parley.store.crypto import load_or_create_data_key
+from parley.store.crypto import KEY_FILE, load_or_create_data_key
 from parley.store.dialect import create_store_engine
 from parley.store.migrate import current_revision, head_revision, upgrade
 from parley.store.uow import Clock, utc_now
@@ -61,7 +61,8 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = True,
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         if migrate:
-            upgrade(engine)
+            # A migration may seal what earlier revisions kept in clear: it needs the key.
+            upgrade(engine, cipher=existing_cipher(settings))
         elif current_revision(engine) != head_revision():
             raise ConfigError(
                 f"the database at {safe_url(settings.database_url)} is not initialised or "
@@ -82,9 +83,16 @@ def upgrade_database(settings: Settings | None = None) -> tuple[str | None, str]
     engine = create_store_engine(settings.database_url)
     try:
         with _database_errors(settings, engine):
-            return upgrade(engine)
+            return upgrade(engine, cipher=existing_cipher(settings))
     finally:
         engine.dispose()
+
+
+def existing_cipher(settings: Settings) -> RecordCipher | None:
+    """The data key's cipher if the key file exists (a new database has none yet)."""
+    if not (settings.key_dir / KEY_FILE).exists():
+        return None
+    return RecordCipher(load_or_create_data_key(settings.key_dir, create=False))
 
 
 @contextmanager

@@ -114,12 +114,13 @@ class ListImported(Event):
 
     Counts and the file's SHA-256 only; the rows stay in the store. ``records_root`` is
     the RFC 9162 Merkle root over the accepted records' commitments in row order, so
-    any record can later be shown to belong to this list.
+    any record can later be shown to belong to this list. The list's source and file
+    name are typed by people and may name a person: they stay sealed in the store
+    (events recorded before 0008_privacy still carry ``source``).
     """
 
     name: ClassVar[str] = "list.imported"
     list_id: str
-    source: str
     kind: str
     party: str | None
     file_sha256: str

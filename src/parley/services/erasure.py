@@ -3,27 +3,52 @@
 The sealed records and their salts go; the commitments stay (they are in the signed
 chain and in stage heads), so the chain, the heads and the totals still verify, while
 nobody, Parley included, can open those commitments again. A ``person.erased`` event and
-a row of the erasure log record that it happened, when, why and on whose authority.
+a row of the erasure log record that it happened, when, why (sealed: the reason may name
+who asked) and on whose authority.
+
+The person is taken as a whole: a person merged into another is erased with the one it
+became, and every id merged into that one counts too. Beside the source records the
+erasure reaches the person's interviews (the outcome and the salt of its commitment),
+confidential reasons for being left out of a stage, salts of remains cases identified
+as the person, and the copies listed in :mod:`parley.services.erasure_copies`
+(quarantined rows, the review queue, match models' term frequencies, stored API answers).
+Events are never rewritten: they hold only ids and commitments.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, insert, select, update
+from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
 from parley.domain.events import PersonErased
 from parley.errors import Conflict, InputError, NotFound
 from parley.services.checkpoints import intermediary_actor
+from parley.services.erasure_copies import (
+    Identifiers,
+    erase_quarantined,
+    relabel_lists,
+    scrub_stored_answers,
+    scrub_term_frequencies,
+    withdraw_reviews,
+)
 from parley.store import timestamp
+from parley.store.dialect import flush_write_ahead_log
+from parley.store.sealed_text import open_erasure_reason, seal_erasure_reason
 from parley.store.tables import (
     erasure_log,
+    interviews,
+    nominations,
+    person_redirects,
     persons,
     plan_exclusions,
     record_links,
     remains_cases,
+    source_lists,
     source_records,
 )
 
@@ -34,48 +59,124 @@ class ErasureResult:
     records: int
     commitments: list[str]
     event_seq: int
+    quarantined: int = 0
+    interviews: int = 0
+    # SQLite: whether the write-ahead log (old page versions) was emptied right away.
+    log_flushed: bool = True
 
 
 def erase_person(app: App, person_id: str, *, reason: str, actor: str | None = None
                  ) -> ErasureResult:
-    """Erase every source record linked to ``person_id`` (one transaction)."""
+    """Erase every copy of the personal data of ``person_id`` (one transaction)."""
     if not reason.strip():
         raise InputError("a reason is required for an erasure (e.g. the request's reference)")
     with app.uow() as uow:
         conn = uow.conn
         signer = intermediary_actor(conn, actor)
-        if conn.execute(select(persons.c.id).where(persons.c.id == person_id)).first() is None:
-            raise NotFound(f"person {person_id} is not known")
-        rows = conn.execute(
-            select(source_records.c.id, source_records.c.commitment)
-            .join(record_links, record_links.c.record_id == source_records.c.id)
-            .where(record_links.c.person_id == person_id,
-                   source_records.c.erased_at.is_(None))
-            .order_by(source_records.c.commitment)).all()
+        person = _current(conn, person_id)
+        ids = _merged_with(conn, person)
+        rows = list(conn.execute(
+            _records().join(record_links, record_links.c.record_id == source_records.c.id)
+            .where(record_links.c.person_id.in_(ids))))
         if not rows:
             raise Conflict(f"person {person_id} has no personal data left to erase")
         now = timestamp(uow.now())
-        ids = [r.id for r in rows]
-        conn.execute(update(source_records).where(source_records.c.id.in_(ids))
+        who = Identifiers.of(app.cipher.open(r.sealed, row_id=r.id) for r in rows)
+        # Records not linked to anyone yet (imported since the last resolution) that
+        # carry his service number, or his name and birth date, are his too.
+        rows += [r for r in conn.execute(_records().outerjoin(
+            record_links, record_links.c.record_id == source_records.c.id)
+            .where(record_links.c.record_id.is_(None)))
+            if who.matches(app.cipher.open(r.sealed, row_id=r.id))]
+        opened = [(r.id, r.source, app.cipher.open(r.sealed, row_id=r.id)) for r in rows]
+        for _, _, fields in opened:
+            who.add(fields)
+        record_ids = {r.id for r in rows}
+        conn.execute(update(source_records).where(source_records.c.id.in_(sorted(record_ids)))
                      .values(sealed=None, salt=None, erased_at=now))
-        # What the exchange keeps about the person beside the records: the salts of
-        # remains cases identified as the person, and a confidential reason for being
-        # left out of a stage.
-        cases = conn.execute(select(remains_cases.c.id, remains_cases.c.commitment)
-                             .where(remains_cases.c.person_id == person_id,
-                                    remains_cases.c.salt.is_not(None))).all()
-        if cases:
-            conn.execute(update(remains_cases)
-                         .where(remains_cases.c.id.in_([c.id for c in cases]))
-                         .values(salt=None))
-        conn.execute(update(plan_exclusions).where(plan_exclusions.c.person_id == person_id)
-                     .values(sealed=None))
-        commitments = sorted({r.commitment for r in rows} | {c.commitment for c in cases})
-        ev = uow.append(PersonErased(person_id=person_id, records=len(rows),
+        quarantined = erase_quarantined(app, conn, record_ids=record_ids, who=who, now=now)
+        withdraw_reviews(conn, record_ids)
+        scrub_term_frequencies(app, conn, opened)
+        scrub_stored_answers(app, conn, who)
+        relabel_lists(app, conn, {r.list_id for r in rows} | quarantined.list_ids, who)
+        cases = _erase_exchange(conn, ids)
+        talks = _erase_interviews(app, conn, ids)
+        commitments = sorted({r.commitment for r in rows} | set(cases) | set(talks))
+        ev = uow.append(PersonErased(person_id=person, records=len(rows),
                                      commitments=commitments), actor=signer)
+        log_id = str(uuid.uuid4())
         conn.execute(insert(erasure_log).values(
-            id=str(uuid.uuid4()), person_id=person_id, records=len(rows), reason=reason,
+            id=log_id, person_id=person, records=len(rows), reason="",
+            sealed_reason=seal_erasure_reason(app.cipher, log_id, reason),
             actor=signer, erased_at=now, event_seq=ev.seq))
         uow.commit()
-    return ErasureResult(person_id=person_id, records=len(rows), commitments=commitments,
-                         event_seq=ev.seq)
+    flushed = flush_write_ahead_log(app.engine)
+    return ErasureResult(person_id=person, records=len(rows), commitments=commitments,
+                         event_seq=ev.seq, quarantined=quarantined.rows,
+                         interviews=len(talks), log_flushed=flushed)
+
+
+def erasure_reasons(app: App, person_id: str | None = None) -> list[dict[str, Any]]:
+    """The private erasure log, opened: who erased whom, when, and why."""
+    query = select(erasure_log).order_by(erasure_log.c.erased_at, erasure_log.c.id)
+    if person_id is not None:
+        query = query.where(erasure_log.c.person_id == person_id)
+    with app.read() as conn:
+        rows = conn.execute(query).all()
+    return [{"person_id": r.person_id, "records": r.records, "actor": r.actor,
+             "erased_at": r.erased_at, "event_seq": r.event_seq,
+             "reason": open_erasure_reason(app.cipher, r)} for r in rows]
+
+
+def _records() -> Select[Any]:
+    """Source records not yet erased, with their list's source."""
+    return (select(source_records.c.id, source_records.c.list_id, source_records.c.sealed,
+                   source_records.c.commitment, source_lists.c.source)
+            .join(source_lists, source_lists.c.id == source_records.c.list_id)
+            .where(source_records.c.erased_at.is_(None))
+            .order_by(source_records.c.commitment))
+
+
+def _current(conn: Connection, person_id: str) -> str:
+    """The person ``person_id`` is now (merges are recorded flat: one hop at most)."""
+    if conn.execute(select(persons.c.id).where(persons.c.id == person_id)).first() is None:
+        raise NotFound(f"person {person_id} is not known")
+    into = conn.execute(select(person_redirects.c.merged_into)
+                        .where(person_redirects.c.person_id == person_id)).scalar()
+    return str(into) if into is not None else person_id
+
+
+def _merged_with(conn: Connection, person: str) -> list[str]:
+    """``person`` and every id merged into it: exchange rows may still name those."""
+    absorbed = conn.execute(select(person_redirects.c.person_id)
+                            .where(person_redirects.c.merged_into == person)).scalars()
+    return sorted({person, *absorbed})
+
+
+def _erase_exchange(conn: Connection, ids: list[str]) -> list[str]:
+    """Salts of remains cases identified as the person, and confidential reasons for
+    leaving the person out of a stage; returns the cases' commitments."""
+    cases = conn.execute(select(remains_cases.c.id, remains_cases.c.commitment)
+                         .where(remains_cases.c.person_id.in_(ids),
+                                remains_cases.c.salt.is_not(None))).all()
+    if cases:
+        conn.execute(update(remains_cases)
+                     .where(remains_cases.c.id.in_([c.id for c in cases]))
+                     .values(salt=None))
+    conn.execute(update(plan_exclusions).where(plan_exclusions.c.person_id.in_(ids))
+                 .values(sealed=None))
+    return [c.commitment for c in cases]
+
+
+def _erase_interviews(app: App, conn: Connection, ids: list[str]) -> list[str]:
+    """Crypto-shred the person's interviews: the outcome is replaced by an empty sealed
+    record and the salt by nothing, so the commitment in the chain (over a handful of
+    possible outcomes) can no longer be opened or guessed. Returns their commitments."""
+    talks = conn.execute(select(interviews.c.id, interviews.c.commitment)
+                         .join(nominations, nominations.c.id == interviews.c.nomination_id)
+                         .where(nominations.c.person_id.in_(ids),
+                                interviews.c.salt != b"")).all()
+    for talk in talks:
+        conn.execute(update(interviews).where(interviews.c.id == talk.id).values(
+            sealed=app.cipher.seal({}, row_id=talk.id), salt=b""))
+    return [t.commitment for t in talks]

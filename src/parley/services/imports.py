@@ -34,6 +34,7 @@ from parley.ingest import (
 )
 from parley.services.lists import ImportedList, ListMeta, ListWriter, find_imported
 from parley.store import UnitOfWork
+from parley.store.sealed_text import open_list_meta
 from parley.store.tables import actors, list_imports, quarantined_rows, source_lists
 
 __all__ = ["ImportSummary", "ListInfo", "check_actor", "import_list", "list_lists",
@@ -267,7 +268,9 @@ def list_lists(app: App) -> list[ListInfo]:
         rows = conn.execute(select(source_lists).order_by(source_lists.c.imported_at,
                                                           source_lists.c.id)).all()
     return [ListInfo(id=r.id, source=r.source, kind=r.kind, party=r.party_code,
-                     file_name=r.file_name, file_sha256=r.file_sha256, sheet=r.sheet,
+                     file_name=open_list_meta(app.cipher, r.id, r.sealed_meta,
+                                              file_name=r.file_name)[1],
+                     file_sha256=r.file_sha256, sheet=r.sheet,
                      rows=r.rows, accepted=r.accepted, quarantined=r.quarantined,
                      imported_by=r.imported_by, imported_at=r.imported_at) for r in rows]
 

@@ -23,6 +23,7 @@ from parley.errors import Conflict, InputError, NotFound
 from parley.ledger.hashing import new_salt
 from parley.ledger.merkle import EMPTY_ROOT, leaf_hash, node_hash, root_from_leaf_hashes
 from parley.store import UnitOfWork, timestamp
+from parley.store.sealed_text import seal_list_meta
 from parley.store.tables import parties, persons, record_links, source_lists, source_records
 
 __all__ = ["ImportedList", "ListMeta", "ListWriter", "RecordInput", "RecordedList", "add_list",
@@ -173,7 +174,11 @@ class ListWriter:
         self.commitments: list[str] = []
         conn.execute(insert(source_lists).values(
             id=self.list_id, source=meta.source, kind=meta.kind, party_code=meta.party,
-            file_name=meta.file_name, file_sha256=meta.file_sha256, sheet=meta.sheet,
+            # The file name only sealed: a file may be named after a person.
+            file_name="", sealed_meta=seal_list_meta(app.cipher, self.list_id,
+                                                     source=meta.source,
+                                                     file_name=meta.file_name),
+            file_sha256=meta.file_sha256, sheet=meta.sheet,
             rows=0, accepted=0, quarantined=0, imported_by=actor,
             imported_at=timestamp(uow.now()), event_seq=0,
         ))
@@ -205,7 +210,7 @@ class ListWriter:
         self.flush()
         meta = self._meta
         ev = self._uow.append(ListImported(
-            list_id=self.list_id, source=meta.source, kind=meta.kind, party=meta.party,
+            list_id=self.list_id, kind=meta.kind, party=meta.party,
             file_sha256=meta.file_sha256, sheet=meta.sheet, rows=rows,
             accepted=self.accepted, quarantined=quarantined, records_root=self._root.root(),
         ), actor=self._actor)

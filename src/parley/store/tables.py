@@ -90,6 +90,8 @@ source_lists = Table(
     Column("source", String(200), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("party_code", String(16), ForeignKey("parties.code"), nullable=True),
+    # Empty since 0008_privacy: the file name is in ``sealed_meta`` (a file can be named
+    # after a person).
     Column("file_name", String(500), nullable=False),
     Column("file_sha256", String(64), nullable=False),
     Column("sheet", String(200), nullable=False, default=""),
@@ -99,6 +101,10 @@ source_lists = Table(
     Column("imported_by", String(64), ForeignKey("actors.id"), nullable=False),
     Column("imported_at", String(32), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    # Operator-typed text, sealed like records under "source_lists:<id>": {"source",
+    # "file_name"} (0008_privacy). ``source`` is still kept in clear beside it for readers
+    # that have not moved to :func:`parley.services.lists.list_labels`.
+    Column("sealed_meta", LargeBinary, nullable=True),
     UniqueConstraint("file_sha256", "sheet", name="uq_source_lists_content"),
 )
 
@@ -356,10 +362,12 @@ erasure_log = Table(
     Column("id", String(36), primary_key=True),
     Column("person_id", String(36), nullable=False, index=True),
     Column("records", Integer, nullable=False),
+    # Empty since 0008_privacy: the reason (it may name who asked) is in ``sealed_reason``.
     Column("reason", Text, nullable=False),
     Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
     Column("erased_at", String(32), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    Column("sealed_reason", LargeBinary, nullable=True),
 )
 
 # --- exchange: agreements, nominations, verification, stages, handover, remains -------
