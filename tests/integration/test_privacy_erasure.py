@@ -44,6 +44,7 @@ from parley.services.ledger import verify_ledger
 from parley.services.lists import ListMeta, RecordInput, record_list
 from parley.services.quarantine import fix_quarantined, list_quarantined
 from parley.services.stages import plan_stage
+from parley.store.dialect import flush_write_ahead_log
 from parley.store.tables import (
     events,
     idempotency_keys,
@@ -238,3 +239,13 @@ def test_erasure_reaches_every_copy(app: App, world: dict[str, Any]) -> None:
         "request DP-2026-3 from Коваленко Ірина"]
     with pytest.raises(Conflict, match="no personal data left"):
         erase_person(app, world["person"], reason="again")
+
+
+def test_the_log_flush_does_not_wait_for_an_open_write(sqlite_app: App) -> None:
+    """An idempotent request keeps its write transaction open after the service returns;
+    the flush then reports that it could not finish instead of waiting for it."""
+    writer = sqlite_app.engine.connect().execution_options(parley_write=True)
+    with writer, writer.begin():
+        writer.execute(select(events.c.seq).limit(1)).all()
+        assert flush_write_ahead_log(sqlite_app.engine) is False
+    assert flush_write_ahead_log(sqlite_app.engine) is True

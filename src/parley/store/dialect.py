@@ -97,5 +97,11 @@ def flush_write_ahead_log(engine: Engine) -> bool:
     if engine.dialect.name != "sqlite":
         return True
     with engine.connect() as conn:
-        busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+        # Never wait: a write transaction still open (an idempotent request settles its
+        # answer after the service returns) would hold the checkpoint for the busy timeout.
+        conn.exec_driver_sql("PRAGMA busy_timeout=0")
+        try:
+            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     return busy is not None and busy[0] == 0
