@@ -96,6 +96,11 @@ def test_json_summary(parley: Run, env: dict[str, str], tmp_path: Path) -> None:
     ("noname.csv", lambda p, t: p.write_text("Телефон;Адреса\n1;2\n", encoding="utf-8"),
      "error: noname.csv: no column for names found (no header names a surname, given name "
      "or full name); row 1 has 'Телефон', 'Адреса'; name one with --map COLUMN=full_name"),
+    ("bare.csv", lambda p, t: p.write_text("Мельник;Олександр;12.03.1985\n", encoding="utf-8"),
+     "error: bare.csv: no header row: row 1 is already data ('Мельник', 'Олександр', "
+     "'12.03.1985'); add a header row naming the columns (Прізвище, Ім'я, Дата народження, "
+     "…), or name them by letter to read every row as data: --map A=surname "
+     "--map B=given_name --map C=birth_date"),
     ("scan.pdf", lambda p, t: p.write_bytes(b"%PDF-1.7\n"),
      "error: scan.pdf: not a spreadsheet (a PDF document)"),
     ("locked.xlsx", lambda p, t: encrypted_xlsx(p),
@@ -166,3 +171,16 @@ def test_quarantine_fix_then_export(parley: Run, env: dict[str, str], tmp_path: 
     assert rows[1]["birth_date"] == "1990-02-28"
     verify = parley(["ledger", "verify"], env=env)
     assert verify.returncode == 0, verify.stderr
+
+
+def test_a_headerless_list_imported_with_columns_named_by_letter(
+        parley: Run, env: dict[str, str], tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "bare.csv", [["Мельник", "Олександр", "12.03.1985"],
+                                             ["Бойко", "Іван", "1979"]])
+    result = parley(["import", str(path), "--kind", "origin_list", "--map", "A=surname",
+                     "--map", "B=given_name", "--map", "C=birth_date"], env=env)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith(": 2 rows, 2 accepted, 0 quarantined")
+    assert lines[1] == ("  read as CSV, utf-8, delimiter ';'; no header row, every row read "
+                        "as data: column A→surname, column B→given_name, column C→birth_date")

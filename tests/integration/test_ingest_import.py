@@ -250,3 +250,33 @@ def test_an_error_in_the_second_process_is_raised_and_nothing_written(
     with pytest.raises(InputError, match=r"big\.csv: sheet damaged at row 900"):
         import_list(parley, path=path, kind="origin_list", actor=ACTORS[UA])
     assert _count(parley, source_lists) == 0
+
+
+def test_a_headerless_list_is_refused_then_read_by_letter_with_every_row(
+        parley: App, tmp_path: Path) -> None:
+    rows = [["Мельник", "Олександр", "12.03.1985", "1234567.0"],
+            ["Бойко", "Іван", "31.02.1990", "7654321"],
+            ["Шевчeнкo", "Iван", "1979", "'0123456"]]
+    path = write_csv(tmp_path / "bare.csv", rows, encoding="cp1251")
+    with pytest.raises(InputError) as err:
+        import_list(parley, path=path, kind="origin_list", actor=ACTORS[UA])
+    assert str(err.value).endswith(
+        "--map A=surname --map B=given_name --map C=birth_date --map D=service_number")
+    assert _count(parley, source_lists) == 0
+    mapping = {"A": "surname", "B": "given_name", "C": "birth_date", "D": "service_number"}
+    summary = import_list(parley, path=path, kind="origin_list", actor=ACTORS[UA],
+                          mapping=mapping)
+    assert (summary.header_row, summary.rows, summary.accepted, summary.quarantined) == (
+        0, 3, 2, 1)
+    assert [(e.row, e.column, e.reason) for e in summary.errors] == [
+        (2, "column C", "not a date (February 1990 has no day 31)")]
+    with parley.read() as conn:
+        records = conn.execute(select(source_records).order_by(source_records.c.row_number)
+                               ).all()
+    opened = [parley.cipher.open(r.sealed, row_id=r.id) for r in records]
+    assert [(o["surname"], o["given_name"], o["service_number"]) for o in opened] == [
+        ("Мельник", "Олександр", "1234567"), ("Шевченко", "Іван", "0123456")]
+    (entry,) = list_quarantined(parley, list_id=summary.list_id)
+    fixed = fix_quarantined(parley, quarantine_id=entry.id,
+                            changes={"birth_date": "28.02.1990"}, actor=ACTORS[UA])
+    assert fixed.released == [2]

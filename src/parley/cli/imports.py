@@ -95,7 +95,9 @@ def _print_summary(s: ImportSummary) -> None:
         how += f", {s.encoding}"
     if s.delimiter:
         how += f", delimiter {s.delimiter!r}"
-    say(f"  read as {how}; header on row {s.header_row}: {describe_columns(s.columns)}")
+    header = (f"header on row {s.header_row}" if s.header_row else
+              "no header row, every row read as data")
+    say(f"  read as {how}; {header}: {describe_columns(s.columns)}")
     if s.skipped:
         shown = ", ".join(f"{k.row} {k.reason}" for k in s.skipped[:10])
         more = f", … ({len(s.skipped) - 10} more)" if len(s.skipped) > 10 else ""

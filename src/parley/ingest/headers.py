@@ -367,7 +367,11 @@ def locate_header(rows: Sequence[tuple[int, list[str]]], *, mapping: Mapping[str
             score = _score(option_fields)
             if best is None or score > best[0]:
                 best = (score, number, last, option_cells, option_fields)
+    headerless = _headerless(rows, mapping=mapping, kind=kind, file_name=file_name)
+    if headerless is not None:
+        return headerless
     if best is None:
+        _refuse_headerless(rows, file_name)
         found = _first_texts(rows)
         raise InputError(
             f"{file_name}: no column for names found (no header names a surname, given name "
@@ -384,6 +388,66 @@ def locate_header(rows: Sequence[tuple[int, list[str]]], *, mapping: Mapping[str
             "name one with --map COLUMN=full_name"
         )
     return HeaderLayout(first_row=number, last_row=last_row, columns=tuple(columns))
+
+
+def _is_letter(column: str) -> bool:
+    return bool(_LETTERS.fullmatch(column))
+
+
+_LETTERS = re.compile(r"[A-Z]{1,3}")
+
+
+def _headerless(rows: Sequence[tuple[int, list[str]]], *, mapping: Mapping[str, str],
+                kind: str | None, file_name: str) -> HeaderLayout | None:
+    """The layout of a file without a header whose columns ``--map`` names by letter.
+
+    Only when no row of the file names columns (read without the letters) and a row
+    reads as data: then that row and every row after it are data, the first one too
+    (reading it as a header would lose a person). ``first_row`` is 0: no header.
+    """
+    letters = {k: v for k, v in mapping.items() if _is_letter(k)}
+    if not letters:
+        return None
+    by_text = {k: v for k, v in mapping.items() if not _is_letter(k)}
+    search = rows[:HEADER_SEARCH_ROWS]
+    if any(_is_header_like(_row_fields(cells, by_text), kind) for _, cells in search):
+        return None
+    from parley.ingest.headerless import looks_like_data
+
+    start = next((number for number, cells in search if looks_like_data(cells)), None)
+    if start is None:
+        return None
+    width = max(max((len(c) for _, c in search), default=0),
+                max(_column_number(k) for k in letters))
+    fields: list[str | None] = []
+    for index in range(width):
+        target = letters.get(column_letter(index))
+        fields.append(None if target in (None, EXTRA) else target)
+    columns = _columns([""] * width, fields)
+    if not ({c.field for c in columns} & {*NAME_FIELDS, GIVEN_PATRONYMIC}) and not (
+            kind == "remains" and any(c.field in (CASE_NUMBER, "record_id") for c in columns)):
+        raise InputError(f"{file_name}: the file has no header row and --map names no "
+                         "column for names; add e.g. --map A=full_name")
+    return HeaderLayout(first_row=0, last_row=start - 1, columns=tuple(columns))
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + ord(char) - 64
+    return number
+
+
+def _refuse_headerless(rows: Sequence[tuple[int, list[str]]], file_name: str) -> None:
+    """Raise the headerless message when the first row with text reads as data."""
+    from parley.ingest.headerless import headerless_message, looks_like_data
+
+    search = rows[:HEADER_SEARCH_ROWS]
+    first = next(((n, c) for n, c in search if any(x.strip() for x in c)), None)
+    if first is None or not looks_like_data(first[1]):
+        return
+    sample = [cells for number, cells in search if number >= first[0]]
+    raise InputError(headerless_message(file_name, first[0], first[1], sample))
 
 
 def _first_texts(rows: Sequence[tuple[int, list[str]]]) -> str:

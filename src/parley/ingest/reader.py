@@ -160,6 +160,13 @@ class ListReader:
                 self.other_sheets.append(name)
         if chosen is None:
             raise first_error or InputError(f"{self.file_name}: no sheet holds a list")
+        for name in book.hidden_sheets:
+            book.select(name)
+            try:
+                self._layout_current()
+            except InputError:
+                continue
+            self.other_sheets.append(name)
         book.select(chosen)
         # Re-open the chosen sheet's stream: the checks above consumed its first rows.
         self._layout_current()
@@ -173,7 +180,8 @@ class ListReader:
                              "text)")
         layout = locate_header(head, mapping=self.mapping, kind=self.kind,
                                file_name=f"{self.file_name}{sheet}")
-        header_cells = next(cells for number, cells in head if number == layout.first_row)
+        header_cells = next((cells for number, cells in head if number == layout.first_row),
+                            [])  # none when the file has no header (first_row 0)
         if self.mapping:
             check_mapping_used(self.mapping, layout.columns, _all_header_cells(head, layout),
                                self.file_name)

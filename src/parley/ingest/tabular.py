@@ -103,9 +103,12 @@ class Workbook:
         except Exception as exc:  # noqa: BLE001 - any parser failure is a bad file
             raise InputError(f"{path.name}: the workbook cannot be read ({_reason(exc)})"
                              ) from None
-        self.sheets = [ws.title for ws in self._book.worksheets
-                       if getattr(ws, "sheet_state", "visible") == "visible"
-                       and hasattr(ws, "_get_source")]
+        readable = [ws for ws in self._book.worksheets if hasattr(ws, "_get_source")]
+        self.sheets = [ws.title for ws in readable
+                       if getattr(ws, "sheet_state", "visible") == "visible"]
+        #: Hidden sheets are never read unless named with --sheet, but one holding a
+        #: list is reported beside the one read.
+        self.hidden_sheets = [ws.title for ws in readable if ws.title not in self.sheets]
         if sheet is not None and sheet not in self._book.sheetnames:
             raise InputError(f"{path.name}: no sheet {sheet!r} (sheets: "
                              f"{', '.join(repr(s) for s in self._book.sheetnames)})")

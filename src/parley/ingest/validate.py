@@ -40,8 +40,17 @@ from parley.ingest.values import (
 )
 
 DATE_FIELDS = ("birth_date", "status_date")
+#: Fields whose words are put into one script when they mix Cyrillic and Latin
+#: look-alikes (a Latin "i", "o" or "c" typed inside a Cyrillic name).
+NAME_PARTS = ("surname", "given_name", "patronymic", "full_name")
+#: Fields holding numbers as identifiers, which spreadsheets turn into floats
+#: (1234567.0) or scientific notation (1.234567E+06).
+NUMBER_FIELDS = ("service_number", "record_id")
 _nfc = unicodedata.normalize
 _FIELD, _EXTRA, _DATE, _SEX = "field", "extra", "date", "sex"
+_NAME, _NUMBER = "name", "number"
+_FLOAT_ZERO = re.compile(r"(\d+)[.,]0+")
+_SCIENTIFIC = re.compile(r"(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})")
 _DATE_PLACE, _GIVEN_PATRONYMIC = "date_place", "given_patronymic"
 NUMERIC_DATE = re.compile(r"(\d{1,2})([./-])(\d{1,2})\2(\d{2,4})")
 _LEADING_DATE = re.compile(
@@ -138,6 +147,10 @@ class RowValidator:
                 mode, limit = _DATE, DEFAULT_MAX_LENGTH
             elif target == "sex":
                 mode, limit = _SEX, DEFAULT_MAX_LENGTH
+            elif target in NAME_PARTS:
+                mode, limit = _NAME, MAX_LENGTH.get(target, DEFAULT_MAX_LENGTH)
+            elif target in NUMBER_FIELDS:
+                mode, limit = _NUMBER, DEFAULT_MAX_LENGTH
             else:
                 mode, limit = _FIELD, MAX_LENGTH.get(target, DEFAULT_MAX_LENGTH)
             self._plan.append((c, c.index, mode, limit, target or "", c.extra_key))
@@ -174,11 +187,32 @@ class RowValidator:
                     continue
                 if not text:
                     continue
+            if text[0] == "'":
+                # Excel's mark for "text, not a number" ('0123456), exported with the value.
+                text = text[1:].strip()
+                if not text:
+                    continue
             if len(text) > limit:
                 problems.append(Problem(number, column.label, _shown(text),
                                         f"longer than {limit} characters ({len(text)})",
                                         "too_long"))
             elif mode is _FIELD:
+                fields[target] = text
+            elif mode is _NAME:
+                if not text.isascii():
+                    repaired = _repair_script(text)
+                    if repaired != text:
+                        extra[f"{target}_original"] = text
+                        text = repaired
+                fields[target] = text
+            elif mode is _NUMBER:
+                if text[-1] == "0" or "e" in text or "E" in text:
+                    try:
+                        text = whole_number(text)
+                    except ValueProblem as exc:
+                        problems.append(Problem(number, column.label, _shown(text), str(exc),
+                                                "lost_digits"))
+                        continue
                 fields[target] = text
             elif mode is _EXTRA:
                 extra[extra_key] = text
@@ -187,6 +221,8 @@ class RowValidator:
             elif mode is _DATE_PLACE:
                 self._date_place(number, column, text, fields, extra, problems)
             elif mode is _GIVEN_PATRONYMIC:
+                if not text.isascii():
+                    text = _repair_script(text)
                 given, _, patronymic = text.partition(" ")
                 fields.setdefault("given_name", given)
                 if patronymic.strip():
@@ -315,8 +351,34 @@ class RowValidator:
                 fields[key] = value
 
 
+def whole_number(text: str) -> str:
+    """An identifier a spreadsheet wrote as a number, as digits: ``1234567.0`` and
+    ``1.234567E+06`` give ``1234567``. Scientific notation that has lost digits
+    (``1.23457E+06``) raises :class:`ValueProblem`; anything else is returned as is."""
+    match = _FLOAT_ZERO.fullmatch(text)
+    if match is not None:
+        return match.group(1)
+    match = _SCIENTIFIC.fullmatch(text)
+    if match is None:
+        return text
+    first, fraction, exponent = match.group(1), match.group(2) or "", int(match.group(3))
+    if len(fraction) > exponent:
+        return text  # not a whole number: not an identifier a float mangled
+    if len(fraction) < exponent:
+        raise ValueProblem(
+            f"a number in scientific notation has lost its last {exponent - len(fraction)} "
+            "digit(s); format the column as text in the spreadsheet and export it again")
+    return first + fraction
+
+
 def _shown(value: str) -> str:
     return value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE] + "…"
+
+
+def _repair_script(text: str) -> str:
+    from parley.names import repair_mixed_script
+
+    return repair_mixed_script(text)
 
 
 def _names_split() -> Callable[[str], tuple[str, str, str]]:

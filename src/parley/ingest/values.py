@@ -25,7 +25,7 @@ EXTRA_MAX_LENGTH = 2000
 OLDEST_AGE = 100
 
 _EXCEL_EPOCH = date(1899, 12, 30)
-_SERIAL = re.compile(r"\d{5}(?:\.0+)?")
+_SERIAL = re.compile(r"\d{5}(?:[.,]\d+)?")  # a time of day may follow the point
 _REMOVED = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _SPACES = re.compile(r"\s+")
 
@@ -131,7 +131,7 @@ def parse_iso_date(text: str) -> IsoDate:
 def _parse_cached(text: str) -> IsoDate:
     stripped = text.strip()
     if _SERIAL.fullmatch(stripped):
-        serial = int(float(stripped))
+        serial = int(float(stripped.replace(",", ".")))
         if serial > 2100:  # a 5-digit number in a date column is an Excel day number
             day = _EXCEL_EPOCH + timedelta(days=serial)
             return IsoDate(day.isoformat(), day.year, day.month, day.day)

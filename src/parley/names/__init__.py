@@ -10,7 +10,12 @@ once, on first use. See docs/names.md.
 from parley.names.dates import DateError, ParsedDate, parse_date
 from parley.names.given import given_name_key, given_name_keys
 from parley.names.patronymic import patronymic_key
-from parley.names.scripts import fold_homoglyphs, language_hint, script_of
+from parley.names.scripts import (
+    fold_homoglyphs,
+    language_hint,
+    repair_mixed_script,
+    script_of,
+)
 from parley.names.split import split_full_name
 from parley.names.surname import surname_key, surname_phonetic_key
 from parley.names.translit import transliterate
@@ -24,6 +29,7 @@ __all__ = [
     "language_hint",
     "parse_date",
     "patronymic_key",
+    "repair_mixed_script",
     "script_of",
     "split_full_name",
     "surname_key",

@@ -7,7 +7,7 @@ import parley.names
 PUBLIC = {
     "transliterate", "script_of", "language_hint", "fold_homoglyphs", "given_name_key",
     "given_name_keys", "patronymic_key", "surname_key", "surname_phonetic_key",
-    "split_full_name", "parse_date", "ParsedDate", "DateError",
+    "split_full_name", "parse_date", "ParsedDate", "DateError", "repair_mixed_script",
 }
 
 
