@@ -19,25 +19,35 @@ from parley.api.ratelimit import RateLimiter, Rule
 from parley.api.routers import ROUTERS
 from parley.bootstrap import App, bootstrap
 from parley.services.access import AccessLog
+from parley.services.group_commit import GroupCommit
 from parley.services.idempotency import service_app
 from parley.settings import Settings
 
 MAX_BODY = 1 * 1024 * 1024
 MAX_UPLOAD = 64 * 1024 * 1024
 UPLOAD_PREFIXES = ("/api/v1/imports", "/int/imports")
+RATE_LIMIT_FILE = "ratelimits.bin"
 
 
 def create_app(parley: App | None = None, *, settings: Settings | None = None,
                migrate: bool = True, secure_cookies: bool = True, idempotent: bool = True,
                rate_limits: dict[str, Rule] | None = None, web: bool = True,
-               publish_dir: Path | None = None) -> FastAPI:
-    """The ASGI app over ``parley`` (or one bootstrapped from ``settings`` and owned)."""
+               publish_dir: Path | None = None, shared_limits: bool = True) -> FastAPI:
+    """The ASGI app over ``parley`` (or one bootstrapped from ``settings`` and owned).
+
+    With ``shared_limits`` the rate limits live in a file of the data directory that
+    every worker process of the host shares (see :mod:`parley.api.ratelimit`).
+    """
     owned = parley is None
     base = parley if parley is not None else bootstrap(settings, migrate=migrate)
     served = service_app(base, idempotent=idempotent)
+    limits_file = base.settings.key_dir.parent / RATE_LIMIT_FILE if shared_limits else None
     ctx = ServiceContext(app=served, access_log=AccessLog(served),
-                         limiter=RateLimiter(rate_limits), secure_cookies=secure_cookies,
-                         publish_dir=publish_dir or base.settings.key_dir.parent / "published")
+                         limiter=RateLimiter(rate_limits, path=limits_file),
+                         secure_cookies=secure_cookies,
+                         publish_dir=publish_dir or base.settings.key_dir.parent / "published",
+                         group_commit=GroupCommit(served.engine, served.writer_lock)
+                         if idempotent else None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -45,7 +55,10 @@ def create_app(parley: App | None = None, *, settings: Settings | None = None,
         try:
             yield
         finally:
+            if ctx.group_commit is not None:
+                ctx.group_commit.stop()
             ctx.access_log.stop()
+            ctx.limiter.close()
             if owned:
                 base.close()
 
@@ -86,4 +99,5 @@ def create_from_env() -> FastAPI:
         from parley.services.faults import acknowledge_before_commit
 
         acknowledge_before_commit(api.state.parley.app)
+        api.state.parley.group_commit = None  # its late commit is per transaction
     return api
