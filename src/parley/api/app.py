@@ -19,6 +19,7 @@ from parley.api.ratelimit import RateLimiter, Rule
 from parley.api.routers import ROUTERS
 from parley.bootstrap import App, bootstrap
 from parley.services.access import AccessLog
+from parley.services.group_commit import GroupCommit
 from parley.services.idempotency import service_app
 from parley.settings import Settings
 
@@ -44,7 +45,9 @@ def create_app(parley: App | None = None, *, settings: Settings | None = None,
     ctx = ServiceContext(app=served, access_log=AccessLog(served),
                          limiter=RateLimiter(rate_limits, path=limits_file),
                          secure_cookies=secure_cookies,
-                         publish_dir=publish_dir or base.settings.key_dir.parent / "published")
+                         publish_dir=publish_dir or base.settings.key_dir.parent / "published",
+                         group_commit=GroupCommit(served.engine, served.writer_lock)
+                         if idempotent else None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -52,6 +55,8 @@ def create_app(parley: App | None = None, *, settings: Settings | None = None,
         try:
             yield
         finally:
+            if ctx.group_commit is not None:
+                ctx.group_commit.stop()
             ctx.access_log.stop()
             ctx.limiter.close()
             if owned:
@@ -94,4 +99,5 @@ def create_from_env() -> FastAPI:
         from parley.services.faults import acknowledge_before_commit
 
         acknowledge_before_commit(api.state.parley.app)
+        api.state.parley.group_commit = None  # its late commit is per transaction
     return api

@@ -21,6 +21,7 @@ from parley.api.ratelimit import RateLimiter
 from parley.errors import InputError
 from parley.services import idempotency
 from parley.services.access import PUBLIC, AccessLog, Principal, ProjectionCache, family
+from parley.services.group_commit import GroupCommit
 from parley.services.idempotency import ServiceApp
 from parley.services.users import (
     SessionExpired,
@@ -48,6 +49,8 @@ class ServiceContext:
     # Where published bundles are written (one sub-directory each) and served from.
     publish_dir: Path | None = None
     projections: ProjectionCache = field(default_factory=ProjectionCache)
+    # Short writes that opt in share transactions (None: each write commits alone).
+    group_commit: GroupCommit | None = None
 
 
 async def context(request: Request) -> ServiceContext:
@@ -150,8 +153,13 @@ def rate_limited(bucket: str) -> Callable[..., Coroutine[Any, Any, None]]:
 
 def write(request: Request, ctx: ServiceContext, who: Principal, key: str | None,
           body: BaseModel | bytes | None, operation: Callable[[], T],
-          render: Callable[[T], BaseModel], status: int = 200) -> JSONResponse:
-    """Run a write under the caller's Idempotency-Key and answer with ``render``'s model."""
+          render: Callable[[T], BaseModel], status: int = 200,
+          grouped: bool = False) -> JSONResponse:
+    """Run a write under the caller's Idempotency-Key and answer with ``render``'s model.
+
+    ``grouped`` writes (short ones that read and write only through their own unit of
+    work) are committed together with the other writes waiting at that moment
+    (:mod:`parley.services.group_commit`); the answer still comes after the commit."""
     if isinstance(body, BaseModel):
         payload: bytes = body.model_dump_json().encode("utf-8")
     else:
@@ -167,8 +175,11 @@ def write(request: Request, ctx: ServiceContext, who: Principal, key: str | None
             idempotency.check_key(key)
         except InputError as exc:
             raise ApiError(422, "invalid", str(exc), field="header.Idempotency-Key") from None
-    answer = idempotency.run(ctx.app, owner=who.idempotency_owner, key=key,
-                             request_fingerprint=fp, operation=operation, render=rendered)
+    def run() -> idempotency.Answer:
+        return idempotency.run(ctx.app, owner=who.idempotency_owner, key=key,
+                               request_fingerprint=fp, operation=operation, render=rendered)
+
+    answer = ctx.group_commit.run(run) if grouped and ctx.group_commit else run()
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 

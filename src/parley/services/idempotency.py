@@ -22,7 +22,8 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from types import TracebackType
@@ -34,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError, ParleyError
+from parley.services import group_commit
 from parley.store import Keyring, RecordCipher, UnitOfWork, timestamp
 from parley.store.tables import idempotency_keys
 from parley.store.uow import Clock
@@ -118,9 +120,11 @@ class IdempotentUnitOfWork(UnitOfWork):
     """
 
     def __init__(self, engine: Engine, keyring: Keyring, clock: Clock,
-                 writer_lock: WriterLock | None = None) -> None:
-        super().__init__(engine, keyring, clock)
-        self._writer_lock = writer_lock
+                 writer_lock: WriterLock | None = None, *,
+                 within: Connection | None = None) -> None:
+        super().__init__(engine, keyring, clock, within=within)
+        # Nested in a group commit's transaction, the batch holds the writer lock.
+        self._writer_lock = writer_lock if within is None else None
         self._locked = False
 
     def __enter__(self) -> IdempotentUnitOfWork:
@@ -199,7 +203,19 @@ class ServiceApp(App):
     def uow(self) -> UnitOfWork:
         if not self.idempotent:
             return UnitOfWork(self.engine, self.keyring, self.clock)
-        return IdempotentUnitOfWork(self.engine, self.keyring, self.clock, self.writer_lock)
+        return IdempotentUnitOfWork(self.engine, self.keyring, self.clock, self.writer_lock,
+                                    within=group_commit.current_connection())
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """As :meth:`App.read`; inside a group commit, the batch's own connection, so a
+        write reads what the writes before it in the batch did."""
+        batch = group_commit.current_connection()
+        if batch is not None:
+            yield batch
+            return
+        with self.engine.connect() as conn:
+            yield conn
 
 
 def service_app(app: App, *, idempotent: bool = True) -> ServiceApp:
@@ -217,7 +233,7 @@ def current_connection() -> Connection | None:
     claim = _CLAIM.get()
     if claim is not None and claim.uow is not None:
         return claim.uow.conn
-    return None
+    return group_commit.current_connection()
 
 
 def check_key(key: str) -> str:

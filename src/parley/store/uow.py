@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from sqlalchemy import Engine, bindparam, insert, update
-from sqlalchemy.engine import Connection, RootTransaction
+from sqlalchemy.engine import Connection, Transaction
 
 from parley.domain.events import Event
 from parley.ledger.chain import StoredEvent, seal
@@ -44,18 +44,28 @@ def timestamp(moment: datetime) -> str:
 
 
 class UnitOfWork:
-    """A write transaction plus the events it appends. Not thread-safe; one per request."""
+    """A write transaction plus the events it appends. Not thread-safe; one per request.
 
-    def __init__(self, engine: Engine, keyring: Keyring, clock: Clock = utc_now) -> None:
+    ``within`` nests the unit of work in a transaction already open on that connection
+    (group commit): it becomes a savepoint, its ``commit`` releases the savepoint and the
+    outer transaction decides what becomes durable; the connection is not closed."""
+
+    def __init__(self, engine: Engine, keyring: Keyring, clock: Clock = utc_now, *,
+                 within: Connection | None = None) -> None:
         self._engine = engine
         self._keyring = keyring
         self._clock = clock
+        self._within = within
         self._conn: Connection | None = None
-        self._tx: RootTransaction | None = None
+        self._tx: Transaction | None = None
         self._head: tuple[int, str] | None = None
         self.appended: list[StoredEvent] = []
 
     def __enter__(self) -> UnitOfWork:
+        if self._within is not None:
+            self._conn = self._within
+            self._tx = self._within.begin_nested()
+            return self
         self._conn = self._engine.connect().execution_options(parley_write=True)
         self._tx = self._conn.begin()
         return self
@@ -70,7 +80,7 @@ class UnitOfWork:
             if self._tx is not None and self._tx.is_active:
                 self._tx.rollback()
         finally:
-            if self._conn is not None:
+            if self._conn is not None and self._within is None:
                 self._conn.close()
             self._conn = None
             self._tx = None

@@ -92,7 +92,8 @@ def confirm(request: Request, body: HandoverIn, stage_id: str = STAGE,
     return write(request, ctx, who, idempotency_key, body,
                  lambda: handover.confirm_handover(ctx.app, stage_id=stage_id,
                                                    person_ids=body.person_ids, actor=actor),
-                 lambda n: Confirmed(stage_id=stage_id, actor=actor, new_confirmations=n))
+                 lambda n: Confirmed(stage_id=stage_id, actor=actor, new_confirmations=n),
+                 grouped=True)
 
 
 @router.get("/stages/{stage_id}/discrepancies", response_model=list[DiscrepancyOut],
