@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import Any, TextIO
 
 import typer
 
@@ -30,7 +31,7 @@ from parley.cli import (
     users,
     verify,
 )
-from parley.cli.common import console_error
+from parley.cli.common import console_error, describe_os_error
 from parley.errors import ParleyError
 
 app = typer.Typer(
@@ -67,11 +68,27 @@ app.add_typer(exchange_records.person_app, name="person")
 
 
 def main() -> None:
+    if not isinstance(sys.stdout, _NamedOutput):
+        sys.stdout = _NamedOutput(sys.stdout)  # type: ignore[assignment]
     try:
-        app(standalone_mode=True)
+        try:
+            app(standalone_mode=True)
+        finally:
+            _flush_stdout()
     except ParleyError as exc:
         console_error(str(exc))
         sys.exit(exc.exit_code)
+    except BrokenPipeError:
+        # The reader went away (`parley … | head`): nothing to say to anyone.
+        _discard_stdout()
+        sys.exit(141)
+    except OSError as exc:
+        if os.environ.get("PARLEY_DEBUG"):
+            raise
+        _discard_stdout()
+        message, code = describe_os_error(exc)
+        console_error(message)
+        sys.exit(code)
     except KeyboardInterrupt:
         console_error("interrupted; nothing was written by the step that was running")
         sys.exit(130)
@@ -81,3 +98,52 @@ def main() -> None:
         console_error(f"internal error ({type(exc).__name__}): {exc}; "
                       "run with PARLEY_DEBUG=1 for details")
         sys.exit(1)
+
+
+def _flush_stdout() -> None:
+    """A full disk or a closed pipe shows when output is flushed: here, not at exit."""
+    try:
+        sys.stdout.flush()
+    except OSError as exc:
+        raise _named(exc) from None
+
+
+class _NamedOutput:
+    """sys.stdout, with its failures naming it: an error writing to a full disk carries
+    no path of its own, and the one line the user gets must say what could not be
+    written."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise _named(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise _named(exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _named(exc: OSError) -> OSError:
+    if exc.filename is None and not isinstance(exc, BrokenPipeError):
+        exc.filename = "standard output"
+    return exc
+
+
+def _discard_stdout() -> None:
+    """Send what is still buffered for stdout to /dev/null, so the interpreter's own
+    flush at exit does not fail a second time with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass

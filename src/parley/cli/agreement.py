@@ -7,22 +7,7 @@ from pathlib import Path
 import typer
 
 from parley.cli.common import open_app, out, print_json
-from parley.domain.agreements import AgreementError, load_terms
 from parley.errors import InputError
-from parley.services.agreements import (
-    eligibility_report,
-    get_agreement,
-    list_agreements,
-    load_agreement,
-    sign_agreement,
-)
-from parley.services.verification import (
-    certify_medical,
-    confirm_eligibility,
-    confirm_identity,
-    nominate,
-    record_interview,
-)
 
 app = typer.Typer(help="Agreements: terms as rules, signatures, nominations, verification.",
                   no_args_is_help=True)
@@ -37,6 +22,9 @@ def agreement_load(
                                      "(default: the one the file names)."),
 ) -> None:
     """Validate an agreement file and record it; the intermediary's signatory signs it."""
+    from parley.domain.agreements import AgreementError, load_terms
+    from parley.services.agreements import load_agreement
+
     if actor is None:
         try:
             terms = load_terms(file.read_text(encoding="utf-8"), source=str(file))
@@ -66,6 +54,8 @@ def agreement_sign(
                                           "hash is this."),
 ) -> None:
     """A party's signatory signs the agreement's terms (by their hash)."""
+    from parley.services.agreements import sign_agreement
+
     parley = open_app()
     try:
         signed = sign_agreement(parley, agreement_id=agreement, actor=actor,
@@ -82,6 +72,8 @@ def agreement_show(
     agreement: str = typer.Argument(..., help="Agreement id or reference."),
 ) -> None:
     """Print an agreement's terms, hash and signatures as JSON."""
+    from parley.services.agreements import get_agreement
+
     parley = open_app()
     try:
         print_json(get_agreement(parley, agreement).to_json())
@@ -92,6 +84,8 @@ def agreement_show(
 @app.command("list")
 def agreement_list() -> None:
     """List the recorded agreements."""
+    from parley.services.agreements import list_agreements
+
     parley = open_app()
     try:
         for a in list_agreements(parley):
@@ -109,6 +103,8 @@ def agreement_eligibility(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Each person's categories under the agreement, and why (intermediary's view)."""
+    from parley.services.agreements import eligibility_report
+
     parley = open_app()
     try:
         rows = eligibility_report(parley, agreement_id=agreement, person_ids=person or None)
@@ -136,6 +132,8 @@ def agreement_nominate(
     actor: str = ACTOR,
 ) -> None:
     """A party nominates persons under the agreement."""
+    from parley.services.verification import nominate
+
     parley = open_app()
     try:
         noms = nominate(parley, agreement_id=agreement, person_ids=persons, actor=actor)
@@ -155,6 +153,8 @@ def agreement_verify(
     actor: str = ACTOR,
 ) -> None:
     """Record a verification check on nominated persons."""
+    from parley.services.verification import confirm_eligibility, confirm_identity
+
     parley = open_app()
     try:
         if check == "identity":
@@ -180,6 +180,8 @@ def agreement_medical(
     actor: str = ACTOR,
 ) -> None:
     """Record a medical certification (the intermediary)."""
+    from parley.services.verification import certify_medical
+
     if finding not in ("yes", "no"):
         raise InputError(f"--finding {finding!r} must be yes or no")
     parley = open_app()
@@ -199,6 +201,8 @@ def agreement_interview(
     actor: str = ACTOR,
 ) -> None:
     """Record the intermediary's private interview (the outcome stays confidential)."""
+    from parley.services.verification import record_interview
+
     parley = open_app()
     try:
         interview_id = record_interview(parley, agreement_id=agreement, person_id=person,

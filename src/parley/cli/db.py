@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from parley.bootstrap import safe_url, upgrade_database
 from parley.cli.common import open_app, out
-from parley.settings import Settings
-from parley.store.migrate import current_revision, head_revision
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -15,6 +12,9 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 @app.command("upgrade")
 def db_upgrade() -> None:
     """Create or migrate the schema of PARLEY_DATABASE_URL to the newest revision."""
+    from parley.bootstrap import safe_url, upgrade_database
+    from parley.settings import Settings
+
     settings = Settings.from_env()
     before, after = upgrade_database(settings)
     out.print(f"{safe_url(settings.database_url)}: schema {before or 'empty'} → {after}")
@@ -23,6 +23,8 @@ def db_upgrade() -> None:
 @app.command("status")
 def db_status() -> None:
     """Show the schema revision of the database and the newest one this Parley knows."""
+    from parley.store.migrate import current_revision, head_revision
+
     parley = open_app(migrate=False)
     try:
         out.print(f"current {current_revision(parley.engine)}, newest {head_revision()}")

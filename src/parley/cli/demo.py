@@ -7,11 +7,8 @@ from pathlib import Path
 
 import typer
 
-from parley.bootstrap import bootstrap
 from parley.cli.common import out
 from parley.errors import IntegrityFailure
-from parley.services.demo import prepare_directory, run_demo
-from parley.settings import Settings
 
 
 def demo(
@@ -22,6 +19,10 @@ def demo(
     port: int = typer.Option(8000, "--port", help="Port to serve on (--serve)."),
 ) -> None:
     """Run the Istanbul 2025 scenario end to end on synthetic data and print a summary."""
+    from parley.bootstrap import bootstrap
+    from parley.services.demo import prepare_directory, run_demo
+    from parley.settings import Settings
+
     prepare_directory(out_dir)
     for stale in ("parley.db", "parley.db-wal", "parley.db-shm", "keys"):
         path = out_dir / stale

@@ -6,12 +6,12 @@ import sys
 
 import typer
 
-from parley.domain.catalogue import events_markdown
-
 app = typer.Typer(help="Reference documents generated from the code.", no_args_is_help=True)
 
 
 @app.command("events")
 def docs_events() -> None:
     """Print the events catalogue as Markdown (the source of docs/events.md)."""
+    from parley.domain.catalogue import events_markdown
+
     sys.stdout.write(events_markdown())

@@ -6,7 +6,6 @@ import typer
 
 from parley.cli.common import open_app, out
 from parley.errors import InputError
-from parley.services.erasure import erase_person
 
 
 def erase(
@@ -18,6 +17,8 @@ def erase(
 ) -> None:
     """Delete the person's sealed records and salts; the chain, heads and totals still
     verify, and the person's commitments can no longer be opened."""
+    from parley.services.erasure import erase_person
+
     if not yes:
         raise InputError("erasure cannot be undone; repeat with --yes to confirm")
     parley = open_app()

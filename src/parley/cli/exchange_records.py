@@ -9,9 +9,6 @@ import typer
 
 from parley.cli.common import open_app, out, print_json
 from parley.errors import InputError
-from parley.services.persons import person_status
-from parley.services.remains import confirm_remains, identify_remains, remains_counts
-from parley.services.statements import compare, load_statement
 
 remains_app = typer.Typer(help="Remains exchanged by case number, and identified later.",
                           no_args_is_help=True)
@@ -33,6 +30,8 @@ def remains_confirm(
     actor: str = ACTOR,
 ) -> None:
     """Confirm remains of a stage by case number (the sending side creates the cases)."""
+    from parley.services.remains import confirm_remains
+
     numbers = list(cases or [])
     if file is not None:
         try:
@@ -58,6 +57,8 @@ def remains_identify(
     actor: str = ACTOR,
 ) -> None:
     """Link a remains case to the person it was identified as."""
+    from parley.services.remains import identify_remains
+
     parley = open_app()
     try:
         changed = identify_remains(parley, agreement_id=agreement, case_number=case,
@@ -72,6 +73,8 @@ def remains_list(
     agreement: str = typer.Option(..., "--agreement", help="Agreement id or reference."),
 ) -> None:
     """Per stage and direction: cases sent, received, witnessed and identified."""
+    from parley.services.remains import remains_counts
+
     parley = open_app()
     try:
         rows = remains_counts(parley, agreement)
@@ -90,6 +93,8 @@ def statement_add(
     actor: str = ACTOR,
 ) -> None:
     """Record a party's public statement."""
+    from parley.services.statements import load_statement
+
     parley = open_app()
     try:
         s = load_statement(parley, agreement_id=agreement, path=file, actor=actor)
@@ -103,6 +108,8 @@ def statement_compare(
     agreement: str = typer.Option(..., "--agreement", help="Agreement id or reference."),
 ) -> None:
     """Each claim beside the confirmed figure it speaks of."""
+    from parley.services.statements import compare
+
     parley = open_app()
     try:
         rows = compare(parley, agreement)
@@ -121,6 +128,8 @@ def person_status_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON with the history."),
 ) -> None:
     """A person's current status, with the event and source that established it."""
+    from parley.services.persons import person_status
+
     parley = open_app()
     try:
         status = person_status(parley, person, viewer=viewer)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
@@ -12,21 +13,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 from parley.cli.common import err, open_app, out, print_json
 from parley.domain.records import LIST_KINDS
 from parley.errors import InputError
-from parley.services.export import export_lists, export_persons, export_quarantine
-from parley.services.imports import (
-    ImportSummary,
-    describe_columns,
-    import_list,
-    list_lists,
-    parse_mapping,
-)
-from parley.services.quarantine import (
-    ReleaseResult,
-    fix_quarantined,
-    list_quarantined,
-    reimport_quarantined,
-    show_quarantined,
-)
+
+if TYPE_CHECKING:
+    from parley.services.imports import ImportSummary
+    from parley.services.quarantine import ReleaseResult
 
 
 def say(text: str) -> None:
@@ -65,6 +55,8 @@ def import_command(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Import one list: every row is accepted or quarantined with its reason."""
+    from parley.services.imports import import_list, parse_mapping
+
     mapping = parse_mapping(maps)
     parley = open_app()
     try:
@@ -81,6 +73,8 @@ def import_command(
 
 
 def _print_summary(s: ImportSummary) -> None:
+    from parley.services.imports import describe_columns
+
     if s.already_imported:
         say(f"{s.file}: already imported as list {s.list_id} ({s.source}, "
                   f"{s.imported_at}): {s.rows} rows, {s.accepted} accepted, "
@@ -137,6 +131,8 @@ def _progress(file: Path, *, enabled: bool
 
 def lists_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """The imported lists: id, source, kind, party, counts."""
+    from parley.services.imports import list_lists
+
     parley = open_app()
     try:
         lists = list_lists(parley)
@@ -160,6 +156,8 @@ def quarantine_list(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Quarantined rows with their problems."""
+    from parley.services.quarantine import list_quarantined
+
     parley = open_app()
     try:
         entries = list_quarantined(parley, list_id=list_id, status=status)
@@ -184,6 +182,8 @@ def quarantine_show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """One quarantined row: every cell under its column, and its problems."""
+    from parley.services.quarantine import show_quarantined
+
     parley = open_app()
     try:
         entry = show_quarantined(parley, quarantine_id)
@@ -209,6 +209,8 @@ def quarantine_fix(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Correct cells of a quarantined row; it is released into its list if it now passes."""
+    from parley.services.quarantine import fix_quarantined
+
     changes: dict[str, str] = {}
     for item in sets:
         column, sep, value = item.partition("=")
@@ -232,6 +234,8 @@ def quarantine_reimport(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Re-validate open quarantined rows and release those that now pass."""
+    from parley.services.quarantine import reimport_quarantined
+
     parley = open_app()
     try:
         result = reimport_quarantined(parley, ids=ids or [], list_id=list_id, actor=actor)
@@ -261,6 +265,8 @@ def export_list_command(
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: from --out)."),
 ) -> None:
     """Records of lists, with provenance and every extra column."""
+    from parley.services.export import export_lists
+
     parley = open_app()
     try:
         result = export_lists(parley, path=out_path, list_ids=list_ids or [], fmt=fmt)
@@ -275,6 +281,8 @@ def export_persons_command(
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: from --out)."),
 ) -> None:
     """Persons with each of their linked records."""
+    from parley.services.export import export_persons
+
     parley = open_app()
     try:
         result = export_persons(parley, path=out_path, fmt=fmt)
@@ -290,6 +298,8 @@ def export_quarantine_command(
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: from --out)."),
 ) -> None:
     """Open quarantined rows with their cells and problems, to correct in a spreadsheet."""
+    from parley.services.export import export_quarantine
+
     parley = open_app()
     try:
         result = export_quarantine(parley, path=out_path, list_id=list_id, fmt=fmt)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from parley.cli.common import open_app, out
-from parley.services.organisation import list_actors, register_actor, register_party
 
 app = typer.Typer(help="Parties, actors and signing keys.", no_args_is_help=True)
 
@@ -21,6 +20,8 @@ def keys_init(
     kind: str = typer.Option("party", "--kind", help="party or intermediary (with --party-title)."),
 ) -> None:
     """Create an actor's Ed25519 key (file mode 0600) and register the actor in the ledger."""
+    from parley.services.organisation import register_actor, register_party
+
     parley = open_app()
     try:
         if party_title:
@@ -39,6 +40,8 @@ def keys_init(
 @app.command("list")
 def keys_list() -> None:
     """List the registered actors and their public keys."""
+    from parley.services.organisation import list_actors
+
     parley = open_app()
     try:
         for actor in list_actors(parley):

@@ -6,7 +6,6 @@ import typer
 
 from parley.cli.common import open_app, out
 from parley.errors import IntegrityFailure
-from parley.services.ledger import verify_ledger
 
 app = typer.Typer(help="The signed, chained event log.", no_args_is_help=True)
 
@@ -14,6 +13,8 @@ app = typer.Typer(help="The signed, chained event log.", no_args_is_help=True)
 @app.command("verify")
 def ledger_verify() -> None:
     """Re-check every event's hash, chain link and signature; name the first bad event."""
+    from parley.services.ledger import verify_ledger
+
     parley = open_app(migrate=False)
     try:
         report = verify_ledger(parley)

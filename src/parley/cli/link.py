@@ -7,22 +7,21 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from parley.cli.common import err, open_app, out, print_json
 from parley.errors import InputError
-from parley.ingest import read_list
-from parley.linkage import Decisions, LinkageModel, LinkRecord, link
-from parley.linkage.engines import ENGINES
-from parley.services.identity import (
-    ResolutionSummary,
-    decide,
-    resolve_all,
-    resolve_list,
-    resolve_pending,
-    review_queue,
-)
+
+# The linkage package loads Splink and DuckDB (about a second): each command imports it
+# when it runs, so that `parley --help` and every other command start without it.
+if TYPE_CHECKING:
+    from parley.linkage import Decisions, LinkageModel, LinkRecord
+    from parley.services.identity import ResolutionSummary
+
+#: parley.linkage.engines.ENGINES (a unit test keeps them equal), for the help texts.
+ENGINES = ("duckdb", "spark")
 
 review_app = typer.Typer(help="The review queue: uncertain pairs of records, and verdicts.",
                          no_args_is_help=True)
@@ -61,6 +60,8 @@ def link_command(
     """
     if engine not in ENGINES:
         raise InputError(f"--engine {engine!r} must be one of {', '.join(ENGINES)}")
+    from parley.linkage import Decisions, link
+
     started = time.monotonic()
     records = list(_read_records(files))
     if not records:
@@ -97,6 +98,9 @@ def link_command(
 
 
 def _read_records(files: list[Path]) -> Iterator[LinkRecord]:
+    from parley.ingest import read_list
+    from parley.linkage import LinkRecord
+
     sources: dict[str, Path] = {}
     for path in files:
         if not path.exists():
@@ -126,6 +130,8 @@ def _split_uid(uid: str) -> tuple[str, str]:
 
 
 def _load_model(path: Path) -> LinkageModel:
+    from parley.linkage import LinkageModel
+
     try:
         return LinkageModel.from_json(path.read_text(encoding="utf-8"))
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -133,6 +139,8 @@ def _load_model(path: Path) -> LinkageModel:
 
 
 def _read_decisions(path: Path, records: list[LinkRecord]) -> Decisions:
+    from parley.linkage import Decisions
+
     known = {r.uid for r in records}
     same: list[tuple[str, str]] = []
     different: list[tuple[str, str]] = []
@@ -190,6 +198,8 @@ def resolve_command(
         raise InputError("name the actor doing this: --actor ID or $PARLEY_ACTOR")
     if retrain and not everything:
         raise InputError("--retrain goes with --all (a new model re-resolves everything)")
+    from parley.services.identity import resolve_all, resolve_list, resolve_pending
+
     parley = open_app()
     try:
         if everything:
@@ -223,6 +233,8 @@ def review_list(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Pairs of records that may be one person, with the evidence for and against."""
+    from parley.services.identity import review_queue
+
     parley = open_app()
     try:
         items = review_queue(parley, status=status, limit=limit)
@@ -266,6 +278,8 @@ def review_decide(
         raise InputError("with --records give only the decision (same or different)")
     if pair is None and len(args) != 2:
         raise InputError("give a review id and a decision: parley review decide ID same")
+    from parley.services.identity import decide
+
     parley = open_app()
     try:
         summary = decide(parley, decision=args[-1], actor=actor,

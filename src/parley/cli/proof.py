@@ -7,7 +7,6 @@ from pathlib import Path
 import typer
 
 from parley.cli.common import open_app, out
-from parley.services.proofs import write_family_proof
 
 
 def proof(
@@ -17,6 +16,8 @@ def proof(
 ) -> None:
     """Write the person's record, salt, leaf index, inclusion proof and cosigned stage
     head to --out; check it with `parley verify BUNDLE --proof FILE`."""
+    from parley.services.proofs import write_family_proof
+
     parley = open_app()
     try:
         written = write_family_proof(parley, person, out_file, actor=actor)

@@ -9,7 +9,6 @@ import typer
 from parley.cli.common import open_app, out
 from parley.errors import InputError
 from parley.reports.policy import DEFAULT_K
-from parley.services.publish import hold_stage, publish_bundle, release_stage
 
 app = typer.Typer(help="Publish the verification bundle and the public report; hold or "
                        "release a stage's figures.", invoke_without_command=True)
@@ -26,6 +25,8 @@ def publish(
 ) -> None:
     """Write the bundle (chain, keys, heads, checkpoints, terms, statements, totals,
     CSV, report) to --out, signed by the intermediary."""
+    from parley.services.publish import publish_bundle
+
     if ctx.invoked_subcommand is not None:
         return
     if out_dir is None:
@@ -53,6 +54,8 @@ def hold(
     actor: str | None = typer.Option(None, "--actor", help="The intermediary's actor."),
 ) -> None:
     """Hold a stage's figures back until a date or a release decision."""
+    from parley.services.publish import hold_stage
+
     parley = open_app()
     try:
         seq = hold_stage(parley, stage_id=stage, until=until, reason=reason, actor=actor)
@@ -69,6 +72,8 @@ def release(
     actor: str | None = typer.Option(None, "--actor", help="The intermediary's actor."),
 ) -> None:
     """Release a held stage: its figures are published from the next bundle on."""
+    from parley.services.publish import release_stage
+
     parley = open_app()
     try:
         seq = release_stage(parley, stage_id=stage, reason=reason, actor=actor)

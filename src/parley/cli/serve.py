@@ -7,16 +7,16 @@ from pathlib import Path
 
 import typer
 
-from parley.bootstrap import bootstrap, safe_url
 from parley.cli.common import out
 from parley.errors import NotFound
-from parley.settings import Settings
 
 
 def run_server(*, host: str, port: int, workers: int, insecure_cookies: bool = False,
                env: dict[str, str] | None = None) -> None:
     """Migrate once here, then run uvicorn with the app factory in each worker."""
     import uvicorn
+
+    from parley.bootstrap import bootstrap
 
     for name, value in (env or {}).items():
         os.environ[name] = value
@@ -40,6 +40,9 @@ def serve(
              "host name browsers do not treat as secure; never in production)."),
 ) -> None:
     """Serve the API (/api/v1, OpenAPI at /openapi.json) and the pages on HOST:PORT."""
+    from parley.bootstrap import safe_url
+    from parley.settings import Settings
+
     settings = Settings.from_env()
     out.print(f"Parley on http://{host}:{port}/  (database {safe_url(settings.database_url)}; "
               f"API schema at /openapi.json)")
@@ -58,10 +61,12 @@ DEMO_USERS = (
 def demo_accounts(out_dir: Path) -> list[str]:
     """Users, tokens, a family's inquiry and a publication in the demo's database; returns
     the lines that tell a new user how to sign in as each role."""
+    from parley.bootstrap import bootstrap
     from parley.services import identity, persons
     from parley.services.inquiries import file_inquiry
     from parley.services.publish import publish_bundle
     from parley.services.users import add_user, create_token, get_user, new_password
+    from parley.settings import Settings
     from parley.store import utc_now
 
     parley = bootstrap(Settings.for_directory(out_dir))

@@ -7,19 +7,6 @@ from collections import Counter
 import typer
 
 from parley.cli.common import open_app, out, print_json
-from parley.services.agreements import get_agreement
-from parley.services.handover import (
-    carry_discrepancy,
-    check_stage,
-    close_stage,
-    confirm_handover,
-    dispute_identity,
-    list_discrepancies,
-    report_unlisted,
-    resolve_discrepancy,
-)
-from parley.services.stage_summary import render_table, stage_table
-from parley.services.stages import get_stage, left_out, plan_stage, stage_list
 
 app = typer.Typer(help="Stages: plan, confirm the handover, discrepancies, close.",
                   no_args_is_help=True)
@@ -28,6 +15,8 @@ ACTOR = typer.Option(..., "--actor", help="The actor who acts (its key signs the
 
 
 def _intermediary(agreement: str, actor: str | None) -> str:
+    from parley.services.agreements import get_agreement
+
     if actor:
         return actor
     parley = open_app()
@@ -49,6 +38,8 @@ def stage_plan(
                                        help="List every eligible person left out."),
 ) -> None:
     """Plan the next stage from verified eligible persons; say why anyone is left out."""
+    from parley.services.stages import left_out, plan_stage
+
     who = _intermediary(agreement, actor)
     parley = open_app()
     try:
@@ -77,6 +68,9 @@ def stage_show(
     stage: str = typer.Argument(..., help="Stage id."),
 ) -> None:
     """Print a stage's list, the public reasons of those left out, and its discrepancies."""
+    from parley.services.handover import list_discrepancies
+    from parley.services.stages import get_stage, left_out, stage_list
+
     parley = open_app()
     try:
         info = get_stage(parley, stage)
@@ -98,6 +92,8 @@ def stage_confirm(
     actor: str = ACTOR,
 ) -> None:
     """Confirm persons handed over (as sending party, receiving party or intermediary)."""
+    from parley.services.handover import confirm_handover
+
     parley = open_app()
     try:
         n = confirm_handover(parley, stage_id=stage, person_ids=persons, actor=actor)
@@ -113,6 +109,8 @@ def stage_dispute(
     actor: str = ACTOR,
 ) -> None:
     """The receiving party disputes a listed person's identity."""
+    from parley.services.handover import dispute_identity
+
     parley = open_app()
     try:
         d = dispute_identity(parley, stage_id=stage, person_id=person, actor=actor)
@@ -128,6 +126,8 @@ def stage_unlisted(
     actor: str = ACTOR,
 ) -> None:
     """Report a person handed over who was not on the stage's list."""
+    from parley.services.handover import report_unlisted
+
     parley = open_app()
     try:
         d = report_unlisted(parley, stage_id=stage, person_id=person, actor=actor)
@@ -142,6 +142,8 @@ def stage_check(
     actor: str = ACTOR,
 ) -> None:
     """Find discrepancies in a stage's confirmations (the intermediary)."""
+    from parley.services.handover import check_stage
+
     parley = open_app()
     try:
         found = check_stage(parley, stage_id=stage, actor=actor)
@@ -159,6 +161,8 @@ def stage_carry(
     actor: str = ACTOR,
 ) -> None:
     """Carry an open discrepancy (and its persons) to a later stage, by decision."""
+    from parley.services.handover import carry_discrepancy
+
     parley = open_app()
     try:
         carry_discrepancy(parley, discrepancy_id=discrepancy, to_stage_id=to_stage, actor=actor)
@@ -176,6 +180,8 @@ def stage_resolve(
     actor: str = ACTOR,
 ) -> None:
     """Resolve an open discrepancy."""
+    from parley.services.handover import resolve_discrepancy
+
     parley = open_app()
     try:
         d = resolve_discrepancy(parley, discrepancy_id=discrepancy, resolution=resolution,
@@ -191,6 +197,8 @@ def stage_close(
     actor: str = ACTOR,
 ) -> None:
     """Close a stage: totals and stage heads, cosigned by both parties and the intermediary."""
+    from parley.services.handover import close_stage
+
     parley = open_app()
     try:
         closed = close_stage(parley, stage_id=stage, actor=actor)
@@ -207,6 +215,8 @@ def stage_summary(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The stage table: nominated, verified, declined, handed over, open discrepancies."""
+    from parley.services.stage_summary import render_table, stage_table
+
     parley = open_app()
     try:
         summary = stage_table(parley, agreement)

@@ -7,16 +7,6 @@ import sys
 import typer
 
 from parley.cli.common import open_app, out
-from parley.services.users import (
-    add_user,
-    create_token,
-    disable_user,
-    list_tokens,
-    list_users,
-    new_password,
-    revoke_token,
-    set_password,
-)
 
 app = typer.Typer(help="Users of the service (officers, parties' offices).",
                   no_args_is_help=True)
@@ -25,6 +15,8 @@ tokens = typer.Typer(help="API tokens: shown once, stored only as a keyed hash."
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:
+    from parley.services.users import new_password
+
     if from_stdin:
         return sys.stdin.readline().rstrip("\n"), False
     return new_password(), True
@@ -45,6 +37,8 @@ def users_add(
                                      help="API tokens only; no browser sign-in."),
 ) -> None:
     """Add a user with a role and a party; prints a generated password once."""
+    from parley.services.users import add_user
+
     password, generated = (None, False) if no_password else _password(password_stdin)
     parley = open_app()
     try:
@@ -60,6 +54,8 @@ def users_add(
 @app.command("list")
 def users_list() -> None:
     """List users, their roles, parties and signing actors."""
+    from parley.services.users import list_users
+
     parley = open_app()
     try:
         for u in list_users(parley):
@@ -72,6 +68,8 @@ def users_list() -> None:
 @app.command("disable")
 def users_disable(username: str = typer.Argument(..., help="The user to disable.")) -> None:
     """Disable a user: their sessions and tokens stop working at once."""
+    from parley.services.users import disable_user
+
     parley = open_app()
     try:
         disable_user(parley, username=username)
@@ -87,6 +85,8 @@ def users_password(
                                         help="Read the new password from standard input."),
 ) -> None:
     """Set a user's password (generated and printed unless read from standard input)."""
+    from parley.services.users import set_password
+
     password, generated = _password(password_stdin)
     parley = open_app()
     try:
@@ -103,6 +103,8 @@ def tokens_create(
     days: int = typer.Option(0, "--days", help="Expire after this many days (0: never)."),
 ) -> None:
     """Create an API token (256 random bits); prints it once: store it safely."""
+    from parley.services.users import create_token
+
     parley = open_app()
     try:
         issued = create_token(parley, username=username, label=label, days=days or None)
@@ -118,6 +120,8 @@ def tokens_create(
 def tokens_list(user: str = typer.Option("", "--user", help="Only this user's tokens.")
                 ) -> None:
     """List tokens (ids, owners, expiry, revocation); never the secrets."""
+    from parley.services.users import list_tokens
+
     parley = open_app()
     try:
         for t in list_tokens(parley, username=user or None):
@@ -131,6 +135,8 @@ def tokens_list(user: str = typer.Option("", "--user", help="Only this user's to
 @tokens.command("revoke")
 def tokens_revoke(token_id: str = typer.Argument(..., help="The token's id.")) -> None:
     """Revoke a token: it stops working at once."""
+    from parley.services.users import revoke_token
+
     parley = open_app()
     try:
         revoke_token(parley, token_id=token_id)

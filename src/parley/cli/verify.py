@@ -8,7 +8,6 @@ import typer
 
 from parley.cli.common import out
 from parley.errors import IntegrityFailure
-from parley.reports import verify_bundle, verify_proof
 
 
 def verify(
@@ -20,6 +19,8 @@ def verify(
 ) -> None:
     """Check every hash, link, signature, cosignature, checkpoint and total of a bundle
     with nothing but its files; exit 0 only if everything holds."""
+    from parley.reports import verify_bundle, verify_proof
+
     result = verify_proof(bundle, proof, workers=workers) if proof is not None \
         else verify_bundle(bundle, workers=workers)
     if result.failure is not None:
