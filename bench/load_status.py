@@ -6,13 +6,17 @@ nominated, verified, interviewed and planned into one stage), starts `parley ser
 
 1. reads: GET /api/v1/persons/{id}/status with the three sides' tokens in turn, for D s;
 2. confirmations: POST /api/v1/stages/{id}/handover, one person per request, each with
-   an Idempotency-Key, each (person, side) once, until done or D s.
+   an Idempotency-Key, each (person, side) once, until done or D s;
+3. mixed (``--phases mixed``): half the clients read while the other half confirm, so
+   every read finds the status cache emptied by the last confirmation.
 
-Prints requests/s, p50 and p99 latency and errors for each. Everything stays on
+Prints requests/s, p50 and p99 latency, errors, and the CPU per request of the server
+and of the load generator (both share the machine's cores). Everything stays on
 127.0.0.1; every loop is bounded in count and time.
 
     .venv/bin/python bench/load_status.py [--persons 400] [--clients 32] [--seconds 10]
         [--workers 2] [--database-url postgresql+psycopg://...]
+        [--phases reads,confirmations | mixed]
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Coroutine
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -242,7 +248,7 @@ def server_cpu(pid: int) -> float:
 
 
 def report(name: str, latencies: list[float], count: int, errors: int, elapsed: float,
-           cpu: float) -> None:
+           cpu: float, own_cpu: float) -> None:
     if not latencies:
         print(f"{name}: no requests")
         return
@@ -250,8 +256,28 @@ def report(name: str, latencies: list[float], count: int, errors: int, elapsed: 
     p50 = statistics.median(ordered) * 1000
     p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
     print(f"{name}: {count} requests in {elapsed:.1f} s = {count / elapsed:.0f} req/s, "
-          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, errors {errors}; "
-          f"server CPU {cpu * 1000 / count:.2f} ms per request")
+          f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, errors {errors}; CPU per request: "
+          f"server {cpu * 1000 / count:.2f} ms, load generator {own_cpu * 1000 / count:.2f} ms")
+
+
+Phase = tuple[list[float], int, int]
+
+
+def measure(server: subprocess.Popen[bytes], phases: dict[str, Coroutine[Any, Any, Phase]]
+            ) -> None:
+    """Run the phases at once and report each (the CPU figures are for all of them)."""
+    t1, c1, own = time.monotonic(), server_cpu(server.pid), time.process_time()
+
+    async def together() -> list[Phase]:
+        return list(await asyncio.gather(*phases.values()))
+
+    results = asyncio.run(together())
+    elapsed = time.monotonic() - t1
+    cpu, own_cpu = server_cpu(server.pid) - c1, time.process_time() - own
+    total = sum(count for _, count, _ in results) or 1
+    for name, (latencies, count, errors) in zip(phases, results, strict=True):
+        share = count / total
+        report(name, latencies, count, errors, elapsed, cpu * share, own_cpu * share)
 
 
 def main() -> None:
@@ -262,7 +288,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default=None)
     parser.add_argument("--phases", default="reads,confirmations",
-                        help="comma-separated: reads, confirmations (default both)")
+                        help="comma-separated: reads, confirmations, mixed (reads while "
+                             "confirming; needs a fresh stage: run it alone)")
     args = parser.parse_args()
     admin = None
     name = f"parley_bench_{uuid.uuid4().hex[:8]}"
@@ -294,28 +321,27 @@ def run(args: argparse.Namespace) -> None:
         port = free_port()
         server = start_server(world, port, args.workers)
         phases = set(args.phases.split(","))
+        half = max(1, args.clients // 2)
         try:
             if "reads" in phases:
-                t1, c1 = time.monotonic(), server_cpu(server.pid)
-                latencies, count, errors = asyncio.run(
-                    run_reads(port, world, args.clients, args.seconds))
-                report("status reads, first pass (statuses computed, then cached)",
-                       latencies, count, errors, time.monotonic() - t1,
-                       server_cpu(server.pid) - c1)
+                measure(server, {"status reads, first pass (computed, then cached)":
+                                 run_reads(port, world, args.clients, args.seconds)})
                 t1 = time.monotonic()
                 asyncio.run(warm(port, world, args.clients))
                 print(f"warmed the status cache in {time.monotonic() - t1:.0f} s")
-                t1, c1 = time.monotonic(), server_cpu(server.pid)
-                latencies, count, errors = asyncio.run(
-                    run_reads(port, world, args.clients, args.seconds))
-                report("status reads, warm", latencies, count, errors,
-                       time.monotonic() - t1, server_cpu(server.pid) - c1)
+                measure(server, {"status reads, warm": run_reads(port, world, args.clients,
+                                                                 args.seconds)})
             if "confirmations" in phases:
-                t1, c1 = time.monotonic(), server_cpu(server.pid)
-                latencies, count, errors = asyncio.run(
-                    run_confirmations(port, world, args.clients, args.seconds))
-                report("handover confirmations", latencies, count, errors,
-                       time.monotonic() - t1, server_cpu(server.pid) - c1)
+                measure(server, {"handover confirmations": run_confirmations(
+                    port, world, args.clients, args.seconds)})
+            if "mixed" in phases:
+                # Every confirmation moves the chain head and so empties the status cache:
+                # reads computed afresh, alongside the writes.
+                measure(server, {
+                    f"mixed: status reads ({half} clients)":
+                        run_reads(port, world, half, args.seconds),
+                    f"mixed: handover confirmations ({half} clients)":
+                        run_confirmations(port, world, half, args.seconds)})
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)

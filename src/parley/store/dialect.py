@@ -21,6 +21,7 @@ from parley.errors import ConfigError
 from parley.store.tables import chain_head
 
 SQLITE_BUSY_TIMEOUT_MS = 60_000
+POOL_SIZE = 20  # connections kept per process (and as many more at a peak)
 
 
 def create_store_engine(url: str, *, durable: bool = True) -> Engine:
@@ -38,14 +39,18 @@ def create_store_engine(url: str, *, durable: bool = True) -> Engine:
         if database in ("", ":memory:"):
             raise ConfigError("an in-memory SQLite database cannot hold Parley's record")
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        # As many pooled connections as a server process has threads, so none is opened
+        # and closed per request (each new one pays for its PRAGMAs).
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                               pool_size=POOL_SIZE, max_overflow=POOL_SIZE)
         _configure_sqlite(engine, durable=durable)
         return engine
     if backend == "postgresql":
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         try:
-            return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+            return create_engine(parsed, pool_pre_ping=True, pool_size=POOL_SIZE,
+                                 max_overflow=POOL_SIZE)
         except NoSuchModuleError as exc:
             raise ConfigError(f"unsupported PostgreSQL driver in {url!r}: {exc}") from None
     raise ConfigError(
