@@ -82,7 +82,7 @@ ROWS = [ERASED, KEPT,
         {**ERASED, "record_id": "A-4", "birth_date": "30.02.2002"}]
 # How the erased man's values appear anywhere (the mistyped dates are his too).
 HIS = [ERASED, {"birth_date": "31.02.2002"}, {"birth_date": "30.02.2002"},
-       {"full_name": "Коваленко Олександр"}]
+       {"full_name": "Коваленко Олександр"}, {"service_number": "ЖК-458213"}]
 
 
 @pytest.fixture
@@ -113,7 +113,8 @@ def world(app: App, tmp_path: Path) -> dict[str, Any]:
     origin = record_list(app, meta=ListMeta(
         source="ua-origin", kind="origin_list", file_name="ua-origin.csv",
         file_sha256="0" * 64, party=UA), records=[RecordInput(row_number=2, fields={
-            "record_id": "B-1", "surname": "Коваленко", "given_name": "Олександр",
+            # This list uses service numbers as record ids.
+            "record_id": "ЖК-458213", "surname": "Коваленко", "given_name": "Олександр",
             "birth_date": "2002-03-05", "service_number": "ЖК-458213"})],
         actor=ACTORS[UA], one_person_per_record=True)
     with app.read() as conn:

@@ -94,6 +94,11 @@ def erase_person(app: App, person_id: str, *, reason: str, actor: str | None = N
         record_ids = {r.id for r in rows}
         conn.execute(update(source_records).where(source_records.c.id.in_(sorted(record_ids)))
                      .values(sealed=None, salt=None, erased_at=now))
+        # A list may use the service number as its record id: then the row number stands in.
+        for r in rows:
+            if who.quoted_in(r.record_id):
+                conn.execute(update(source_records).where(source_records.c.id == r.id)
+                             .values(record_id=f"row-{r.row_number}"))
         quarantined = erase_quarantined(app, conn, record_ids=record_ids, who=who, now=now)
         withdraw_reviews(conn, record_ids)
         scrub_term_frequencies(app, conn, opened)
@@ -131,7 +136,8 @@ def erasure_reasons(app: App, person_id: str | None = None) -> list[dict[str, An
 def _records() -> Select[Any]:
     """Source records not yet erased, with their list's source."""
     return (select(source_records.c.id, source_records.c.list_id, source_records.c.sealed,
-                   source_records.c.commitment, source_lists.c.source)
+                   source_records.c.commitment, source_records.c.record_id,
+                   source_records.c.row_number, source_lists.c.source)
             .join(source_lists, source_lists.c.id == source_records.c.list_id)
             .where(source_records.c.erased_at.is_(None))
             .order_by(source_records.c.commitment))
