@@ -42,7 +42,9 @@ from parley.services.imports import import_list, list_lists
 from parley.services.inquiries import file_inquiry
 from parley.services.ledger import verify_ledger
 from parley.services.lists import ListMeta, RecordInput, record_list
+from parley.services.persons import person_status
 from parley.services.quarantine import fix_quarantined, list_quarantined
+from parley.services.stage_summary import stage_table
 from parley.services.stages import plan_stage
 from parley.store.dialect import flush_write_ahead_log
 from parley.store.tables import (
@@ -148,7 +150,7 @@ def world(app: App, tmp_path: Path) -> dict[str, Any]:
     plan_stage(app, agreement_id=agreement.id, stage_date="2025-06-09", capacity=5,
                actor=ACTORS[INT])
     return {"person": person, "merged": merged, "kept": links[kept], "list_a": list_a,
-            "kept_record": kept}
+            "kept_record": kept, "agreement": agreement.id}
 
 
 def opened_values(app: App) -> Iterator[tuple[str, bytes]]:
@@ -207,6 +209,7 @@ def test_erasure_reaches_every_copy(app: App, world: dict[str, Any]) -> None:
     before = his_sealed_bytes(app, world["person"], world["merged"])
     assert len(before) >= 8
     chain = verify_ledger(app)
+    theirs_before = person_status(app, world["kept"])
 
     result = erase_person(app, world["merged"], reason="request DP-2026-3 from Коваленко Ірина")
 
@@ -240,6 +243,10 @@ def test_erasure_reaches_every_copy(app: App, world: dict[str, Any]) -> None:
         "request DP-2026-3 from Коваленко Ірина"]
     with pytest.raises(Conflict, match="no personal data left"):
         erase_person(app, world["person"], reason="again")
+    # What reads interviews, records and lists still works around the erased person.
+    assert person_status(app, world["person"]).person_id == world["person"]
+    assert person_status(app, world["kept"]).status == theirs_before.status
+    assert stage_table(app, world["agreement"])["stages"]
 
 
 def test_the_log_flush_does_not_wait_for_an_open_write(sqlite_app: App) -> None:
