@@ -48,7 +48,9 @@ MIN_NEEDLE = 4
 
 _NOT_ALNUM = re.compile(r"[\W_]+")
 _DIGITS = re.compile(r"\d+")
-_NAME_FIELDS = ("surname", "given_name", "patronymic", "full_name")
+# Values searched for in free text (stored answers, list names, record ids). A given name
+# or patronymic alone is shared by too many people to stand for anyone.
+_QUOTED_FIELDS = ("surname", "full_name", "birth_date", "service_number")
 
 
 @dataclass
@@ -58,7 +60,7 @@ class Identifiers:
     service_numbers: set[str] = field(default_factory=set)
     # (surname, given name, birth date digits) as folded text
     name_births: set[tuple[str, str, tuple[str, ...]]] = field(default_factory=set)
-    # every personal value as written, for searching free text
+    # surnames, full names, birth dates and service numbers as written, for free text
     values: set[str] = field(default_factory=set)
 
     @classmethod
@@ -77,7 +79,7 @@ class Identifiers:
         birth = _birth_digits(text.get("birth_date", ""))
         if surname and given and birth:
             self.name_births.add((surname, given, birth))
-        for name in (*_NAME_FIELDS, "birth_date", "service_number"):
+        for name in _QUOTED_FIELDS:
             value = text.get(name, "").strip()
             if len(value) >= MIN_NEEDLE:
                 self.values.add(value.casefold())
