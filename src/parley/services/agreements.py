@@ -253,14 +253,14 @@ def get_agreement_in(conn: Connection, agreement_id: str) -> Agreement:
 
 
 @functools.lru_cache(maxsize=256)
-def _stored_terms(text: str, reference: str) -> AgreementTerms:
+def stored_terms(text: str, reference: str) -> AgreementTerms:
     """Recorded terms, parsed once per process: they never change once recorded, and the
     parsed terms are immutable, so every request may share them."""
     return parse_terms(json.loads(text), source=f"agreement {reference}")
 
 
 def _agreement(conn: Connection, row: Any) -> Agreement:
-    terms = _stored_terms(row.terms, row.reference)
+    terms = stored_terms(row.terms, row.reference)
     signed = {r.party_code: r.actor for r in conn.execute(_SIGNATURES, {"agreement": row.id})}
     return Agreement(id=row.id, terms=terms, terms_hash=row.terms_hash, signed_by=signed,
                      event_seq=row.event_seq)

@@ -55,12 +55,15 @@ from parley.services.agreements import (
     exclusive,
     get_agreement_in,
     party_of,
+    stored_terms,
 )
 from parley.services.persons import load_people
-from parley.services.stages import ROLES, Stage, get_stage_in
+from parley.services.stages import ROLES, Stage, get_stage_in, stage_from_row
 from parley.services.verification import nominate_in
 from parley.store import UnitOfWork, timestamp
 from parley.store.tables import (
+    agreement_signatures,
+    agreements,
     discrepancies,
     handover_confirmations,
     remains_cases,
@@ -125,9 +128,31 @@ def list_discrepancies(app: App, *, stage_id: str | None = None,
 # --- confirming -----------------------------------------------------------------------
 
 
+# The stage, its agreement and the agreement's signatures in one read (one row per
+# signature): every write to a stage starts with it.
+_STAGE_AND_AGREEMENT = (
+    select(stages, agreements.c.reference.label("a_reference"),
+           agreements.c.terms.label("a_terms"), agreements.c.terms_hash.label("a_terms_hash"),
+           agreements.c.event_seq.label("a_event_seq"),
+           agreement_signatures.c.party_code.label("signer_party"),
+           agreement_signatures.c.actor.label("signer"))
+    .join(agreements, agreements.c.id == stages.c.agreement_id)
+    .outerjoin(agreement_signatures,
+               agreement_signatures.c.agreement_id == stages.c.agreement_id)
+    .where(stages.c.id == bindparam("stage")))
+
+
 def open_stage(conn: Connection, stage_id: str) -> tuple[Stage, Agreement]:
-    stage = get_stage_in(conn, stage_id)
-    agreement = get_agreement_in(conn, stage.agreement_id)
+    """A stage that is not closed, with its agreement (Conflict once it is closed)."""
+    rows = conn.execute(_STAGE_AND_AGREEMENT, {"stage": stage_id}).all()
+    if not rows:
+        raise NotFound(f"stage {stage_id} is not known")
+    first = rows[0]
+    stage = stage_from_row(first)
+    agreement = Agreement(
+        id=first.agreement_id, terms=stored_terms(first.a_terms, first.a_reference),
+        terms_hash=first.a_terms_hash, event_seq=first.a_event_seq,
+        signed_by={r.signer_party: r.signer for r in rows if r.signer_party is not None})
     if stage.status == "closed":
         raise Conflict(f"stage {stage.number} of {agreement.terms.reference} is closed; "
                        "nothing changed")

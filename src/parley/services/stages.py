@@ -86,7 +86,7 @@ def parse_date(value: str | date, *, what: str = "date") -> date:
         raise InputError(f"{what} {value!r} is not a date (YYYY-MM-DD)") from None
 
 
-def _stage(r: Any) -> Stage:
+def stage_from_row(r: Any) -> Stage:
     return Stage(id=r.id, agreement_id=r.agreement_id, number=r.number, date=r.stage_date,
                  capacity=r.capacity, status=r.status, event_seq=r.event_seq,
                  closed_seq=r.closed_seq)
@@ -99,7 +99,7 @@ def get_stage_in(conn: Connection, stage_id: str) -> Stage:
     row = conn.execute(_STAGE, {"stage": stage_id}).first()
     if row is None:
         raise NotFound(f"stage {stage_id} is not known")
-    return _stage(row)
+    return stage_from_row(row)
 
 
 def get_stage(app: App, stage_id: str) -> Stage:
@@ -114,7 +114,7 @@ def list_stages(app: App, agreement_id: str) -> list[Stage]:
 
 
 def stages_of(conn: Connection, agreement_id: str) -> list[Stage]:
-    return [_stage(r) for r in conn.execute(
+    return [stage_from_row(r) for r in conn.execute(
         select(stages).where(stages.c.agreement_id == agreement_id)
         .order_by(stages.c.number))]
 
