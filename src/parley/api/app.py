@@ -42,12 +42,12 @@ def create_app(parley: App | None = None, *, settings: Settings | None = None,
     base = parley if parley is not None else bootstrap(settings, migrate=migrate)
     served = service_app(base, idempotent=idempotent)
     limits_file = base.settings.key_dir.parent / RATE_LIMIT_FILE if shared_limits else None
-    ctx = ServiceContext(app=served, access_log=AccessLog(served),
+    group = GroupCommit(served.engine, served.writer_lock) if idempotent else None
+    ctx = ServiceContext(app=served, access_log=AccessLog(served, group_commit=group),
                          limiter=RateLimiter(rate_limits, path=limits_file),
                          secure_cookies=secure_cookies,
                          publish_dir=publish_dir or base.settings.key_dir.parent / "published",
-                         group_commit=GroupCommit(served.engine, served.writer_lock)
-                         if idempotent else None)
+                         group_commit=group)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -55,9 +55,9 @@ def create_app(parley: App | None = None, *, settings: Settings | None = None,
         try:
             yield
         finally:
-            if ctx.group_commit is not None:
-                ctx.group_commit.stop()
             ctx.access_log.stop()
+            if group is not None:
+                group.stop()
             ctx.limiter.close()
             if owned:
                 base.close()

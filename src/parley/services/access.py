@@ -23,7 +23,8 @@ from sqlalchemy.engine import Connection
 from parley.bootstrap import App
 from parley.errors import NotFound
 from parley.ledger.chain import StoredEvent
-from parley.services import idempotency
+from parley.services import group_commit, idempotency
+from parley.services.group_commit import GroupCommit
 from parley.services.ledger import iter_events
 from parley.store import timestamp
 from parley.store.sealed_text import open_list_meta
@@ -93,8 +94,11 @@ class AccessLog:
     personal data before its entry is committed.
     """
 
-    def __init__(self, app: App) -> None:
+    def __init__(self, app: App, group_commit: GroupCommit | None = None) -> None:
         self._app = app
+        # With the server's group commit, entries share its transactions (and their
+        # fsync) with the writes; without it, this log's own writer thread batches them.
+        self._group_commit = group_commit
         self._cond = threading.Condition()
         self._queue: list[_Pending] = []
         self._stopping = False
@@ -131,6 +135,9 @@ class AccessLog:
         if open_write is not None:
             open_write.execute(insert(access_log), rows)
             return
+        if self._group_commit is not None:
+            self._group_commit.run(lambda: _insert_entries(rows))
+            return
         if self._thread is None:
             self._write(rows)
             return
@@ -165,6 +172,14 @@ class AccessLog:
         with self._app.uow() as uow:
             uow.conn.execute(insert(access_log), list(rows))
             uow.commit()
+
+
+def _insert_entries(rows: list[dict[str, Any]]) -> None:
+    """Inside a group commit's batch: the entries join its transaction."""
+    conn = group_commit.current_connection()
+    if conn is None:
+        raise RuntimeError("access-log entries written outside a group commit")
+    conn.execute(insert(access_log), rows)
 
 
 @dataclass(frozen=True)
