@@ -155,6 +155,7 @@ def table(w: ExchangeWorld) -> list[tuple[str, str, Table, dict[str, Any] | None
             "UA": ({"list_id": q.lists["UA"]}, {"int", "ua"}),
             "RU": ({"list_id": q.lists["RU"]}, {"int", "ru"})}, None),
         ("POST", "/api/v1/resolutions", {"-": ({}, {"int"})}, {}),
+        ("GET", "/api/v1/persons", {"-": ({}, {"int", "ua", "ru", "fam-a", "fam-b"})}, None),
     ]
 
 

@@ -156,3 +156,28 @@ def test_resolutions_run_for_the_intermediary_only(
         assert missing.status_code == 404
     with srv.client(token=world.tokens["ua"]) as ua:
         assert ua.post("/api/v1/resolutions", json={}).status_code == 404
+
+
+def test_each_caller_lists_exactly_the_persons_it_may_read(
+        served: tuple[Served, ExchangeWorld]) -> None:
+    srv, world = served
+    with srv.client(token=world.tokens["int"]) as officer:
+        page = officer.get("/api/v1/persons", params={"limit": 1000}).json()
+    everyone = [p["id"] for p in page["persons"]]
+    assert page["total"] == len(everyone) and everyone == sorted(everyone)
+    assert {world.persons["UA"], world.persons["RU"], world.held_by_ru} <= set(everyone)
+    for caller in ("ua", "ru"):
+        with srv.client(token=world.tokens[caller]) as party:
+            listed = {p["id"] for p in party.get("/api/v1/persons",
+                                                 params={"limit": 1000}).json()["persons"]}
+            readable = {pid for pid in everyone
+                        if party.get(f"/api/v1/persons/{pid}/status").status_code == 200}
+        assert listed == readable, caller
+        assert set(world.on_stage) <= listed
+    with srv.client(token=world.tokens["ua"]) as ua:
+        mine = {p["id"] for p in ua.get("/api/v1/persons").json()["persons"]}
+    assert world.persons["UA"] in mine and world.held_by_ru not in mine
+    with srv.client(cookie=world.family_cookies["fam-a"]) as family:
+        assert family.get("/api/v1/persons").json()["persons"] == [{"id": world.persons["UA"]}]
+    with srv.client() as public:
+        assert public.get("/api/v1/persons").status_code == 404

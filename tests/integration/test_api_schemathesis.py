@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
 from parley.services import access
@@ -59,32 +61,50 @@ def test_schemathesis_finds_nothing(app: App, tmp_path: Path) -> None:
 
 
 def _any_party_sees_any_list(viewer: Principal, list_party: str | None) -> bool:
-    """The bug planted below: the object check forgets whose list it is."""
+    """A bug to plant: the list check forgets whose list it is."""
     return viewer.role in ("intermediary", "party")
 
 
-@pytest.mark.parametrize("owner,peer", [("ua", "ru"), ("ru", "ua")])
-@pytest.mark.parametrize("planted", [True, False], ids=["leak", "sound"])
+def _any_party_sees_any_person(conn: Connection, viewer: Principal,
+                               person_ids: Sequence[str]) -> set[str]:
+    """A bug to plant: the person check lets every party through."""
+    return set(person_ids) if viewer.role in ("intermediary", "party") else set()
+
+
+LEAKS = {"lists": ("may_see_list", _any_party_sees_any_list, "List"),
+         "persons": ("visible_person_ids", _any_party_sees_any_person, "PersonRef")}
+
+
+# Every leak in both directions; the sound runs as `ru` only (unpinned, the full run
+# above has `ua` own every object).
+CASES = [(resource, owner, peer, True) for resource in sorted(LEAKS)
+         for owner, peer in (("ua", "ru"), ("ru", "ua"))] + \
+        [(resource, "ru", "ua", False) for resource in sorted(LEAKS)]
+
+
+@pytest.mark.parametrize("resource,owner,peer,planted", CASES,
+                         ids=[f"{r}-{o}-{'leak' if p else 'sound'}" for r, o, _, p in CASES])
 def test_the_object_level_check_catches_a_leak_between_the_parties(
-        sqlite_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, owner: str,
-        peer: str, planted: bool) -> None:
-    """With one list's check broken, schemathesis reports that one party received the
-    other's list, in both directions; without the bug, the same run finds nothing. (The
-    lists are where parties own objects that the other may not see: a party's listing
-    shows its own lists only.)"""
+        sqlite_app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, resource: str,
+        owner: str, peer: str, planted: bool) -> None:
+    """With one object check broken, schemathesis reports that one party received the
+    other's object, in both directions; without the bug, the same run finds nothing.
+    Lists and persons are where parties own objects the other may not see: a party's
+    listing shows its own only."""
     world = build_exchange_world(sqlite_app)
+    check, broken, name = LEAKS[resource]
     if planted:
-        monkeypatch.setattr(access, "may_see_list", _any_party_sees_any_list)
+        monkeypatch.setattr(access, check, broken)
     tokens = {"ua": world.tokens["ua"], "ru": world.tokens["ru"], "int": world.tokens["int"]}
     with serving(sqlite_app) as srv:
         result = run_schemathesis(srv.base, tokens, tmp_path, max_examples=10, user=owner,
                                   checks="object_level_authorization",
-                                  only_paths="^/api/v1/lists")
+                                  only_paths=f"^/api/v1/{resource}")
     output = result.stdout + result.stderr
     if planted:
         assert result.returncode == 1, output[-4000:]
         assert "Object-level authorization bypass" in output
-        assert f"`{peer}` received the `List` that `{owner}` owns" in output
+        assert f"`{peer}` received the `{name}` that `{owner}` owns" in output
     else:
         assert result.returncode == 0, output[-4000:]
         assert "Object-level authorization bypass" not in output

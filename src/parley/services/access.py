@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select, union
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
@@ -36,6 +36,8 @@ from parley.store.tables import (
     inquiries,
     nominations,
     parties,
+    person_redirects,
+    persons,
     record_links,
     source_lists,
     source_records,
@@ -280,6 +282,41 @@ def inquiry_person(conn: Connection, inquiry_id: str) -> str | None:
         .where(inquiries.c.id == inquiry_id)
     ).scalar()
     return str(found) if found is not None else None
+
+
+def list_persons(app: App, viewer: Principal, *, limit: int = 100,
+                 offset: int = 0) -> tuple[int, list[str]]:
+    """The ids of the persons the viewer may see (the rule of :func:`visible_person_ids`,
+    as one query), in a stable order, with the total count. Ids only: no personal data."""
+    require_role(viewer, "intermediary", "party", "family", what="persons")
+    with app.read() as conn:
+        if viewer.role == "family":
+            person = inquiry_person(conn, viewer.inquiry_id) if viewer.inquiry_id else None
+            ids = [person] if person else []
+            return len(ids), ids[offset:offset + limit]
+        if viewer.is_intermediary:
+            chosen: Any = (select(persons.c.id.label("person_id"))
+                           .where(persons.c.id.not_in(select(person_redirects.c.person_id))))
+        else:
+            mine = select(agreements.c.id).where(or_(agreements.c.party_a == viewer.party,
+                                                     agreements.c.party_b == viewer.party))
+            chosen = union(
+                select(record_links.c.person_id)
+                .join(source_records, source_records.c.id == record_links.c.record_id)
+                .join(source_lists, source_lists.c.id == source_records.c.list_id)
+                .where(source_lists.c.party_code == viewer.party),
+                select(stage_persons.c.person_id)
+                .join(stages, stages.c.id == stage_persons.c.stage_id)
+                .where(stages.c.agreement_id.in_(mine)),
+                select(nominations.c.person_id)
+                .where(nominations.c.agreement_id.in_(mine),
+                       or_(nominations.c.sending == viewer.party,
+                           nominations.c.receiving == viewer.party)))
+        found = chosen.subquery()
+        total = conn.execute(select(func.count()).select_from(found)).scalar_one()
+        rows = conn.execute(select(found.c.person_id).order_by(found.c.person_id)
+                            .limit(limit).offset(offset)).scalars().all()
+    return int(total), [str(r) for r in rows]
 
 
 # --- reads that every role may make, filtered ----------------------------------------

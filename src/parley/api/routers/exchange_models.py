@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, RootModel
 
@@ -11,6 +11,9 @@ from parley.api.schemas import Input
 
 PersonIds = Field(min_length=1, max_length=5000)
 UUID = r"^[0-9a-f-]{36}$"
+# Each id a UUID: an id the database cannot even hold (a NUL byte, for PostgreSQL) is
+# refused here with the field named, never sent to a query.
+PersonId = Annotated[str, Field(pattern=UUID)]
 
 
 class AgreementOut(BaseModel):
@@ -66,7 +69,7 @@ class DiscrepancyOut(BaseModel):
 
 
 class PersonsIn(Input):
-    person_ids: list[str] = PersonIds
+    person_ids: list[PersonId] = PersonIds
 
 
 class HandoverIn(PersonsIn):

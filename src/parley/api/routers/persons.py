@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 
 from parley.api.deps import ServiceContext, context, principal, rate_limited, route_name
+from parley.api.schemas import Page
 from parley.errors import Conflict, NotFound
 from parley.services import access, proofs
 from parley.services.access import Principal
@@ -46,6 +47,34 @@ class Source(BaseModel):
 class Person(BaseModel):
     status: Status
     records: list[Source]
+
+
+class PersonRef(BaseModel):
+    id: str
+
+
+class PersonPage(Page):
+    persons: list[PersonRef]
+
+
+# OpenAPI links from the listing to one person, so stateful testing follows real ids.
+LINKS: dict[int | str, dict[str, Any]] = {200: {"description": "Persons", "links": {
+    "OnePerson": {"operationId": "person_api_v1_persons__person_id__get",
+                  "parameters": {"person_id": "$response.body#/persons/0/id"}},
+    "PersonStatus": {"operationId": "status_api_v1_persons__person_id__status_get",
+                     "parameters": {"person_id": "$response.body#/persons/0/id"}},
+}}}
+
+
+@router.get("", response_model=PersonPage, responses=LINKS,
+            summary="The ids of the persons the caller may see (a party: those of its own "
+                    "lists, its stages and nominations)")
+def persons(limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0, le=10**9),
+            ctx: ServiceContext = Depends(context),
+            who: Principal = Depends(principal)) -> PersonPage:
+    total, ids = access.list_persons(ctx.app, who, limit=limit, offset=offset)
+    return PersonPage(total=total, limit=limit, offset=offset,
+                      persons=[PersonRef(id=i) for i in ids])
 
 
 def read_status(ctx: ServiceContext, who: Principal, person_id: str, route: str) -> Status:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from parley.api.deps import ServiceContext, context, principal, write
 from parley.api.routers.agreements import AGREEMENT, actor_of
-from parley.api.routers.exchange_models import UUID, PersonIds
+from parley.api.routers.exchange_models import UUID, PersonId, PersonIds
 from parley.api.schemas import Input, idempotency_key_header
 from parley.services import access, erasure, publish, remains, verification
 from parley.services.access import Principal
@@ -57,7 +57,7 @@ class RemainsCount(BaseModel):
 
 
 class FindingIn(Input):
-    person_ids: list[str] = PersonIds
+    person_ids: list[PersonId] = PersonIds
     seriously_wounded_or_sick: bool
 
 
