@@ -57,6 +57,9 @@ _LEADING_DATE = re.compile(
     r"\s*(\d{1,2}[./-]\d{1,2}[./-]\d{2,4}|\d{4}-\d{2}-\d{2}|\d{4})(?:\s*(?:р\.?|г\.?|року|года))?"
     r"[\s,;.]*")
 SHOWN_VALUE = 200
+# Bounds of the per-list caches of name repairs and date outcomes (memory stays flat).
+_NAME_CACHE = 1 << 13
+_DATE_CACHE = 1 << 14
 
 
 @dataclass(frozen=True)
@@ -128,6 +131,10 @@ class RowValidator:
 
     def __post_init__(self) -> None:
         self._split = self.split_name or _names_split()
+        self._repair = _script_repair()
+        self._repaired: dict[str, str] = {}
+        self._dates: dict[tuple[int, str, str, bool, bool, bool],
+                          tuple[str | None, str, str, bool, bool, bool, bool]] = {}
         self._day_first: set[int] = set()
         self._has_birth_date = any(c.field == "birth_date" for c in self.columns)
         self._known = {c.index for c in self.columns}
@@ -200,7 +207,12 @@ class RowValidator:
                 fields[target] = text
             elif mode is _NAME:
                 if not text.isascii():
-                    repaired = _repair_script(text)
+                    repaired = self._repaired.get(text)
+                    if repaired is None:
+                        repaired = self._repair(text)
+                        if len(self._repaired) >= _NAME_CACHE:
+                            self._repaired.clear()
+                        self._repaired[text] = repaired
                     if repaired != text:
                         extra[f"{target}_original"] = text
                         text = repaired
@@ -222,7 +234,7 @@ class RowValidator:
                 self._date_place(number, column, text, fields, extra, problems)
             elif mode is _GIVEN_PATRONYMIC:
                 if not text.isascii():
-                    text = _repair_script(text)
+                    text = self._repair(text)
                 given, _, patronymic = text.partition(" ")
                 fields.setdefault("given_name", given)
                 if patronymic.strip():
@@ -291,17 +303,47 @@ class RowValidator:
     def _date(self, number: int, column: Column, target: str, text: str,
               fields: dict[str, str], extra: dict[str, str], problems: list[Problem],
               *, keep_original: bool = True) -> None:
+        index = column.index
+        key = (index, target, text, keep_original, index in self.month_first,
+               index in self._day_first)
+        outcome = self._dates.get(key)
+        if outcome is None:
+            # Lists repeat dates (and the outcome depends only on the text and on what
+            # the column has shown so far), so each is worked out once.
+            outcome = self._date_outcome(index, target, text, keep_original)
+            if len(self._dates) >= _DATE_CACHE:
+                self._dates.clear()
+            self._dates[key] = outcome
+        iso, reason, code, original, ambiguous, month_first, day_first = outcome
+        if month_first:
+            self.month_first.add(index)
+        if day_first:
+            self._day_first.add(index)
+        if iso is None:
+            problems.append(Problem(number, column.label, _shown(text), reason, code))
+            return
+        fields[target] = iso
+        if original:
+            extra[f"{target}_original"] = text
+        if ambiguous:
+            extra[f"{target}_ambiguous"] = "day/month"
+
+    def _date_outcome(self, index: int, target: str, text: str, keep_original: bool
+                      ) -> tuple[str | None, str, str, bool, bool, bool, bool]:
+        """(ISO date or None, reason, code, keep the original, day/month ambiguous,
+        the column writes the month first, the column writes the day first)."""
         original = text
+        month_first = day_first = False
         numeric = NUMERIC_DATE.fullmatch(text)
         if numeric is not None:
             first, sep, second, year = numeric.groups()
-            if int(first) <= 12 and (column.index in self.month_first or (
-                    int(second) > 12 and column.index not in self._day_first)):
+            if int(first) <= 12 and (index in self.month_first or (
+                    int(second) > 12 and index not in self._day_first)):
                 # 12/31/1990: this column writes the month first (US style).
-                self.month_first.add(column.index)
+                month_first = True
                 text = f"{second}{sep}{first}{sep}{year}"
             elif int(first) > 12:
-                self._day_first.add(column.index)
+                day_first = True
         try:
             parsed = parse_iso_date(text)
             if target == "birth_date":
@@ -312,14 +354,11 @@ class RowValidator:
             reason = str(exc)
             code = ("future_date" if "future" in reason else
                     "too_old" if "over" in reason else "bad_date")
-            problems.append(Problem(number, column.label, _shown(original), reason, code))
-            return
-        fields[target] = parsed.iso
-        if keep_original and parsed.iso != original:
-            extra[f"{target}_original"] = original
-        if parsed.ambiguous_day_month or (text != original and numeric is not None and
-                                          int(numeric.group(3)) <= 12):
-            extra[f"{target}_ambiguous"] = "day/month"
+            return None, reason, code, False, False, month_first, day_first
+        ambiguous = parsed.ambiguous_day_month or (
+            text != original and numeric is not None and int(numeric.group(3)) <= 12)
+        return (parsed.iso, "", "", keep_original and parsed.iso != original, ambiguous,
+                month_first, day_first)
 
     def _overflow(self, number: int, values: Sequence[str], extra: dict[str, str],
                   problems: list[Problem]) -> None:
@@ -375,10 +414,10 @@ def _shown(value: str) -> str:
     return value if len(value) <= SHOWN_VALUE else value[:SHOWN_VALUE] + "…"
 
 
-def _repair_script(text: str) -> str:
+def _script_repair() -> Callable[[str], str]:
     from parley.names import repair_mixed_script
 
-    return repair_mixed_script(text)
+    return repair_mixed_script
 
 
 def _names_split() -> Callable[[str], tuple[str, str, str]]:

@@ -34,6 +34,7 @@ from parley.ingest import (
 )
 from parley.services.lists import ImportedList, ListMeta, ListWriter, find_imported
 from parley.store import UnitOfWork
+from parley.store.dialect import is_sqlite
 from parley.store.sealed_text import open_list_meta
 from parley.store.tables import actors, list_imports, quarantined_rows, source_lists
 
@@ -142,6 +143,7 @@ def _import(app: App, reader: ListReader, *, kind: str, actor: str, source: str,
         done = find_imported(uow.conn, file_sha256=reader.file_sha256, sheet=reader.sheet)
         if done is not None:
             return _already(reader, done, kind=kind)
+        _widen_page_cache(uow)
         writer = ListWriter(uow, app, meta=meta, actor=actor, keep_ids=False)
         quarantine = _QuarantineWriter(uow, app, writer.list_id)
         errors: list[Problem] = []
@@ -175,6 +177,23 @@ def _import(app: App, reader: ListReader, *, kind: str, actor: str, source: str,
         errors=errors, skipped=list(reader.skipped), columns=reader.columns,
         other_sheets=list(reader.other_sheets), imported_at=imported_at,
     )
+
+
+#: SQLite page cache for an import's connection, in KiB (SQLite's default is 2 MB).
+IMPORT_CACHE_KIB = 8_192
+
+
+def _widen_page_cache(uow: UnitOfWork) -> None:
+    """Give SQLite an 8 MB page cache for the import's transaction.
+
+    A list's records go into indexes keyed by random ids and commitments, so every
+    insert touches a random page; with SQLite's 2 MB default the transaction keeps
+    spilling dirty pages to the WAL and reading them back (about a third of the time
+    spent storing a 100,000-row list). The cache is a fixed bound, so memory stays flat
+    in file size. It stays on the pooled connection, which only helps later writes.
+    """
+    if is_sqlite(uow.conn):
+        uow.conn.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
 
 
 def _second_core(size: int) -> bool:
