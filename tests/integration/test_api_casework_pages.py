@@ -136,7 +136,9 @@ def test_erasure_page_needs_the_box_ticked_and_logs_the_erasure(
                                                "confirm": "yes"}) == \
             f"erased 1 records of person {person}"
         [row] = _cells(officer.get("/int/erasure").text, "erasures")
-        assert row[1:4] == [person, "1", ACTORS["INT"]]
+        assert row[1:5] == [person, "1", "ICRC-1", ACTORS["INT"]]
+        log = officer.get("/int/access-log").text
+        assert "erasure_reason" in log
         assert _post(officer, "/int/erasure", {"person_id": person, "reason": "again",
                                                "confirm": "yes"}) == \
             f"person {person} has no personal data left to erase"

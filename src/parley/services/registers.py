@@ -1,8 +1,8 @@
 """Read-only registers behind the intermediary's casework pages: remains cases, medical
-findings, publication holds and the erasure log.
+findings and publication holds (the erasure log is :mod:`erasure`'s own reader).
 
-The writes are other services' (:mod:`remains`, :mod:`verification`, :mod:`publish`,
-:mod:`erasure`); these reads show what those writes left, to the intermediary only
+The writes are other services' (:mod:`remains`, :mod:`verification`, :mod:`publish`);
+these reads show what those writes left, to the intermediary only
 (anyone else gets :class:`NotFound`, as for every object they may not see). None of
 them returns personal data: persons appear by id, remains by case number.
 """
@@ -20,7 +20,6 @@ from parley.services.access import Principal, require_intermediary
 from parley.store import timestamp
 from parley.store.tables import (
     agreements,
-    erasure_log,
     medical_certifications,
     publication_decisions,
     remains_cases,
@@ -125,27 +124,3 @@ def publication_holds(app: App, viewer: Principal) -> list[StageHold]:
                              decision=d.decision if d else None, until=d.until if d else None,
                              reason=d.reason if d else "", held=held))
     return out
-
-
-@dataclass(frozen=True)
-class Erasure:
-    """One erasure: whom, how many records, by whom, when. The reason is not here: it may
-    name who asked, so it is kept sealed for :mod:`parley.services.erasure` to open."""
-
-    person_id: str
-    records: int
-    actor: str
-    erased_at: str
-    event_seq: int
-
-
-def erasures(app: App, viewer: Principal, *, limit: int = 200) -> list[Erasure]:
-    """The erasure log, most recent first."""
-    require_intermediary(viewer, "the erasure log")
-    with app.read() as conn:
-        rows = conn.execute(select(erasure_log.c.person_id, erasure_log.c.records,
-                                   erasure_log.c.actor, erasure_log.c.erased_at,
-                                   erasure_log.c.event_seq)
-                            .order_by(erasure_log.c.event_seq.desc()).limit(limit)).all()
-    return [Erasure(person_id=r.person_id, records=r.records, actor=r.actor,
-                    erased_at=r.erased_at, event_seq=r.event_seq) for r in rows]

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from parley.api.deps import ServiceContext, context
+from parley.api.deps import ServiceContext, context, route_name
 from parley.errors import NotFound, ParleyError
 from parley.services import (
     agreements,
@@ -195,8 +195,12 @@ def erasure_page(request: Request, ctx: ServiceContext = Depends(context)) -> Re
     caller = officer_or_404(request)
     if caller is None:
         return to_login(request)
-    return render(request, caller, "erasure.html",
-                  erased=registers.erasures(ctx.app, caller.principal),
+    # The reasons are sealed (a reason may name who asked): reading them is logged.
+    erased = list(reversed(erasure.erasure_reasons(ctx.app)))[:200]
+    ctx.access_log.record(caller.principal, kind="erasure_reason",
+                          ids=[e["person_id"] for e in erased], route=route_name(request),
+                          detail="erasure log")
+    return render(request, caller, "erasure.html", erased=erased,
                   flash=request.query_params.get("flash"))
 
 
