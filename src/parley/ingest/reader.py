@@ -80,6 +80,9 @@ class ReadResult:
     records: list[RecordInput] = field(default_factory=list)
     quarantined: list[QuarantinedRow] = field(default_factory=list)
     skipped: list[SkippedRow] = field(default_factory=list)
+    #: Other sheets of the workbook that hold a list too (hidden ones included): not
+    #: read; name one with ``sheet=`` to read it.
+    other_sheets: list[str] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -483,4 +486,5 @@ def read_list(path: Path, *, sheet: str | None = None, mapping: dict[str, str] |
                 result.records.append(item)
         result.columns = reader.columns
         result.skipped = reader.skipped
+        result.other_sheets = list(reader.other_sheets)
     return result

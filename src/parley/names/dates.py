@@ -4,9 +4,10 @@ Accepted: "25.03.1999", "5.3.99", "25/03/1999", "25-03-1999", "25 03 1999", ISO
 "1999-03-25" (also with a time after it), "1999.03.25", "03.1999" and "1999-03"
 (a month), "1999" (a year, also "1999 р." or "1999г."), "березень 1999", "березня
 1999", "март 1999", "March 1999", "Mar 1999", "25 березня 1999", "25 March 1999" and
-"March 25, 1999". Day and month are read day first; when both are 12 or less and
-differ the result is flagged ``ambiguous_day_month`` so that linkage can also try them
-swapped. A two-digit year takes the century that keeps the date from being in the
+"March 25, 1999", Excel's "3-May-90" and "03-May-1999", Roman months ("25.III.1999"),
+"May-99", a compact "19990325", and a year marked "1999 г.р." or "1999 р.н.". Day and
+month are read day first; when both are 12 or less and differ the result is flagged
+``ambiguous_day_month`` so that linkage can also try them swapped. A two-digit year takes the century that keeps the date from being in the
 future. An impossible date (31.02.2001, 13.13.2001) is an error, never a guess.
 Spreadsheet serial numbers are the importer's business, not this module's.
 """
@@ -61,12 +62,19 @@ for _number, _names in enumerate(
 ):
     for _name in _names.split():
         _MONTHS[_name] = _number
+for _number, _roman in enumerate(
+    ("i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"), start=1
+):
+    _MONTHS[_roman] = _number
 
 _MONTH_NAMES: Final = (
     "January", "February", "March", "April", "May", "June", "July", "August",
     "September", "October", "November", "December",
 )
-_YEAR_MARK: Final = r"(?:\s*(?:р\.?|року|рік|г\.?|года|год|y\.?))?"
+# "1990 р.", "1990 г.", and "1990 г.р." / "1990 р.н." (год рождения, рік народження).
+_YEAR_MARK: Final = (
+    r"(?:\s*(?:г\.?\s*р\.?|р\.?\s*н\.?|р\.?|року|рік|г\.?|года|год|y\.?))?"
+)
 _TIME: Final = r"(?:[t ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _NUMERIC: Final = re.compile(
     r"^(\d{1,2})\s*[./\- ]\s*(\d{1,2})\s*[./\- ]\s*(\d{2}|\d{4})" + _YEAR_MARK + _TIME + "$"
@@ -77,6 +85,13 @@ _ISO: Final = re.compile(
 _MONTH_YEAR: Final = re.compile(r"^(\d{1,2})\s*[./\-]\s*(\d{4})" + _YEAR_MARK + "$")
 _YEAR_MONTH: Final = re.compile(r"^(\d{4})-(\d{1,2})$")
 _YEAR: Final = re.compile(r"^(\d{4})" + _YEAR_MARK + "$")
+# Excel's d-mmm-yy and d-mmm-yyyy ("3-May-90", "03-May-1990"), Roman months
+# ("3.V.1990"), mmm-yy ("May-90") and a compact yyyymmdd ("19900503").
+_DAY_WORD_YEAR: Final = re.compile(
+    r"^(\d{1,2})\s*[\s\-./]\s*([^\W\d_]+)\.?\s*[\s\-./]\s*(\d{2}|\d{4})" + _YEAR_MARK + "$"
+)
+_WORD_SHORT_YEAR: Final = re.compile(r"^([^\W\d_]+)\.?[\s\-./](\d{2})$")
+_COMPACT: Final = re.compile(r"^(19\d{2}|20\d{2})(\d{2})(\d{2})$")
 _WORDS: Final = re.compile(
     r"^(?:(\d{1,2})\s+)?([^\W\d_]+)\.?,?\s*(?:(\d{1,2}),?\s+)?(\d{4})" + _YEAR_MARK + "$"
 )
@@ -139,6 +154,19 @@ def parse_date(text: str, *, today: dt.date | None = None) -> ParsedDate:
         return ParsedDate(_date(raw, year, month, 1), "month")
     if match := _YEAR.match(text):
         return ParsedDate(_date(raw, int(match.group(1)), 1, 1), "year")
+    if match := _DAY_WORD_YEAR.match(text):
+        day_text, word, year_text = match.groups()
+        if word not in _MONTHS:
+            raise DateError(f"{raw!r} is not a date: {word!r} is not a month")
+        month, day = _MONTHS[word], int(day_text)
+        year = _year(year_text, today, month, max(1, min(day, 28)))
+        return ParsedDate(_date(raw, year, month, day), "day")
+    if (match := _WORD_SHORT_YEAR.match(text)) and match.group(1) in _MONTHS:
+        month = _MONTHS[match.group(1)]
+        return ParsedDate(_date(raw, _year(match.group(2), today, month, 1), month, 1), "month")
+    if match := _COMPACT.match(text):
+        year, month, day = (int(g) for g in match.groups())
+        return ParsedDate(_date(raw, year, month, day), "day")
     if match := _WORDS.match(text):
         day_before, word, day_after, year_text = match.groups()
         if word not in _MONTHS:

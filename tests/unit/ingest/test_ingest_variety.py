@@ -121,6 +121,10 @@ def test_letters_with_a_real_header_still_name_the_header_columns(tmp_path: Path
     ("32996.75", "1990-05-03"),  # a date and a time of day, as a number
     ("1990-05-03 00:00:00", "1990-05-03"),  # a datetime cell exported as text
     ("03.05.1990 0:00:00", "1990-05-03"),
+    ("3-May-90", "1990-05-03"),  # Excel's d-mmm-yy display, saved as CSV
+    ("03-May-1990", "1990-05-03"),
+    ("1990 г.р.", "1990"),
+    ("19900503", "1990-05-03"),
 ])
 def test_dates_in_every_form_lists_use(tmp_path: Path, written: str, iso: str) -> None:
     path = write_csv(tmp_path / "d.csv", [["Прізвище", "Дата народження"],
@@ -228,6 +232,7 @@ def test_several_sheets_the_first_list_is_read_and_the_others_named(tmp_path: Pa
         assert reader.sheet == "Полонені"
         assert reader.other_sheets == ["Зниклі", "Архів"]  # a hidden one too
     assert [r.fields["surname"] for r in records] == ["Мельник"]  # type: ignore[union-attr]
+    assert read(path).other_sheets == ["Зниклі", "Архів"]
     assert [f["surname"] for f in fields(read(path, sheet="Зниклі"))] == ["Бойко", "Лисенко"]
     assert [f["surname"] for f in fields(read(path, sheet="Архів"))] == ["Коваль"]
     with pytest.raises(InputError) as err:

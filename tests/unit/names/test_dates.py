@@ -18,6 +18,16 @@ TODAY = dt.date(2025, 6, 2)
     ("text", "value", "precision", "ambiguous"),
     [
         ("25.03.1999", dt.date(1999, 3, 25), "day", False),
+        # Excel's d-mmm-yy, Roman months, mmm-yy, compact, "year of birth" marks.
+        ("25-Mar-1999", dt.date(1999, 3, 25), "day", False),
+        ("3-May-90", dt.date(1990, 5, 3), "day", False),
+        ("3 May 90", dt.date(1990, 5, 3), "day", False),
+        ("25.III.1999", dt.date(1999, 3, 25), "day", False),
+        ("May-90", dt.date(1990, 5, 1), "month", False),
+        ("19990325", dt.date(1999, 3, 25), "day", False),
+        ("1999 г.р.", dt.date(1999, 1, 1), "year", False),
+        ("1999 р.н.", dt.date(1999, 1, 1), "year", False),
+        ("25.03.1999 г.р.", dt.date(1999, 3, 25), "day", False),
         ("5.3.99", dt.date(1999, 3, 5), "day", True),
         ("05.03.1999", dt.date(1999, 3, 5), "day", True),
         ("03.03.1999", dt.date(1999, 3, 3), "day", False),
@@ -72,6 +82,9 @@ def test_two_digit_years_are_never_in_the_future() -> None:
         ("abc", "not a date"),
         ("", "empty"),
         ("березнь 1999", "is not a month"),
+        ("31-Feb-1999", "February 1999 has no day 31"),
+        ("3-Foo-1999", "'foo' is not a month"),
+        ("19991332", "no month 13"),
     ],
 )
 def test_impossible_dates_are_errors_naming_value_and_reason(text: str, reason: str) -> None:
