@@ -7,9 +7,10 @@ Accepted: "25.03.1999", "5.3.99", "25/03/1999", "25-03-1999", "25 03 1999", ISO
 "March 25, 1999", Excel's "3-May-90" and "03-May-1999", Roman months ("25.III.1999"),
 "May-99", a compact "19990325", and a year marked "1999 г.р." or "1999 р.н.". Day and
 month are read day first; when both are 12 or less and differ the result is flagged
-``ambiguous_day_month`` so that linkage can also try them swapped. A two-digit year takes the century that keeps the date from being in the
-future. An impossible date (31.02.2001, 13.13.2001) is an error, never a guess.
-Spreadsheet serial numbers are the importer's business, not this module's.
+``ambiguous_day_month`` so that linkage can also try them swapped. A two-digit year takes
+the century that keeps the date from being in the future. An impossible date (31.02.2001,
+13.13.2001) is an error, never a guess. Spreadsheet serial numbers are the importer's
+business, not this module's.
 """
 
 from __future__ import annotations
