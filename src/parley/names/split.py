@@ -52,6 +52,7 @@ _SURNAME_ENDINGS: Final = (
 _BARE_ICH: Final = re.compile(r"(?<![оеєьйo])(?<!ov|ev)(ич|іч|ich|ych)$", re.IGNORECASE)
 _INITIAL: Final = re.compile(r"^[^\W\d_]\.?$")
 _SPACES: Final = re.compile(r"\s+")
+_BRACKETS: Final = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # A hyphen written with spaces around it inside a double-barrelled surname.
 _SPACED_HYPHEN: Final = re.compile(r"(?<=[^\W\d_])\s*[-‐‑]\s*(?=[^\W\d_])")
 
@@ -90,6 +91,7 @@ def _looks_like_surname(token: str) -> bool:
 def _tokens(text: str) -> list[str]:
     # "О.М." -> "О.", "М."; a patronymic particle joins the word before it; a surname
     # particle joins the words after it ("van der Berg"); "Петренко - Іваненко" is one.
+    text = _BRACKETS.sub(" ", text)  # "(Сашко)", "[дівоче Петренко]": notes, not parts
     text = re.sub(r"(?<=\w)\.(?=\w)", ". ", text)
     text = _SPACED_HYPHEN.sub("-", text)
     raw = [t.strip(",;") for t in _SPACES.split(text.strip())]

@@ -263,6 +263,7 @@ def test_latin_look_alikes_inside_cyrillic_names_are_put_right(tmp_path: Path) -
         ["Mельник", "Олeксандр", "Миколайович", "AA123456"],
         ["Шевчeнкo", "Iван", "Cергійович", "АА123456"],
         ["Melnyk", "Oleksаndr", "", ""],
+        ["Кoвaльчук", "Вiталій", "Олекcандрович", ""],  # Latin o, a, i, c
     ])
     result = read(path)
     assert fields(result) == [
@@ -271,6 +272,7 @@ def test_latin_look_alikes_inside_cyrillic_names_are_put_right(tmp_path: Path) -
         {"surname": "Шевченко", "given_name": "Іван", "patronymic": "Сергійович",
          "service_number": "АА123456"},  # identifiers are kept as written
         {"surname": "Melnyk", "given_name": "Oleksandr"},
+        {"surname": "Ковальчук", "given_name": "Віталій", "patronymic": "Олександрович"},
     ]
     # What was written is kept beside what was read.
     assert result.records[0].extra == {"surname_original": "Mельник",

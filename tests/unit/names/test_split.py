@@ -91,6 +91,10 @@ def test_split_full_name(text: str, parts: tuple[str | None, ...]) -> None:
         ("Melnik Aleksandr Nikolaevich", ("Melnik", "Aleksandr", "Nikolaevich")),
         ("Melnik Elena Nikolaevna", ("Melnik", "Elena", "Nikolaevna")),
         ("Ivan Petrovych Babych", ("Babych", "Ivan", "Petrovych")),
+        # Notes in brackets are not parts of the name.
+        ("Мельник Олександр Миколайович (Сашко)", ("Мельник", "Олександр", "Миколайович")),
+        ("Коваль [дівоче Петренко] Ганна Іванівна", ("Коваль", "Ганна", "Іванівна")),
+        ("Мельник О.М., 1985 р.н.", ("Мельник", "О.", "М.")),
         # A surname ending in -ич is not a patronymic.
         ("Іван Бабич", ("Бабич", "Іван", None)),
         ("Іван Петрович Бабич", ("Бабич", "Іван", "Петрович")),
