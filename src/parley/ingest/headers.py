@@ -74,12 +74,14 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
         "полонений", "пленный", "загиблий", "погибший", "name of the person",
         "фамилия и о", "прізвище і б", "прізвище і п б", "surname initials",
         "фамилия имя отчество полностью", "прізвище імя по батькові повністю",
+        "піп", "пип", "п і п", "last name first name", "last name first name middle name",
+        "surname first name middle name", "first name last name", "name and surname of the person",
     ),
     "birth_date": (
         "дата народження", "дата рождения", "date of birth", "birth date", "birthdate",
         "dob", "д н", "дн", "дата нар", "дата рожд", "рік народження", "год рождения",
         "year of birth", "birth year", "рік нар", "г р", "р н", "народився", "родился",
-        "born", "дата і рік народження", "число місяць рік народження",
+        "born", "дата і рік народження", "число місяць рік народження", "год рожд", "yob",
     ),
     "birth_place": (
         "місце народження", "место рождения", "place of birth", "birth place", "birthplace",
@@ -98,7 +100,7 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "rank": (
         "звання", "звание", "військове звання", "воинское звание", "rank", "military rank",
-        "в зв", "зв",
+        "в зв", "зв", "в звання", "в звание",
     ),
     "unit": (
         "військова частина", "воинская часть", "в ч", "вч", "unit", "military unit",
@@ -148,7 +150,8 @@ for _field, _words in _SYNONYMS.items():
         _LOOKUP.setdefault(_word, _field)
 # Short or generic words that must match a header exactly, never as its first word
 # ("Номер телефону" is not a list number, "Name of unit" not a name).
-_NO_PREFIX = {w for w in _LOOKUP if len(w) < 4} - {"піб", "пиб", "фио", "фіо", "dob"} | {
+_NO_PREFIX = {w for w in _LOOKUP if len(w) < 4} - {
+    "піб", "пиб", "піп", "пип", "фио", "фіо", "dob", "yob"} | {
     "номер", "name", "names", "number", "case", "справа", "дело", "person", "особа",
     "лицо", "tag", "unit", "частина", "часть", "стан", "status", "row", "line", "інше",
     "другое", "note",

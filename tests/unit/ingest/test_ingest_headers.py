@@ -20,6 +20,8 @@ CASES = [
     ("ФИО военнослужащего", "full_name"), ("Прізвище, ім'я, по батькові", "full_name"),
     ("Фамилия, имя, отчество", "full_name"), ("Full name", "full_name"), ("Name", "full_name"),
     ("Фамилия И.О.", "full_name"),
+    ("ПІП", "full_name"), ("П.І.П.", "full_name"), ("Last Name First Name", "full_name"),
+    ("Год рожд.", "birth_date"), ("YOB", "birth_date"), ("В/звання", "rank"),
     ("Дата народження", "birth_date"), ("Дата рождения (дд.мм.гггг)", "birth_date"),
     ("Date of birth", "birth_date"), ("DOB", "birth_date"), ("Рік народження", "birth_date"),
     ("Дата рожденя", "birth_date"),  # a typo
