@@ -50,7 +50,7 @@ MAX_CLIENTS = 100_000
 def _take(tokens: float, last: float, now: float, rule: Rule) -> tuple[float, float | None]:
     """The bucket after one request at ``now``: (tokens left, None) or (tokens, wait)."""
     rate = rule.per_minute / 60.0
-    if now < last:  # a clock from before a reboot: start afresh
+    if now < last:  # a monotonic clock from before a reboot: start afresh
         tokens, last = float(rule.burst), now
     tokens = min(float(rule.burst), tokens + (now - last) * rate)
     if tokens < 1.0:
@@ -83,10 +83,11 @@ class RateLimiter:
         rule = self.rules.get(bucket)
         if rule is None:
             return None
-        now = self._now()
         if self._shared is not None:
-            return self._shared.take(bucket, client, rule, now)
+            return self._shared.take(bucket, client, rule, self._now)
         with self._lock:
+            # The time is read under the lock, so no bucket ever sees it go backwards.
+            now = self._now()
             if len(self._buckets) > MAX_CLIENTS:
                 self._buckets.clear()
             tokens, last = self._buckets.get((bucket, client), (float(rule.burst), now))
@@ -144,12 +145,16 @@ class SharedBuckets:
                                  key=self._salt).digest()
         return int.from_bytes(digest, "little") or 1
 
-    def take(self, bucket: str, client: str, rule: Rule, now: float) -> float | None:
+    def take(self, bucket: str, client: str, rule: Rule,
+             clock: Callable[[], float]) -> float | None:
         key = self._key(bucket, client)
         start = key % self.slots
         with self._lock:
             fcntl.flock(self._fd, fcntl.LOCK_EX)
             try:
+                # Read under the lock: every process's updates then carry increasing
+                # times, and a time before a slot's is a clock from before a reboot.
+                now = clock()
                 chosen, tokens, last = -1, float(rule.burst), now
                 oldest, oldest_at = -1, float("inf")
                 for i in range(self.PROBE):

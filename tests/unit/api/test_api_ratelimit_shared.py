@@ -28,7 +28,7 @@ def test_two_processes_share_one_burst(tmp_path: Path) -> None:
     spawn = multiprocessing.get_context("spawn")
     start, results = spawn.Barrier(2), spawn.Queue()
     path = str(tmp_path / "ratelimits.bin")
-    workers = [spawn.Process(target=_draw, args=(path, 25, start, results)) for _ in range(2)]
+    workers = [spawn.Process(target=_draw, args=(path, 400, start, results)) for _ in range(2)]
     for w in workers:
         w.start()
     for w in workers:
