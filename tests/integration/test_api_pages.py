@@ -92,6 +92,17 @@ def test_forms_act_with_their_tokens_and_refuse_without(
         refused = party.post(f"{stage_page}/handover", data={"person_id": person,
                                                              "csrf_token": "forged"})
         assert refused.status_code == 403
+        nul = party.post(f"{stage_page}/handover",
+                         data={"person_id": person[:8] + "\x00",
+                               "csrf_token": csrf_of(party.get(stage_page))})
+        assert nul.status_code == 303, nul.text[:300]
+        assert "is not a person id" in party.get(nul.headers["location"]).text
+    with httpx.Client(base_url=srv.base, timeout=30) as anyone:
+        form = anyone.get("/login")
+        odd = anyone.post("/login", data={"username": "ua\x00", "password": "x",
+                                          "csrf_token": csrf_of(form)})
+        assert odd.status_code == 422, odd.text[:300]
+        assert "username: a NUL character is not text" in odd.text
     with sign_in(srv, world.usernames["int"], world.passwords["int"]) as officer:
         flash = _act(officer, stage_page, f"{stage_page}/act",
                      {"action": "resolve", "discrepancy": world.discrepancy_id,

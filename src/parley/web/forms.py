@@ -31,4 +31,6 @@ def text(form: FormData, name: str, limit: int = MAX_FIELD) -> str:
         return ""
     if len(value) > limit:
         raise ApiError(422, "invalid", f"{name}: at most {limit} characters", field=name)
+    if "\x00" in value:  # no person's data holds one; PostgreSQL refuses it in text
+        raise ApiError(422, "invalid", f"{name}: a NUL character is not text", field=name)
     return value.strip()

@@ -4,6 +4,7 @@ quarantine, list uploads and publication. Mounted once those services import."""
 
 from __future__ import annotations
 
+import re
 import tempfile
 from pathlib import Path as FilePath
 from typing import Any
@@ -13,6 +14,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from parley.api.deps import ServiceContext, context, route_name
+from parley.api.routers.exchange_models import UUID
 from parley.api.routers.publication import publish_now
 from parley.errors import ParleyError
 from parley.services import (
@@ -156,6 +158,9 @@ async def confirm(request: Request, stage_id: str = Path(max_length=36),
     back = f"/stages/{stage_id}"
     if not chosen:
         return _done("choose at least one person", back)
+    odd = next((p for p in chosen if not re.fullmatch(UUID, p)), None)
+    if odd is not None:  # an id no person has (a NUL byte would trouble PostgreSQL)
+        return _done(f"{odd[:40]!r} is not a person id", back)
     key = text(form, "idempotency_key", 200) or None
     try:
         answer = idempotency.run(
