@@ -27,7 +27,7 @@ from parley.services import group_commit, idempotency
 from parley.services.group_commit import GroupCommit
 from parley.services.ledger import iter_events
 from parley.store import timestamp
-from parley.store.sealed_text import open_list_meta
+from parley.store.sealed_text import ListSources, open_list_meta
 from parley.store.tables import (
     access_log,
     actors,
@@ -381,10 +381,10 @@ class ListView:
 
 
 def _list_view(app: App, r: Any) -> ListView:
-    return ListView(id=r.id, source=r.source, kind=r.kind, party=r.party_code,
-                    file_name=open_list_meta(app.cipher, r.id, r.sealed_meta,
-                                             file_name=r.file_name)[1],
-                    file_sha256=r.file_sha256, sheet=r.sheet,
+    source, file_name = open_list_meta(app.cipher, r.id, r.sealed_meta, source=r.source,
+                                       file_name=r.file_name)
+    return ListView(id=r.id, source=source, kind=r.kind, party=r.party_code,
+                    file_name=file_name, file_sha256=r.file_sha256, sheet=r.sheet,
                     rows=r.rows, accepted=r.accepted, quarantined=r.quarantined,
                     imported_by=r.imported_by, imported_at=r.imported_at)
 
@@ -471,11 +471,12 @@ def person_records(app: App, viewer: Principal, person_id: str, *, log: AccessLo
     log.record(viewer, kind="person", ids=[person_id], route=route,
                detail=f"{len(rows)} source records")
     out = []
+    metas = ListSources(app.cipher)
     for r in rows:
-        lv = ListView(id=r.list_id, source=r.source, kind=r.kind, party=r.party_code,
-                      file_name=open_list_meta(app.cipher, r.list_id, r.sealed_meta,
-                                               file_name=r.file_name)[1],
-                      file_sha256=r.file_sha256, sheet=r.sheet,
+        source, file_name = metas.meta(r.list_id, r.sealed_meta, source=r.source,
+                                       file_name=r.file_name)
+        lv = ListView(id=r.list_id, source=source, kind=r.kind, party=r.party_code,
+                      file_name=file_name, file_sha256=r.file_sha256, sheet=r.sheet,
                       rows=r.rows, accepted=r.accepted, quarantined=r.quarantined,
                       imported_by=r.imported_by, imported_at=r.imported_at)
         out.append((lv, _record_view(app, r)))

@@ -38,7 +38,7 @@ from parley.services.erasure_copies import (
 )
 from parley.store import timestamp
 from parley.store.dialect import flush_write_ahead_log
-from parley.store.sealed_text import open_erasure_reason, seal_erasure_reason
+from parley.store.sealed_text import ListSources, open_erasure_reason, seal_erasure_reason
 from parley.store.tables import (
     erasure_log,
     interviews,
@@ -48,7 +48,6 @@ from parley.store.tables import (
     plan_exclusions,
     record_links,
     remains_cases,
-    source_lists,
     source_records,
 )
 
@@ -88,7 +87,9 @@ def erase_person(app: App, person_id: str, *, reason: str, actor: str | None = N
             record_links, record_links.c.record_id == source_records.c.id)
             .where(record_links.c.record_id.is_(None)))
             if who.matches(app.cipher.open(r.sealed, row_id=r.id))]
-        opened = [(r.id, r.source, app.cipher.open(r.sealed, row_id=r.id)) for r in rows]
+        sources = ListSources(app.cipher, conn)
+        opened = [(r.id, sources[r.list_id], app.cipher.open(r.sealed, row_id=r.id))
+                  for r in rows]
         for _, _, fields in opened:
             who.add(fields)
         record_ids = {r.id for r in rows}
@@ -134,11 +135,10 @@ def erasure_reasons(app: App, person_id: str | None = None) -> list[dict[str, An
 
 
 def _records() -> Select[Any]:
-    """Source records not yet erased, with their list's source."""
+    """Source records not yet erased."""
     return (select(source_records.c.id, source_records.c.list_id, source_records.c.sealed,
                    source_records.c.commitment, source_records.c.record_id,
-                   source_records.c.row_number, source_lists.c.source)
-            .join(source_lists, source_lists.c.id == source_records.c.list_id)
+                   source_records.c.row_number)
             .where(source_records.c.erased_at.is_(None))
             .order_by(source_records.c.commitment))
 

@@ -179,7 +179,7 @@ def relabel_lists(app: App, conn: Connection, list_ids: Iterable[str], who: Iden
                                            source=row.source, file_name=row.file_name)
         if who.quoted_in(source) or who.quoted_in(file_name):
             conn.execute(update(source_lists).where(source_lists.c.id == row.id).values(
-                source=ERASED_SOURCE, file_name="",
+                source="", file_name="",
                 sealed_meta=seal_list_meta(app.cipher, row.id, source=ERASED_SOURCE,
                                            file_name="")))
             relabelled += 1

@@ -21,6 +21,7 @@ from parley.domain.records import CANONICAL_FIELDS
 from parley.errors import NotFound
 from parley.ingest.writers import format_for, write_table
 from parley.services.quarantine import list_quarantined, show_quarantined
+from parley.store.sealed_text import ListSources
 from parley.store.tables import persons, record_links, source_lists, source_records
 
 BATCH = 2_000
@@ -40,7 +41,7 @@ def export_lists(app: App, *, path: Path, list_ids: Sequence[str] = (),
     fmt = format_for(path, fmt)
     with app.read() as conn:
         ids = _resolve_lists(conn, list_ids)
-        query = (select(source_records, source_lists.c.source, source_lists.c.kind)
+        query = (select(source_records, source_lists.c.kind)
                  .join(source_lists, source_lists.c.id == source_records.c.list_id)
                  .order_by(source_lists.c.imported_at, source_lists.c.id,
                            source_records.c.row_number))
@@ -49,11 +50,12 @@ def export_lists(app: App, *, path: Path, list_ids: Sequence[str] = (),
         extra = _extra_keys(app, _batches(conn, query))
         header = ["list_id", "source", "kind", "row", "record_id", *PERSON_FIELDS, *extra,
                   "erased_at"]
+        sources = ListSources(app.cipher, conn)
 
         def rows() -> Iterator[list[str]]:
             for r in _batches(conn, query):
                 fields, more = _open(app, r)
-                yield [r.list_id, r.source, r.kind, str(r.row_number), r.record_id,
+                yield [r.list_id, sources[r.list_id], r.kind, str(r.row_number), r.record_id,
                        *(fields.get(f, "") for f in PERSON_FIELDS),
                        *(more.get(k, "") for k in extra), r.erased_at or ""]
 
@@ -64,7 +66,7 @@ def export_lists(app: App, *, path: Path, list_ids: Sequence[str] = (),
 def export_persons(app: App, *, path: Path, fmt: str | None = None) -> ExportResult:
     """One row per record linked to a person, grouped by person."""
     fmt = format_for(path, fmt)
-    query = (select(source_records, source_lists.c.source, source_lists.c.kind,
+    query = (select(source_records, source_lists.c.kind,
                     record_links.c.person_id, record_links.c.method,
                     record_links.c.probability)
              .join(record_links, record_links.c.record_id == source_records.c.id)
@@ -76,12 +78,13 @@ def export_persons(app: App, *, path: Path, fmt: str | None = None) -> ExportRes
         extra = _extra_keys(app, _batches(conn, query))
         header = ["person_id", "link_method", "link_probability", "list_id", "source", "kind",
                   "row", "record_id", *PERSON_FIELDS, *extra]
+        sources = ListSources(app.cipher, conn)
 
         def rows() -> Iterator[list[str]]:
             for r in _batches(conn, query):
                 fields, more = _open(app, r)
                 yield [r.person_id, r.method, _probability(r.probability), r.list_id,
-                       r.source, r.kind, str(r.row_number), r.record_id,
+                       sources[r.list_id], r.kind, str(r.row_number), r.record_id,
                        *(fields.get(f, "") for f in PERSON_FIELDS),
                        *(more.get(k, "") for k in extra)]
 

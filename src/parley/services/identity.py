@@ -64,6 +64,7 @@ from parley.linkage import (
     pair,
 )
 from parley.store import UnitOfWork, timestamp
+from parley.store.sealed_text import ListSources
 from parley.store.tables import (
     linkage_models,
     match_decisions,
@@ -409,14 +410,15 @@ def _exclusive(uow: UnitOfWork) -> Connection:
 def _load(app: App, conn: Connection) -> _State:
     records: dict[str, _Record] = {}
     query = (select(source_records.c.id, source_records.c.list_id, source_records.c.sealed,
-                    source_records.c.commitment, source_lists.c.source)
+                    source_records.c.commitment)
              .join(source_lists, source_lists.c.id == source_records.c.list_id)
              .where(source_records.c.sealed.is_not(None))
              .order_by(source_lists.c.event_seq, source_records.c.row_number))
+    sources = ListSources(app.cipher, conn)
     for row in conn.execute(query):
         opened = app.cipher.open(row.sealed, row_id=row.id)
         opened.pop("extra", None)
-        records[row.id] = _Record(row.id, row.list_id, row.source, row.commitment,
+        records[row.id] = _Record(row.id, row.list_id, sources[row.list_id], row.commitment,
                                   {k: str(v) for k, v in opened.items()})
     links = {r.record_id: (r.person_id, r.method, r.probability)
              for r in conn.execute(select(record_links))}
@@ -473,17 +475,17 @@ def _save_model(uow: UnitOfWork, app: App, model: LinkageModel, *, actor: str
 def _record_views(app: App, conn: Connection, uids: Iterable[str]) -> dict[str, RecordView]:
     wanted = sorted(set(uids))
     views: dict[str, RecordView] = {}
+    sources = ListSources(app.cipher, conn)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        query = (select(source_records, source_lists.c.source)
-                 .join(source_lists, source_lists.c.id == source_records.c.list_id)
-                 .where(source_records.c.id.in_(chunk)))
+        query = select(source_records).where(source_records.c.id.in_(chunk))
         for row in conn.execute(query):
             opened: dict[str, Any] = {}
             if row.sealed is not None:
                 opened = app.cipher.open(row.sealed, row_id=row.id)
                 opened.pop("extra", None)
-            views[row.id] = RecordView(id=row.id, list_id=row.list_id, source=row.source,
+            views[row.id] = RecordView(id=row.id, list_id=row.list_id,
+                                       source=sources[row.list_id],
                                        row_number=row.row_number, record_id=row.record_id,
                                        fields={k: str(v) for k, v in opened.items()})
     return views

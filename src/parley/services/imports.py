@@ -129,7 +129,8 @@ def import_list(app: App, *, path: Path, kind: str, actor: str | None,
         except IntegrityError:
             # Another import of the same content committed first (PostgreSQL).
             with app.read() as conn:
-                done = find_imported(conn, file_sha256=reader.file_sha256, sheet=reader.sheet)
+                done = find_imported(conn, app.cipher, file_sha256=reader.file_sha256,
+                                     sheet=reader.sheet)
             if done is None:
                 raise
             return _already(reader, done, kind=kind)
@@ -140,7 +141,8 @@ def _import(app: App, reader: ListReader, *, kind: str, actor: str, source: str,
     meta = ListMeta(source=source, kind=kind, file_name=reader.file_name[:500],
                     file_sha256=reader.file_sha256, sheet=reader.sheet, party=party)
     with app.uow() as uow:
-        done = find_imported(uow.conn, file_sha256=reader.file_sha256, sheet=reader.sheet)
+        done = find_imported(uow.conn, app.cipher, file_sha256=reader.file_sha256,
+                             sheet=reader.sheet)
         if done is not None:
             return _already(reader, done, kind=kind)
         _widen_page_cache(uow)
@@ -286,10 +288,10 @@ def list_lists(app: App) -> list[ListInfo]:
     with app.read() as conn:
         rows = conn.execute(select(source_lists).order_by(source_lists.c.imported_at,
                                                           source_lists.c.id)).all()
-    return [ListInfo(id=r.id, source=r.source, kind=r.kind, party=r.party_code,
-                     file_name=open_list_meta(app.cipher, r.id, r.sealed_meta,
-                                              file_name=r.file_name)[1],
-                     file_sha256=r.file_sha256, sheet=r.sheet,
+    metas = {r.id: open_list_meta(app.cipher, r.id, r.sealed_meta, source=r.source,
+                                  file_name=r.file_name) for r in rows}
+    return [ListInfo(id=r.id, source=metas[r.id][0], kind=r.kind, party=r.party_code,
+                     file_name=metas[r.id][1], file_sha256=r.file_sha256, sheet=r.sheet,
                      rows=r.rows, accepted=r.accepted, quarantined=r.quarantined,
                      imported_by=r.imported_by, imported_at=r.imported_at) for r in rows]
 

@@ -22,8 +22,8 @@ from parley.domain.records import LIST_KINDS, RecordInput, canonical_record
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger.hashing import new_salt
 from parley.ledger.merkle import EMPTY_ROOT, leaf_hash, node_hash, root_from_leaf_hashes
-from parley.store import UnitOfWork, timestamp
-from parley.store.sealed_text import seal_list_meta
+from parley.store import RecordCipher, UnitOfWork, timestamp
+from parley.store.sealed_text import open_list_meta, seal_list_meta
 from parley.store.tables import parties, persons, record_links, source_lists, source_records
 
 __all__ = ["ImportedList", "ListMeta", "ListWriter", "RecordInput", "RecordedList", "add_list",
@@ -101,16 +101,19 @@ class ImportedList:
     quarantined: int
 
 
-def find_imported(conn: Connection, *, file_sha256: str, sheet: str) -> ImportedList | None:
+def find_imported(conn: Connection, cipher: RecordCipher, *, file_sha256: str, sheet: str
+                  ) -> ImportedList | None:
     """The list already imported from this content (file hash and sheet), if any."""
     row = conn.execute(
-        select(source_lists.c.id, source_lists.c.source, source_lists.c.imported_at,
-               source_lists.c.rows, source_lists.c.accepted, source_lists.c.quarantined)
+        select(source_lists.c.id, source_lists.c.source, source_lists.c.sealed_meta,
+               source_lists.c.imported_at, source_lists.c.rows, source_lists.c.accepted,
+               source_lists.c.quarantined)
         .where(source_lists.c.file_sha256 == file_sha256, source_lists.c.sheet == sheet)
     ).first()
     if row is None:
         return None
-    return ImportedList(id=row.id, source=row.source, imported_at=row.imported_at,
+    source, _ = open_list_meta(cipher, row.id, row.sealed_meta, source=row.source)
+    return ImportedList(id=row.id, source=source, imported_at=row.imported_at,
                         rows=row.rows, accepted=row.accepted, quarantined=row.quarantined)
 
 
@@ -155,7 +158,7 @@ class ListWriter:
             select(parties.c.code).where(parties.c.code == meta.party)
         ).first():
             raise NotFound(f"party {meta.party} is not registered")
-        duplicate = find_imported(conn, file_sha256=meta.file_sha256, sheet=meta.sheet)
+        duplicate = find_imported(conn, app.cipher, file_sha256=meta.file_sha256, sheet=meta.sheet)
         if duplicate:
             raise Conflict(
                 f"{meta.file_name}: this content was already imported as list "
@@ -173,8 +176,9 @@ class ListWriter:
         self.record_ids: list[str] = []
         self.commitments: list[str] = []
         conn.execute(insert(source_lists).values(
-            id=self.list_id, source=meta.source, kind=meta.kind, party_code=meta.party,
-            # The file name only sealed: a file may be named after a person.
+            # Source and file name only sealed: a file may be named after a person (the
+            # source defaults to the file name).
+            id=self.list_id, source="", kind=meta.kind, party_code=meta.party,
             file_name="", sealed_meta=seal_list_meta(app.cipher, self.list_id,
                                                      source=meta.source,
                                                      file_name=meta.file_name),

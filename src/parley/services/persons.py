@@ -35,6 +35,7 @@ from parley.bootstrap import App
 from parley.domain.eligibility import BirthDate, PersonFacts
 from parley.errors import NotFound
 from parley.store import RecordCipher
+from parley.store.sealed_text import ListSources
 from parley.store.tables import (
     actors,
     events,
@@ -166,7 +167,7 @@ _RECORDS = _Query.of(
     select(record_links.c.person_id, record_links.c.event_seq.label("link_seq"),
            source_records.c.id, source_records.c.list_id, source_records.c.sealed,
            source_records.c.commitment, source_records.c.row_number,
-           source_lists.c.kind, source_lists.c.source, source_lists.c.party_code,
+           source_lists.c.kind, source_lists.c.party_code,
            source_lists.c.event_seq.label("list_seq"))
     .join(source_records, source_records.c.id == record_links.c.record_id)
     .join(source_lists, source_lists.c.id == source_records.c.list_id),
@@ -206,13 +207,14 @@ def load_records(conn: Connection, cipher: RecordCipher,
     """Every person's linked records (opened), in list then row order."""
     wanted = None if person_ids is None else set(person_ids)
     rows = _RECORDS.run(conn, _keyed(wanted))
+    sources = ListSources(cipher, conn)
     out: dict[str, list[PersonRecord]] = defaultdict(list)
     for r in rows:
         if wanted is not None and r.person_id not in wanted:
             continue
         fields = None if r.sealed is None else cipher.open(r.sealed, row_id=r.id)
         out[r.person_id].append(PersonRecord(
-            record_id=r.id, list_id=r.list_id, kind=r.kind, source=r.source,
+            record_id=r.id, list_id=r.list_id, kind=r.kind, source=sources[r.list_id],
             party=r.party_code, commitment=r.commitment, list_seq=r.list_seq,
             link_seq=r.link_seq, row_number=r.row_number, fields=fields))
     for recs in out.values():

@@ -28,6 +28,7 @@ from parley.ingest.validate import Problem, RowValidator
 from parley.services.imports import check_actor, layout_columns, quarantine_payload
 from parley.services.lists import seal_record
 from parley.store import UnitOfWork, timestamp
+from parley.store.sealed_text import ListSources, open_list_meta
 from parley.store.tables import list_imports, quarantined_rows, source_lists, source_records
 
 STATUSES = ("open", "released", "all")
@@ -72,7 +73,7 @@ def list_quarantined(app: App, *, list_id: str | None = None, status: str = "ope
     """Quarantined rows (newest lists first, then by row), opened for a person to read."""
     if status not in STATUSES:
         raise InputError(f"--status must be one of {', '.join(STATUSES)}")
-    query = (select(quarantined_rows, source_lists.c.source, source_lists.c.imported_at)
+    query = (select(quarantined_rows, source_lists.c.imported_at)
              .join(source_lists, source_lists.c.id == quarantined_rows.c.list_id)
              .order_by(source_lists.c.imported_at.desc(), quarantined_rows.c.list_id,
                        quarantined_rows.c.row_number))
@@ -84,7 +85,8 @@ def list_quarantined(app: App, *, list_id: str | None = None, status: str = "ope
         query = query.limit(limit)
     with app.read() as conn:
         rows = conn.execute(query).all()
-    return [_entry(app, r, columns=None) for r in rows]
+        sources = ListSources(app.cipher, conn)
+        return [_entry(app, r, source=sources[r.list_id], columns=None) for r in rows]
 
 
 def show_quarantined(app: App, quarantine_id: str) -> QuarantineEntry:
@@ -92,7 +94,8 @@ def show_quarantined(app: App, quarantine_id: str) -> QuarantineEntry:
     with app.read() as conn:
         row = _row(conn, quarantine_id)
         columns = _columns(app, conn, row.list_id)
-    return _entry(app, row, columns=columns)
+        source = ListSources(app.cipher, conn)[row.list_id]
+    return _entry(app, row, source=source, columns=columns)
 
 
 def fix_quarantined(app: App, *, quarantine_id: str, changes: Mapping[str, str],
@@ -175,6 +178,7 @@ def _release(app: App, uow: UnitOfWork, *, list_id: str,
     """Validate ``rows`` (id, row number, cells); store passing ones as records."""
     conn = uow.conn
     listed = conn.execute(select(source_lists).where(source_lists.c.id == list_id)).one()
+    source, _ = open_list_meta(app.cipher, list_id, listed.sealed_meta, source=listed.source)
     seen = {r.record_id: r.row_number for r in conn.execute(
         select(source_records.c.record_id, source_records.c.row_number)
         .where(source_records.c.list_id == list_id))}
@@ -197,7 +201,7 @@ def _release(app: App, uow: UnitOfWork, *, list_id: str,
                 sealed=app.cipher.seal(quarantine_payload(checked), row_id=row_id),
                 codes=",".join(checked.codes)[:200], updated_by=actor, updated_at=now))
             result.still.append(QuarantineEntry(
-                id=row_id, list_id=list_id, source=listed.source, row_number=number,
+                id=row_id, list_id=list_id, source=source, row_number=number,
                 status="open", problems=list(checked.problems)))
     if released:
         accepted = listed.accepted + len(released)
@@ -269,9 +273,7 @@ def _list_id(app: App, list_id: str, conn: Connection | None = None) -> str:
 
 
 def _row(conn: Connection, quarantine_id: str, *, lock: bool = False) -> Any:
-    query = (select(quarantined_rows, source_lists.c.source)
-             .join(source_lists, source_lists.c.id == quarantined_rows.c.list_id)
-             .where(quarantined_rows.c.id.like(f"{quarantine_id}%")))
+    query = select(quarantined_rows).where(quarantined_rows.c.id.like(f"{quarantine_id}%"))
     if lock and conn.dialect.name != "sqlite":
         query = query.with_for_update(of=quarantined_rows)
     found = conn.execute(query.limit(2)).all() if len(quarantine_id) >= 4 else []
@@ -291,8 +293,8 @@ def _columns(app: App, conn: Connection, list_id: str) -> list[Column]:
     return layout_columns(app.cipher.open(sealed, row_id=list_id))
 
 
-def _entry(app: App, row: Any, *, columns: list[Column] | None) -> QuarantineEntry:
-    source = getattr(row, "source", "")
+def _entry(app: App, row: Any, *, source: str, columns: list[Column] | None
+           ) -> QuarantineEntry:
     if row.sealed is None:
         return QuarantineEntry(id=row.id, list_id=row.list_id, source=source,
                                row_number=row.row_number, status="erased", problems=[])

@@ -87,6 +87,8 @@ source_lists = Table(
     "source_lists",
     metadata,
     Column("id", String(36), primary_key=True),
+    # Empty since 0009_list_source: the source is in ``sealed_meta`` (by default it is the
+    # file name).
     Column("source", String(200), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("party_code", String(16), ForeignKey("parties.code"), nullable=True),
@@ -102,8 +104,8 @@ source_lists = Table(
     Column("imported_at", String(32), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
     # Operator-typed text, sealed like records under "source_lists:<id>": {"source",
-    # "file_name"} (0008_privacy). ``source`` is still kept in clear beside it for readers
-    # that have not moved to :func:`parley.services.lists.list_labels`.
+    # "file_name"} (0008_privacy); readers open it once per list with
+    # :class:`parley.store.sealed_text.ListSources`.
     Column("sealed_meta", LargeBinary, nullable=True),
     UniqueConstraint("file_sha256", "sheet", name="uq_source_lists_content"),
 )
