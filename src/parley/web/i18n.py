@@ -104,6 +104,12 @@ UK: dict[str, str] = {
     "Discrepancies": "Розбіжності",
     "Statements": "Заяви",
     "Quarantine": "Карантин",
+    "Correct a cell and re-check the row; a row that passes joins the list.":
+        "Виправте клітинку й перевірте рядок знову; рядок, що пройде перевірку, увійде до "
+        "списку.",
+    "Fix and re-check": "Виправити й перевірити",
+    "Re-check every open row": "Перевірити знову всі відкриті рядки",
+    "row": "рядок",
     "Upload a list": "Завантажити список",
     "File": "Файл",
     "Upload": "Завантажити",

@@ -16,7 +16,7 @@ from starlette.datastructures import UploadFile
 from parley.api.deps import ServiceContext, context, route_name
 from parley.api.routers.exchange_models import UUID
 from parley.api.routers.publication import publish_now
-from parley.errors import ParleyError
+from parley.errors import NotFound, ParleyError
 from parley.services import (
     access,
     agreements,
@@ -239,7 +239,46 @@ def quarantine_page(request: Request, list_id: str = Path(max_length=36),
     rows = quarantine.list_quarantined(ctx.app, list_id=list_id, status="all")
     ctx.access_log.record(caller.principal, kind="quarantined_row", ids=[r.id for r in rows],
                           route=route_name(request), detail=f"list {list_id}")
-    return render(request, caller, "quarantine.html", meta=meta, rows=rows)
+    return render(request, caller, "quarantine.html", meta=meta, rows=rows,
+                  flash=request.query_params.get("flash"))
+
+
+@router.post("/int/quarantine/{list_id}/fix")
+async def quarantine_fix(request: Request, list_id: str = Path(max_length=36),
+                         ctx: ServiceContext = Depends(context)) -> Response:
+    """Correct a quarantined row's cells (``set:COLUMN`` fields) and re-check it, or
+    (``action=recheck``) re-check every open row of the list."""
+    caller = signed_in(request, "intermediary", "party")
+    if caller is None:
+        return to_login(request)
+    form = await read_form(request, caller)
+    who = caller.principal
+    meta = access.get_list(ctx.app, who, list_id)  # 404 for a list the caller may not see
+    back = f"/int/quarantine/{meta.id}"
+    row_id = text(form, "quarantine_id", 36)
+    changes = {str(k)[4:]: text(form, str(k), 2000) for k in form if str(k).startswith("set:")}
+
+    def act() -> quarantine.ReleaseResult:
+        if text(form, "action", 16) == "recheck":
+            return quarantine.reimport_quarantined(ctx.app, list_id=meta.id, actor=who.actor)
+        if quarantine.show_quarantined(ctx.app, row_id).list_id != meta.id:
+            raise NotFound(f"no quarantined row {row_id} in this list")
+        return quarantine.fix_quarantined(ctx.app, quarantine_id=row_id, changes=changes,
+                                          actor=who.actor)
+
+    try:
+        answer = idempotency.run(
+            ctx.app, owner=who.idempotency_owner, key=text(form, "idempotency_key", 200) or None,
+            request_fingerprint=idempotency.fingerprint(
+                "quarantine", meta.id, row_id, text(form, "action", 16),
+                *(f"{k}={v}" for k, v in sorted(changes.items()))),
+            operation=act, render=lambda r: (200, {"released": r.released,
+                                                   "still": [e.row_number for e in r.still]}))
+    except ParleyError as exc:
+        return _done(str(exc), back)
+    released, still = answer.body["released"], answer.body["still"]
+    return _done(f"released rows {', '.join(map(str, released)) or 'none'}; still "
+                 f"quarantined: {', '.join(map(str, still)) or 'none'}", back)
 
 
 # --- publication ----------------------------------------------------------------------
