@@ -22,7 +22,7 @@ from parley.services.access import Principal
 router = APIRouter(prefix="/api/v1", tags=["imports"])
 
 KINDS = r"^(capture_card|origin_list|visit_list|inquiry|remains)$"
-SAFE_NAME = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._- ")
+SAFE_NAME = set("._- ")
 
 
 class Problem(BaseModel):
@@ -54,7 +54,10 @@ class Quarantined(BaseModel):
 
 def _file_name(upload: UploadFile) -> str:
     raw = FilePath(upload.filename or "upload.csv").name
-    clean = "".join(ch if ch in SAFE_NAME else "_" for ch in raw)[:120].strip(" .")
+    # Letters and digits of any script stay (lists are named in Cyrillic); anything else
+    # that could trouble a file system or a terminal becomes "_".
+    clean = "".join(ch if ch.isalnum() or ch in SAFE_NAME else "_"
+                    for ch in raw)[:120].strip(" .")
     return clean or "upload.csv"
 
 
