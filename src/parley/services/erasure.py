@@ -122,6 +122,15 @@ def erase_person(app: App, person_id: str, *, reason: str, actor: str | None = N
                          interviews=len(talks), log_flushed=flushed)
 
 
+def forget_old_page_versions(app: App) -> bool:
+    """After an erasure committed inside a longer transaction (a server's idempotent
+    request settles its answer after the service returns, so the flush in
+    :func:`erase_person` could not finish), empty SQLite's write-ahead log so the page
+    versions from before the erasure are gone. False when readers keep it from completing
+    (the next checkpoint finishes it)."""
+    return flush_write_ahead_log(app.engine)
+
+
 def erasure_reasons(app: App, person_id: str | None = None) -> list[dict[str, Any]]:
     """The private erasure log, opened: who erased whom, when, and why."""
     query = select(erasure_log).order_by(erasure_log.c.erased_at, erasure_log.c.id)

@@ -175,7 +175,9 @@ def erase(request: Request, body: ErasureIn, person_id: str = PERSON,
           who: Principal = Depends(principal)) -> JSONResponse:
     access.require_intermediary(who, f"person {person_id}")
     actor = actor_of(who, "person")
-    return write(request, ctx, who, idempotency_key, body,
-                 lambda: erasure.erase_person(ctx.app, person_id, reason=body.reason,
-                                              actor=actor),
-                 lambda r: Erased(person_id=r.person_id, records=r.records))
+    answer = write(request, ctx, who, idempotency_key, body,
+                   lambda: erasure.erase_person(ctx.app, person_id, reason=body.reason,
+                                                actor=actor),
+                   lambda r: Erased(person_id=r.person_id, records=r.records))
+    erasure.forget_old_page_versions(ctx.app)  # now that the answer is committed too
+    return answer

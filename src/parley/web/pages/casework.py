@@ -219,6 +219,7 @@ async def erasure_act(request: Request, ctx: ServiceContext = Depends(context)) 
                         operation=lambda: erasure.erase_person(ctx.app, person_id,
                                                                reason=reason, actor=actor),
                         say=lambda r: f"erased {r.records} records of person {r.person_id}")
+        erasure.forget_old_page_versions(ctx.app)  # now that the answer is committed too
     except ParleyError as exc:
         message = str(exc)
     return _done(message, "/int/erasure")
