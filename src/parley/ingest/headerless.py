@@ -17,10 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from parley.errors import InputError
 from parley.ingest.headers import column_letter
 from parley.ingest.values import ValueProblem, normalise_sex, parse_iso_date
 
-__all__ = ["headerless_message", "infer_fields", "looks_like_data"]
+__all__ = ["HeaderlessList", "headerless_message", "infer_fields", "looks_like_data"]
+
+
+class HeaderlessList(InputError):
+    """A sheet whose first row is already data: the message says how to read it. Of the
+    reasons sheets of a workbook give for holding no list, this one is reported first."""
 
 _NAME_WORD = re.compile(r"[^\W\d_][^\W\d_'’ʼ`.-]*(?:['’ʼ`-][^\W\d_]+)*\.?")
 _SERVICE_NUMBER = re.compile(r"[^\W\d_]{0,3}[- ]?\d{5,10}(?:[.,]0+)?")

@@ -443,14 +443,14 @@ def _column_number(letters: str) -> int:
 
 def _refuse_headerless(rows: Sequence[tuple[int, list[str]]], file_name: str) -> None:
     """Raise the headerless message when the first row with text reads as data."""
-    from parley.ingest.headerless import headerless_message, looks_like_data
+    from parley.ingest.headerless import HeaderlessList, headerless_message, looks_like_data
 
     search = rows[:HEADER_SEARCH_ROWS]
     first = next(((n, c) for n, c in search if any(x.strip() for x in c)), None)
     if first is None or not looks_like_data(first[1]):
         return
     sample = [cells for number, cells in search if number >= first[0]]
-    raise InputError(headerless_message(file_name, first[0], first[1], sample))
+    raise HeaderlessList(headerless_message(file_name, first[0], first[1], sample))
 
 
 def _first_texts(rows: Sequence[tuple[int, list[str]]]) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 
 from parley.domain.records import LIST_KINDS, RecordInput
 from parley.errors import InputError
+from parley.ingest.headerless import HeaderlessList
 from parley.ingest.headers import (
     HEADER_SEARCH_ROWS,
     LIST_NUMBER,
@@ -155,7 +156,9 @@ class ListReader:
             try:
                 self._layout_current()
             except InputError as exc:
-                if first_error is None:
+                # A data sheet without a header says more than a notes sheet.
+                if first_error is None or (isinstance(exc, HeaderlessList) and
+                                           not isinstance(first_error, HeaderlessList)):
                     first_error = exc
                 continue
             if chosen is None:

@@ -58,6 +58,14 @@ def test_a_workbook_without_a_header_is_refused_naming_the_sheet(tmp_path: Path)
     assert str(err.value) == f"bare.xlsx (sheet 'Лист1'): {HEADERLESS_MESSAGE}"
 
 
+def test_a_headerless_data_sheet_is_what_the_error_is_about(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "bare.xlsx", [["Інструкція: дані на аркуші 2"]],
+                      sheet="Readme", extra_sheets={"Дані": HEADERLESS})
+    with pytest.raises(InputError) as err:
+        read(path)
+    assert str(err.value) == f"bare.xlsx (sheet 'Дані'): {HEADERLESS_MESSAGE}"
+
+
 def test_whole_names_running_numbers_and_dates_are_recognised_in_the_advice(
         tmp_path: Path) -> None:
     path = write_csv(tmp_path / "bare.csv", [
