@@ -117,12 +117,20 @@ def _eq(a: object, b: object) -> bool:
 # --- the comparisons ------------------------------------------------------------------
 
 def names_swapped(left: Features, right: Features) -> bool:
-    """Surname and given name written in each other's columns."""
-    return (left.surname is not None and left.given_str is not None
-            and left.surname == right.given_str and left.given_str == right.surname)
+    """Surname and given name written in each other's columns.
+
+    Either the two spellings are crossed exactly, or one record's surname column holds a
+    given name with the other's given-name key (Андрій against Андрей, Василь against
+    Василий) and its given-name column the other's surname.
+    """
+    return ((_eq(left.surname, right.given_str) and _eq(left.given_str, right.surname))
+            or (_eq(left.surname_gkey, right.given) and _eq(left.given_str, right.surname))
+            or (_eq(right.surname_gkey, left.given) and _eq(right.given_str, left.surname)))
 
 
-_SWAPPED_SQL = "surname_l = given_str_r AND given_str_l = surname_r"
+_SWAPPED_SQL = ("(surname_l = given_str_r AND given_str_l = surname_r) "
+                "OR (surname_gkey_l = given_r AND given_str_l = surname_r) "
+                "OR (surname_gkey_r = given_l AND given_str_r = surname_l)")
 
 SURNAME = Comparison("surname", "surname key, edit distance, phonetic key", (
     _null("surname"),

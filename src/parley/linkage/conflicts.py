@@ -11,8 +11,8 @@ explains (not a swap of day and month, one digit, a month, a year or a few days 
 or two service numbers whose digits differ by more than one slip, are never put
 together automatically: clustering treats them as contradicting each other, and a
 strong link between them goes to the review queue. The birth-date rule gives way when
-both records carry the same service number. Each rule holds only for a field the model
-finds reliable (:func:`reliable_fields`).
+both records carry the same service number (its letters perhaps transliterated). Each
+rule holds only for a field the model finds reliable (:func:`reliable_fields`).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from parley.linkage.comparisons import (
     SERVICE,
     Comparison,
     day_month_swapped,
+    names_swapped,
     one_slip_apart,
     year_off_by_one,
 )
@@ -75,13 +76,20 @@ def conflict(left: Features, right: Features,
     ``fields`` are the facts treated as hard rules (see :func:`reliable_fields`).
     """
     if ("birth date" in fields and _dates_conflict(left, right)
-            and not (left.service and left.service == right.service)):
+            and not _same_number(left, right)):
         return "birth date"
     if "given name" in fields and _given_conflict(left, right):
         return "given name"
     if "service number" in fields and _numbers_conflict(left, right):
         return "service number"
     return None
+
+
+def _same_number(left: Features, right: Features) -> bool:
+    """One service number on both, its letters perhaps transliterated (СН309603 = SN309603)."""
+    return bool((left.service and left.service == right.service)
+                or (left.service_digits and len(left.service_digits) >= 6
+                    and left.service_digits == right.service_digits))
 
 
 def _numbers_conflict(left: Features, right: Features) -> bool:
@@ -93,6 +101,8 @@ def _numbers_conflict(left: Features, right: Features) -> bool:
 
 
 def _given_conflict(left: Features, right: Features) -> bool:
+    if names_swapped(left, right):
+        return False
     if left.given_is_init or right.given_is_init:
         # С. against Андрій, or С. against А.: two names (twins written with initials).
         if left.given_any is None or right.given_any is None:

@@ -53,6 +53,8 @@ class Features:
     sex: str | None
     surname: str | None  # script-invariant key (edit distance is taken on it)
     surname_ph: str | None  # phonetic key, for blocking and a weak level
+    surname_pre: str | None  # the surname key's first four letters (blocking surname typos)
+    surname_gkey: str | None  # given-name key of the surname column, if it is a given name
     given: str | None  # the one given-name key, when the name is known
     given_set: tuple[str, ...]  # every key the written name may stand for (Саша: Олександр…)
     given_str: str | None  # spelling skeleton of the given name, for typos
@@ -155,6 +157,8 @@ def features(record: LinkRecord) -> Features:
         sex=_sex(_clean(f.get("sex"))),
         surname=_word_key(surname_text) if surname_text else None,
         surname_ph=_phonetic(surname_text) if surname_text else None,
+        surname_pre=_prefix(surname_text),
+        surname_gkey=_known_given_key(surname_text),
         given=given,
         given_set=given_set,
         given_str=given_str,
@@ -269,12 +273,50 @@ def _initials(skeleton: str | None, keys: tuple[str, ...]) -> tuple[str, ...]:
     """Letters a full name may be abbreviated to: of its spelling and of its keys."""
     letters = {skeleton[0]} if skeleton else set()
     letters.update(k[0] for k in keys if k and k[0].isalpha())
+    for k in keys:
+        letters.update(_form_initials().get(k, ()))
     return tuple(sorted({kin for letter in letters for kin in _INITIAL_KIN.get(letter, letter)}))
+
+
+@lru_cache(maxsize=1)
+def _form_initials() -> dict[str, frozenset[str]]:
+    """Per given-name key, the initials of its Ukrainian, Russian and Belarusian forms.
+
+    Катерина is written К. in one list and Е. (Екатерина) in another; Юрій Ю. and Y.
+    """
+    from parley.names.given_table import given_names_table
+
+    out: dict[str, set[str]] = {}
+    for row in given_names_table():
+        for form in (*row.uk, *row.ru, *row.be):
+            letter = surname_key(form[:1])[:1]
+            if letter:
+                out.setdefault(row.key, set()).add(letter)
+    return {key: frozenset(letters) for key, letters in out.items()}
 
 
 @lru_cache(maxsize=1 << 18)
 def _word_key(text: str) -> str | None:
     return surname_key(text) or None
+
+
+def _prefix(text: str) -> str | None:
+    key = _word_key(text) if text else None
+    return key[:4] if key and len(key) >= 4 else None
+
+
+@lru_cache(maxsize=1 << 16)
+def _known_given_key(text: str) -> str | None:
+    """The given-name key of a surname column's text, when it is a recognised given name.
+
+    "Андрій Вовк" written surname first in the wrong columns (surname Андрій, given name
+    Вовк) meets "Вовк Андрей" only through this key: the spellings of Андрій and Андрей
+    differ, their keys do not.
+    """
+    if not text:
+        return None
+    key = _given_name_key(text)
+    return key if key and not key.startswith("~") else None
 
 
 @lru_cache(maxsize=1 << 18)
