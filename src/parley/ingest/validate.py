@@ -49,6 +49,9 @@ NUMBER_FIELDS = ("service_number", "record_id")
 _nfc = unicodedata.normalize
 _FIELD, _EXTRA, _DATE, _SEX = "field", "extra", "date", "sex"
 _NAME, _NUMBER = "name", "number"
+_PATRONYMIC_WORD = re.compile(
+    r"\w{2,}(?:ович|евич|євич|івна|ївна|овна|евна|ична|ovych|ovich|evich|ivna|ovna|evna)$",
+    re.IGNORECASE)
 _FLOAT_ZERO = re.compile(r"(\d+)[.,]0+")
 _SCIENTIFIC = re.compile(r"(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})")
 _DATE_PLACE, _GIVEN_PATRONYMIC = "date_place", "given_patronymic"
@@ -137,6 +140,10 @@ class RowValidator:
                           tuple[str | None, str, str, bool, bool, bool, bool]] = {}
         self._day_first: set[int] = set()
         self._has_birth_date = any(c.field == "birth_date" for c in self.columns)
+        # An "Ім'я" column that also holds the patronymic ("Олександр Миколайович") when
+        # the list has no column of its own for it.
+        self._given_holds_patronymic = not any(
+            c.field in ("patronymic", GIVEN_PATRONYMIC) for c in self.columns)
         self._known = {c.index for c in self.columns}
         self._width = max(self._known, default=-1) + 1
         self._gaps = [i for i in range(self._width) if i not in self._known]
@@ -216,6 +223,11 @@ class RowValidator:
                     if repaired != text:
                         extra[f"{target}_original"] = text
                         text = repaired
+                if target == "given_name" and " " in text and self._given_holds_patronymic:
+                    given, _, last = text.rpartition(" ")
+                    if _PATRONYMIC_WORD.search(last):
+                        fields["patronymic"] = last
+                        text = given
                 fields[target] = text
             elif mode is _NUMBER:
                 if text[-1] == "0" or "e" in text or "E" in text:

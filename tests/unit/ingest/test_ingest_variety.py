@@ -311,3 +311,17 @@ def test_a_service_number_that_lost_digits_is_quarantined(tmp_path: Path) -> Non
         "row 2, Особистий номер '1.23457E+06': a number in scientific notation has lost "
         "its last 1 digit(s); format the column as text in the spreadsheet and export it "
         "again"]
+
+
+def test_a_given_name_column_that_also_holds_the_patronymic(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "l.csv", [["Прізвище", "Ім'я"],
+                                          ["Мельник", "Олександр Миколайович"],
+                                          ["Бойко", "Анна-Марія"], ["Коваль", "Ірина Петрівна"]])
+    assert fields(read(path)) == [
+        {"surname": "Мельник", "given_name": "Олександр", "patronymic": "Миколайович"},
+        {"surname": "Бойко", "given_name": "Анна-Марія"},
+        {"surname": "Коваль", "given_name": "Ірина", "patronymic": "Петрівна"}]
+    # With a patronymic column of its own, the given name is left as written.
+    path = write_csv(tmp_path / "p.csv", [["Прізвище", "Ім'я", "По батькові"],
+                                          ["Мельник", "Олександр Миколайович", ""]])
+    assert fields(read(path)) == [{"surname": "Мельник", "given_name": "Олександр Миколайович"}]
