@@ -120,13 +120,14 @@ def find_imported(conn: Connection, cipher: RecordCipher, *, file_sha256: str, s
 def seal_record(app: App, *, list_id: str, record: RecordInput) -> dict[str, Any]:
     """The ``source_records`` row for ``record``: sealed fields, fresh salt, commitment."""
     row_id = str(uuid.uuid4())
-    canonical = canonical_record(record.fields, record.extra)
+    # One canonical encoding serves both: the sealed blob and the commitment over it.
+    plain = _CANONICAL(canonical_record(record.fields, record.extra)).encode("utf-8")
     salt = new_salt()
     return {
         "id": row_id, "list_id": list_id, "row_number": record.row_number,
         "record_id": record.fields.get("record_id") or f"row-{record.row_number}",
-        "sealed": app.cipher.seal(canonical, row_id=row_id), "salt": salt,
-        "commitment": _commitment(salt, canonical), "erased_at": None,
+        "sealed": app.cipher.seal_json(plain, row_id=row_id), "salt": salt,
+        "commitment": hashlib.sha256(salt + plain).hexdigest(), "erased_at": None,
     }
 
 
@@ -137,8 +138,6 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_asci
                               allow_nan=False).encode
 
 
-def _commitment(salt: bytes, canonical: dict[str, Any]) -> str:
-    return hashlib.sha256(salt + _CANONICAL(canonical).encode("utf-8")).hexdigest()
 
 
 class ListWriter:

@@ -34,8 +34,13 @@ class RecordCipher:
         self._index_key = hmac.new(key, b"parley-lookup-index-v1", hashlib.sha256).digest()
 
     def seal(self, record: dict[str, Any], *, row_id: str) -> bytes:
-        nonce = secrets.token_bytes(12)
         plain = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        return self.seal_json(plain, row_id=row_id)
+
+    def seal_json(self, plain: bytes, *, row_id: str) -> bytes:
+        """Seal a record already encoded as a JSON object (UTF-8), as :meth:`seal` would
+        seal it decoded; for a caller that needs the encoding anyway (a commitment)."""
+        nonce = secrets.token_bytes(12)
         return nonce + self._aead.encrypt(nonce, plain, row_id.encode("utf-8"))
 
     def open(self, sealed: bytes, *, row_id: str) -> dict[str, Any]:

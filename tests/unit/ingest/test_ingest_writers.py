@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import secrets
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import load_workbook
 
-from parley.domain.records import canonical_record
+from parley.domain.records import RecordInput, canonical_record
 from parley.errors import InputError
 from parley.ingest.writers import format_for, neutralise, write_table
 from parley.ledger.hashing import commitment, new_salt
-from parley.services.lists import RootAccumulator, _commitment, commitments_root
+from parley.services.lists import RootAccumulator, commitments_root, seal_record
+from parley.store.crypto import RecordCipher
 
 DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]
 
@@ -64,8 +66,17 @@ def test_incremental_root_equals_rfc9162_root(n: int) -> None:
     assert acc.root() == commitments_root(leaves)
 
 
-def test_fast_commitment_equals_ledger_commitment() -> None:
-    record = canonical_record({"surname": "Петренко", "birth_date": "1990-02-01"},
-                              {"Телефон": "+380", "list_number": "1"})
-    salt = new_salt()
-    assert _commitment(salt, record) == commitment(salt, record)
+def test_a_sealed_row_opens_to_the_record_its_commitment_commits_to() -> None:
+    # The importer encodes a record once for both the sealed blob and the commitment;
+    # a family's proof recomputes the commitment from the opened record with the ledger's
+    # canonical JSON, so the two encodings must agree.
+    cipher = RecordCipher(secrets.token_bytes(32))
+    record = RecordInput(row_number=7, fields={"surname": "Петренко", "given_name": "Ігор",
+                                               "birth_date": "1990-02-01"},
+                         extra={"Телефон": "+380", "list_number": "1"})
+    row = seal_record(SimpleNamespace(cipher=cipher), list_id="list-1",  # type: ignore[arg-type]
+                      record=record)
+    opened = cipher.open(row["sealed"], row_id=row["id"])
+    assert opened == canonical_record(record.fields, record.extra)
+    assert row["commitment"] == commitment(row["salt"], opened)
+    assert row["commitment"] != commitment(new_salt(), opened)
