@@ -97,3 +97,29 @@ def test_resolve_and_review_on_a_registry(parley: Run, tmp_path: Path) -> None:
         assert "recorded: same" in decided.stdout
     bad = parley(["review", "decide", "no-such-review", "same"], env=env)
     assert bad.returncode == 4 and "does not exist" in bad.stderr
+
+
+def test_link_says_which_sheets_it_did_not_read(parley: Run, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    scenario = multisource(600, seed=29)
+    files = scenario.write_csv(tmp_path / "lists")
+    with files[0].open(encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    first.title = "Донецьк"
+    for row in rows:
+        first.append(row)
+    second = book.create_sheet("Луганськ")
+    for row in rows:
+        second.append(row)
+    workbook = tmp_path / "lists" / f"{files[0].stem}.xlsx"
+    book.save(workbook)
+    files[0].unlink()
+    result = parley(["link", str(workbook), *map(str, files[1:]), "--out",
+                     str(tmp_path / "out.csv")], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (f"{workbook.name}: read the first sheet holding a list; not linked: Луганськ "
+            "(save each as its own file to link it too)") in result.stderr

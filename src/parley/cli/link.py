@@ -111,6 +111,10 @@ def _read_records(files: list[Path]) -> Iterator[LinkRecord]:
                              "the output's source column could not tell them apart")
         sources[source] = path
         result = read_list(path)
+        if result.other_sheets:
+            err.print(f"  {path.name}: read the first sheet holding a list; not linked: "
+                      f"{', '.join(result.other_sheets)} (save each as its own file to link "
+                      "it too)", soft_wrap=True)
         if result.quarantined:
             err.print(f"  {path.name}: {len(result.quarantined)} row(s) quarantined, not "
                       "linked (see `parley import` for the reasons)")
