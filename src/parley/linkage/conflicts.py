@@ -31,7 +31,7 @@ from parley.linkage.comparisons import (
     one_slip_apart,
     year_off_by_one,
 )
-from parley.linkage.features import Features, initials_meet
+from parley.linkage.features import Features, initials_meet, name_initials
 from parley.linkage.model import LinkageModel
 
 # parley.names gives a name it does not know a fallback key: "~" and its skeleton.
@@ -100,9 +100,22 @@ def _numbers_conflict(left: Features, right: Features) -> bool:
     return OSA.distance(a, b, score_cutoff=1) > 1
 
 
+def _straight(row: Features, other: Features) -> Features:
+    """A record whose given-name column holds the other's surname and whose surname column
+    a recognised given name (Максим | Поліщук against Поліщук М.), seen with the names in
+    their right columns; any other record as it is."""
+    if (row.surname_gkey is None or row.given_str is None or _known(row.given)
+            or row.given_str != other.surname):
+        return row
+    return replace(row, given=row.surname_gkey, given_set=(row.surname_gkey,),
+                   given_str=row.surname, given_any=row.surname,
+                   given_init=name_initials(row.surname, (row.surname_gkey,)))
+
+
 def _given_conflict(left: Features, right: Features) -> bool:
     if names_swapped(left, right):
         return False
+    left, right = _straight(left, right), _straight(right, left)
     if left.given_is_init or right.given_is_init:
         # С. against Андрій, or С. against А.: two names (twins written with initials).
         if left.given_any is None or right.given_any is None:

@@ -249,6 +249,11 @@ def _initial(text: str) -> str | None:
     return key[:1] or None
 
 
+def name_initials(skeleton: str | None, keys: tuple[str, ...]) -> tuple[str, ...]:
+    """Letters a full name (its spelling skeleton, its given-name keys) may be abbreviated to."""
+    return _initials(skeleton, keys)
+
+
 def initials_meet(left: Features, right: Features) -> bool:
     """Could the given names be one name, one side written as an initial?
 

@@ -73,3 +73,14 @@ def test_a_surname_typo_with_a_diminutive_and_a_year_only_is_blocked() -> None:
     inquiry = row("inq:8", surname="Мартиню", given_name="Сашко", birth_date="2000",
                   birth_place="Черкаси")
     assert blocked(origin, inquiry)
+
+
+def test_a_swapped_record_meets_an_initial_of_its_given_name_and_not_a_brothers() -> None:
+    origin = row("ua:9", surname="Максим", given_name="Поліщук", patronymic="Іванович",
+                 birth_date="31.10.1973")
+    visit = row("int:9", full_name="POLISHCHUK M.", birth_date="31/10/1973")
+    assert conflict(origin, visit) is None
+    brother = row("int:10", full_name="POLISHCHUK O.", birth_date="31/10/1973")
+    assert conflict(origin, brother) == "given name"
+    twin = row("ru:10", full_name="Поліщук Олег Іванович", birth_date="31.10.1973")
+    assert conflict(origin, twin) == "given name"
