@@ -176,3 +176,38 @@ def test_bad_requests(app: App) -> None:
         decide(app, decision="maybe", actor=ACTOR, review_id="x")
     with pytest.raises(NotFound):
         decide(app, decision="same", actor=ACTOR, review_id="no-such-review")
+
+
+
+def test_feature_cache_matches_the_records_and_forgets_erased_ones(app: App,
+                                                                    scenario: Scenario
+                                                                    ) -> None:
+    from parley.services import identity
+    from parley.services.erasure import erase_person
+
+    ids = load(app, scenario)
+    fixed_model(app, scenario)
+    for list_id in ids.values():
+        resolve_list(app, list_id=list_id, actor=ACTOR)
+    cache = identity._feature_cache(app)
+    with app.read() as conn:
+        stored = {r.id: r.record_id for r in conn.execute(
+            select(source_records.c.id, source_records.c.record_id))}
+    assert len(cache) == len(stored) > 0
+    # Cached features are the features of the record as written (the list's name aside).
+    fields = {r.record_id: r.fields for r in scenario.records()}
+    for uid, record_id in stored.items():
+        expected = feature_rows([LinkRecord(uid=uid, source="", fields=fields[record_id])])
+        assert cache._rows[uid][1] == expected[0]
+    # A cold process (no cache) finds the persons the warm one made.
+    warm = persons(app)
+    identity._CACHES.pop(id(app))
+    batch = resolve_all(app, actor=ACTOR)
+    assert (batch.linked, batch.new_persons, batch.merged, batch.split) == (0, 0, 0, 0)
+    assert persons(app) == warm
+    # Erasure drops the person's records from the cache at once.
+    record = next(iter(stored))
+    person = person_of_record(app, record)
+    assert person is not None and record in identity._feature_cache(app)._rows
+    assert erase_person(app, person, reason="request", actor=ACTOR).records >= 1
+    assert record not in identity._feature_cache(app)._rows

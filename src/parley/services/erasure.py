@@ -17,6 +17,7 @@ Events are never rewritten: they hold only ids and commitments.
 
 from __future__ import annotations
 
+import sys
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -116,6 +117,7 @@ def erase_person(app: App, person_id: str, *, reason: str, actor: str | None = N
             sealed_reason=seal_erasure_reason(app.cipher, log_id, reason),
             actor=signer, erased_at=now, event_seq=ev.seq))
         uow.commit()
+    _forget_features(app, record_ids)
     flushed = flush_write_ahead_log(app.engine)
     return ErasureResult(person_id=person, records=len(rows), commitments=commitments,
                          event_seq=ev.seq, quarantined=quarantined.rows,
@@ -195,3 +197,14 @@ def _erase_interviews(app: App, conn: Connection, ids: list[str]) -> list[str]:
         conn.execute(update(interviews).where(interviews.c.id == talk.id).values(
             sealed=app.cipher.seal({}, row_id=talk.id), salt=b""))
     return [t.commitment for t in talks]
+
+
+def _forget_features(app: App, record_ids: set[str]) -> None:
+    """Drop the erased records from the identity registry's in-memory feature cache.
+
+    Only a process that has resolved identities holds one; importing the registry here
+    would load the linkage model into every process that erases.
+    """
+    identity = sys.modules.get("parley.services.identity")
+    if identity is not None:
+        identity.forget_records(app, record_ids)

@@ -28,7 +28,9 @@ personal data (records appear as commitments).
 from __future__ import annotations
 
 import json
+import threading
 import uuid
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -52,12 +54,12 @@ from parley.linkage import (
     Candidate,
     Changes,
     Decisions,
+    Features,
     LinkageModel,
     LinkRecord,
     Registry,
     apply_partition,
     default_model,
-    feature_rows,
     features,
     fit_model,
     link_rows,
@@ -142,7 +144,7 @@ def resolve_list(app: App, *, list_id: str, actor: str) -> ResolutionSummary:
         if not new:
             return ResolutionSummary("list", list_id, 0, 0, 0, 0, 0, 0,
                                      model.version if model else 0)
-        rows = {r.uid: features(r.link_record) for r in state.records.values()}
+        rows = {r.uid: r.features for r in state.records.values()}
         if model is None:
             model = _save_model(uow, app, fit_model(list(rows.values()), train=True),
                                 actor=actor)
@@ -162,7 +164,7 @@ def resolve_all(app: App, *, actor: str, retrain: bool = False, engine: str = "d
     with app.uow() as uow:
         conn = _exclusive(uow)
         state = _load(app, conn)
-        rows = [features(r.link_record) for r in state.records.values()]
+        rows = [r.features for r in state.records.values()]
         model = state.model
         if model is None or retrain:
             model = _save_model(uow, app, fit_model(rows, train=True, engine=engine,
@@ -270,7 +272,7 @@ def decide(app: App, *, decision: str, actor: str, review_id: str | None = None,
             conn.execute(update(match_reviews).where(match_reviews.c.id == review_id)
                          .values(status="decided"))
         model = state.model or default_model()
-        rows = [features(r.link_record) for r in state.records.values()]
+        rows = [r.features for r in state.records.values()]
         registry = Registry(model, rows, state.person_of, state.decisions, state.person_order)
         changes = registry.recluster([a, b])
         summary = _apply(uow, app, state, changes, registry, scope="decision", list_id=None,
@@ -342,8 +344,7 @@ def find_person(app: App, fields: Mapping[str, str], *, limit: int = 5) -> list[
     with app.read() as conn:
         state = _load(app, conn)
     model = state.model or default_model()
-    rows = [features(r.link_record) for r in state.records.values()
-            if r.uid in state.person_of]
+    rows = [r.features for r in state.records.values() if r.uid in state.person_of]
     registry = Registry(model, rows, state.person_of, state.decisions, state.person_order)
     probe = features(LinkRecord(uid=f"probe-{uuid.uuid4()}", source="probe",
                                 fields={k: v for k, v in fields.items() if v}))
@@ -368,7 +369,7 @@ def fit_registry_model(app: App, *, train: bool = True, engine: str = "duckdb"
     """A model fitted to all records now in the store (not saved)."""
     with app.read() as conn:
         state = _load(app, conn)
-    rows = feature_rows(r.link_record for r in state.records.values())
+    rows = [r.features for r in state.records.values()]
     return fit_model(rows, train=train, engine=engine, start=state.model)
 
 
@@ -379,13 +380,65 @@ def fit_registry_model(app: App, *, train: bool = True, engine: str = "duckdb"
 class _Record:
     uid: str
     list_id: str
-    source: str
     commitment: str
-    fields: dict[str, str]
+    features: Features
 
-    @property
-    def link_record(self) -> LinkRecord:
-        return LinkRecord(uid=self.uid, source=self.source, fields=self.fields)
+
+class _FeatureCache:
+    """Features of the store's records, kept for the life of the process.
+
+    A record never changes once imported, so its id and commitment fix its features: a
+    resolution opens (decrypts) and computes only the records it has not seen. Erasure
+    empties a record: :func:`forget_records` drops it at once in the erasing process, and
+    every load drops the records no longer in the store (erased by another process).
+    The cache holds name keys, so it lives in memory only, never on disk.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rows: dict[str, tuple[str, Features]] = {}
+
+    def get(self, uid: str, commitment: str) -> Features | None:
+        with self._lock:
+            hit = self._rows.get(uid)
+        return hit[1] if hit is not None and hit[0] == commitment else None
+
+    def put(self, uid: str, commitment: str, row: Features) -> None:
+        with self._lock:
+            self._rows[uid] = (commitment, row)
+
+    def keep_only(self, uids: set[str]) -> None:
+        with self._lock:
+            for uid in [u for u in self._rows if u not in uids]:
+                del self._rows[uid]
+
+    def forget(self, uids: Iterable[str]) -> None:
+        with self._lock:
+            for uid in uids:
+                self._rows.pop(uid, None)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+
+_CACHES: dict[int, _FeatureCache] = {}
+_CACHES_LOCK = threading.Lock()
+
+
+def _feature_cache(app: App) -> _FeatureCache:
+    """The cache of ``app`` (one per App: tests run several stores in one process)."""
+    key = id(app)
+    with _CACHES_LOCK:
+        cache = _CACHES.get(key)
+        if cache is None:
+            cache = _CACHES[key] = _FeatureCache()
+            weakref.finalize(app, _CACHES.pop, key, None)
+    return cache
+
+
+def forget_records(app: App, record_ids: Iterable[str]) -> None:
+    """Drop erased records' features from this process's cache (called by erasure)."""
+    _feature_cache(app).forget(record_ids)
 
 
 @dataclass
@@ -409,17 +462,33 @@ def _exclusive(uow: UnitOfWork) -> Connection:
 
 def _load(app: App, conn: Connection) -> _State:
     records: dict[str, _Record] = {}
-    query = (select(source_records.c.id, source_records.c.list_id, source_records.c.sealed,
-                    source_records.c.commitment)
+    cache = _feature_cache(app)
+    query = (select(source_records.c.id, source_records.c.list_id, source_records.c.commitment)
              .join(source_lists, source_lists.c.id == source_records.c.list_id)
              .where(source_records.c.sealed.is_not(None))
              .order_by(source_lists.c.event_seq, source_records.c.row_number))
+    rows = conn.execute(query).all()
+    cache.keep_only({row.id for row in rows})
+    missing = [row.id for row in rows if cache.get(row.id, row.commitment) is None]
+    for start in range(0, len(missing), 2000):
+        chunk = missing[start:start + 2000]
+        for sealed in conn.execute(select(source_records.c.id, source_records.c.sealed,
+                                          source_records.c.commitment)
+                                   .where(source_records.c.id.in_(chunk))
+                                   .where(source_records.c.sealed.is_not(None))):
+            opened = app.cipher.open(sealed.sealed, row_id=sealed.id)
+            opened.pop("extra", None)
+            # Cached without the list's name: an erasure may relabel the list.
+            record = LinkRecord(uid=sealed.id, source="",
+                                fields={k: str(v) for k, v in opened.items()})
+            cache.put(sealed.id, sealed.commitment, features(record))
     sources = ListSources(app.cipher, conn)
-    for row in conn.execute(query):
-        opened = app.cipher.open(row.sealed, row_id=row.id)
-        opened.pop("extra", None)
-        records[row.id] = _Record(row.id, row.list_id, sources[row.list_id], row.commitment,
-                                  {k: str(v) for k, v in opened.items()})
+    for row in rows:
+        cached = cache.get(row.id, row.commitment)
+        if cached is None:  # erased between the two reads
+            continue
+        records[row.id] = _Record(row.id, row.list_id, row.commitment,
+                                  replace(cached, source=sources[row.list_id]))
     links = {r.record_id: (r.person_id, r.method, r.probability)
              for r in conn.execute(select(record_links))}
     order = {r.id: r.created_seq for r in conn.execute(select(persons.c.id,
