@@ -76,7 +76,6 @@ RULES: tuple[Rule, ...] = (
     Rule(("surname_ph", "given"), one_undated=True),
     Rule(("surname", "initial"), one_undated=True),
     Rule(("surname_pre", "given", "birth_y")),  # a typo late in the surname
-    Rule(("given", "patronymic", "birth_y")),  # a typo early in the surname
     # Surname and given name in each other's columns (Андрій | Вовк against Вовк Андрей),
     # with a birth year: the swap counts in two comparisons, so without a date it would
     # outweigh what a straight match of the same names gives.
