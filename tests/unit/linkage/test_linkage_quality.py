@@ -50,3 +50,22 @@ def test_uncertain_pairs_are_queued_with_reasons(result: LinkResult) -> None:
     assert {p.reason for p in result.partition.review} <= {"uncertain", "ambiguous",
                                                            "conflicting"}
     assert all(p.probability >= result.model.thresholds.review for p in result.partition.review)
+
+
+@pytest.mark.parametrize("seed", [7, 23])
+def test_other_seeds_hold_the_floors_and_keep_families_apart(seed: int) -> None:
+    """The floors are not a property of one generated population."""
+    from parley.synth.multisource import multisource
+
+    scenario = multisource(2_500, seed=seed)
+    records = [LinkRecord(uid=f"{r.source}:{r.record_id}", source=r.source, fields=r.fields)
+               for r in scenario.records()]
+    truth = {f"{r.source}:{r.record_id}": r.person_key for r in scenario.records()}
+    assigned = clusters(link(records))
+    scores = pairwise_scores(assigned, truth)
+    assert scores.precision >= 0.99, scores
+    assert scores.recall >= 0.965, scores
+    clusters_of: dict[str, set[str]] = defaultdict(set)
+    for uid, person in truth.items():
+        clusters_of[person].add(assigned[uid])
+    assert [f for f in scenario.families() if clusters_of[f[1]] & clusters_of[f[2]]] == []
