@@ -176,3 +176,29 @@ def test_tracking_codes_are_rate_limited(app: App) -> None:
         r = client.post("/api/v1/tracking",
                         json={"tracking_code": world.tracking["fam-a"]})
         assert r.status_code == 429 and int(r.headers["Retry-After"]) >= 1
+
+
+def test_connections_cut_by_the_database_cost_one_retry_not_a_500(
+        served: tuple[Served, World], app: App) -> None:
+    # Pooled connections are not pinged before use: when the server drops them (a
+    # restart), the requests on them are answered 503 and the pool is renewed.
+    if app.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's connections only")
+    srv, world = served
+    from sqlalchemy import create_engine, text
+
+    with srv.client(token=world.tokens["int"]) as int_:
+        assert int_.get("/api/v1/lists").status_code == 200
+        admin = create_engine(app.engine.url, isolation_level="AUTOCOMMIT")
+        try:
+            with admin.connect() as conn:
+                cut = conn.execute(text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                ).scalar()
+        finally:
+            admin.dispose()
+        assert cut and cut >= 1
+        answers = [int_.get("/api/v1/lists").status_code for _ in range(4)]
+    assert set(answers) <= {200, 503}, answers
+    assert answers[-1] == 200, answers
