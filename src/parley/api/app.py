@@ -42,22 +42,21 @@ def create_app(parley: App | None = None, *, settings: Settings | None = None,
     base = parley if parley is not None else bootstrap(settings, migrate=migrate)
     served = service_app(base, idempotent=idempotent)
     limits_file = base.settings.key_dir.parent / RATE_LIMIT_FILE if shared_limits else None
-    group = GroupCommit(served.engine, served.writer_lock) if idempotent else None
-    ctx = ServiceContext(app=served, access_log=AccessLog(served, group_commit=group),
+    # The process's one writer thread: access-log entries always; writes only when they
+    # are idempotent (a plain unit of work would wait on the batch's own lock).
+    group = GroupCommit(served.engine, served.writer_lock)
+    ctx = ServiceContext(app=served, access_log=AccessLog(served, group),
                          limiter=RateLimiter(rate_limits, path=limits_file),
                          secure_cookies=secure_cookies,
                          publish_dir=publish_dir or base.settings.key_dir.parent / "published",
-                         group_commit=group)
+                         group_commit=group if idempotent else None)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        ctx.access_log.start()
         try:
             yield
         finally:
-            ctx.access_log.stop()
-            if group is not None:
-                group.stop()
+            group.stop()
             ctx.limiter.close()
             if owned:
                 base.close()

@@ -10,11 +10,10 @@ one transaction (group commit) and each request waits until its entry is durable
 
 from __future__ import annotations
 
-import logging
 import threading
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, func, insert, or_, select, union
@@ -45,8 +44,6 @@ from parley.store.tables import (
     stages,
     verifications,
 )
-
-log = logging.getLogger(__name__)
 
 ROLES = ("intermediary", "party", "family", "public")
 
@@ -81,46 +78,17 @@ def family(inquiry_id: str) -> Principal:
 # --- the access log -------------------------------------------------------------------
 
 
-@dataclass
-class _Pending:
-    rows: list[dict[str, Any]]
-    done: threading.Event = field(default_factory=threading.Event)
-    error: BaseException | None = None
-
-
 class AccessLog:
     """Writes access-log entries durably, many requests per transaction.
 
-    One writer thread per process takes every pending entry, inserts them in one
-    transaction and wakes the requests that wait for them. A request never returns
-    personal data before its entry is committed.
+    Entries go through the server process's group commit: they share its transactions
+    (and their fsync) with the writes waiting at the same moment. A request never
+    returns personal data before its entry is committed.
     """
 
-    def __init__(self, app: App, group_commit: GroupCommit | None = None) -> None:
+    def __init__(self, app: App, group_commit: GroupCommit) -> None:
         self._app = app
-        # With the server's group commit, entries share its transactions (and their
-        # fsync) with the writes; without it, this log's own writer thread batches them.
         self._group_commit = group_commit
-        self._cond = threading.Condition()
-        self._queue: list[_Pending] = []
-        self._stopping = False
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        with self._cond:
-            if self._thread is None:
-                self._stopping = False
-                self._thread = threading.Thread(target=self._run, name="parley-access-log",
-                                                daemon=True)
-                self._thread.start()
-
-    def stop(self) -> None:
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
-            thread, self._thread = self._thread, None
-        if thread is not None:
-            thread.join(timeout=30)
 
     def record(self, principal: Principal, *, kind: str, ids: Iterable[str], route: str,
                detail: str = "") -> None:
@@ -131,49 +99,13 @@ class AccessLog:
                  "route": route[:200], "detail": detail[:200]} for i in ids]
         if not rows:
             return
-        # Inside an idempotent write the entry joins that write's transaction: waiting
-        # for the writer thread there would wait on our own lock.
+        # Inside a write (an idempotent one, or one of a batch) the entry joins that
+        # write's transaction: waiting for the writer thread there would wait on itself.
         open_write = idempotency.current_connection()
         if open_write is not None:
             open_write.execute(insert(access_log), rows)
             return
-        if self._group_commit is not None:
-            self._group_commit.run(lambda: _insert_entries(rows))
-            return
-        if self._thread is None:
-            self._write(rows)
-            return
-        pending = _Pending(rows)
-        with self._cond:
-            self._queue.append(pending)
-            self._cond.notify()
-        pending.done.wait()
-        if pending.error is not None:
-            raise pending.error
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while not self._queue and not self._stopping:
-                    self._cond.wait()
-                batch, self._queue = self._queue, []
-                if not batch and self._stopping:
-                    return
-            rows = [row for p in batch for row in p.rows]
-            error: BaseException | None = None
-            try:
-                self._write(rows)
-            except Exception as exc:
-                log.exception("access log write failed")
-                error = exc
-            for p in batch:
-                p.error = error
-                p.done.set()
-
-    def _write(self, rows: Sequence[dict[str, Any]]) -> None:
-        with self._app.uow() as uow:
-            uow.conn.execute(insert(access_log), list(rows))
-            uow.commit()
+        self._group_commit.run(lambda: _insert_entries(rows))
 
 
 def _insert_entries(rows: list[dict[str, Any]]) -> None:
