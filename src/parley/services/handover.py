@@ -25,7 +25,6 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
-from sqlalchemy.sql.elements import BindParameter
 
 from parley.bootstrap import App
 from parley.domain.events import (
@@ -57,6 +56,7 @@ from parley.services.agreements import (
     party_of,
     stored_terms,
 )
+from parley.services.keyed import KeyedQuery, keyed
 from parley.services.persons import load_people
 from parley.services.stages import ROLES, Stage, get_stage_in, stage_from_row
 from parley.services.verification import nominate_in
@@ -170,31 +170,24 @@ def role_of(party: str, direction: str, intermediary: str) -> str | None:
     return None
 
 
-KEYED_READS = 500  # up to this many persons per request are read by key, not by stage
-
-_LISTED = select(stage_persons).where(stage_persons.c.stage_id == bindparam("stage"),
-                                      stage_persons.c.state == "listed")
-_PERSONS: BindParameter[list[str]] = bindparam("persons", expanding=True)
 # Built once: every confirmation runs them.
-_LISTED_OF = _LISTED.where(stage_persons.c.person_id.in_(_PERSONS))
-_DISPUTED = select(discrepancies.c.person_id).where(
+_LISTED = KeyedQuery.of(select(stage_persons).where(stage_persons.c.stage_id == bindparam("stage"),
+                                                    stage_persons.c.state == "listed"),
+                        stage_persons.c.person_id)
+_DISPUTED = KeyedQuery.of(select(discrepancies.c.person_id).where(
     discrepancies.c.stage_id == bindparam("stage"), discrepancies.c.status == "open",
-    discrepancies.c.kind == "identity_disputed")
-_DISPUTED_OF = _DISPUTED.where(discrepancies.c.person_id.in_(_PERSONS))
-_CONFIRMED = select(handover_confirmations.c.person_id, handover_confirmations.c.role) \
-    .where(handover_confirmations.c.stage_id == bindparam("stage"))
-_CONFIRMED_OF = _CONFIRMED.where(handover_confirmations.c.person_id.in_(_PERSONS))
+    discrepancies.c.kind == "identity_disputed"), discrepancies.c.person_id)
+_CONFIRMED = KeyedQuery.of(
+    select(handover_confirmations.c.person_id, handover_confirmations.c.role)
+    .where(handover_confirmations.c.stage_id == bindparam("stage")),
+    handover_confirmations.c.person_id)
 _CONFIRM = insert(handover_confirmations)
 
 
 def _listed(conn: Connection, stage_id: str,
-            person_ids: Sequence[str] | None = None) -> dict[str, Any]:
+            person_ids: list[str] | None = None) -> dict[str, Any]:
     """The stage's listed persons (only those of ``person_ids`` when given: a keyed read)."""
-    if person_ids is None:
-        rows = conn.execute(_LISTED, {"stage": stage_id})
-    else:
-        rows = conn.execute(_LISTED_OF, {"stage": stage_id, "persons": list(person_ids)})
-    return {r.person_id: r for r in rows}
+    return {r.person_id: r for r in _LISTED.run(conn, person_ids, stage=stage_id)}
 
 
 def _open_discrepancies(conn: Connection, stage_id: str) -> list[Discrepancy]:
@@ -217,16 +210,10 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
         # A few persons at a time (the usual case) are read by key, so a confirmation
         # costs the same on a list of ten as on a list of ten thousand; a whole stage at
         # once is read whole.
-        keyed = wanted if len(wanted) <= KEYED_READS else None
-        listed = _listed(conn, stage_id, keyed)
-        if keyed is None:
-            keys: dict[str, Any] = {"stage": stage_id}
-            disputed_q, done_q = _DISPUTED, _CONFIRMED
-        else:
-            keys = {"stage": stage_id, "persons": keyed}
-            disputed_q, done_q = _DISPUTED_OF, _CONFIRMED_OF
-        disputed = set(conn.execute(disputed_q, keys).scalars())
-        done = {(r.person_id, r.role) for r in conn.execute(done_q, keys)}
+        keys = keyed(wanted)
+        listed = _listed(conn, stage_id, keys)
+        disputed = set(_DISPUTED.run(conn, keys, stage=stage_id).scalars())
+        done = {(r.person_id, r.role) for r in _CONFIRMED.run(conn, keys, stage=stage_id)}
         groups: dict[str, list[str]] = defaultdict(list)
         for pid in wanted:
             row = listed.get(pid)

@@ -28,12 +28,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
-from sqlalchemy.engine import Connection, Result
-from sqlalchemy.sql.elements import BindParameter, ColumnElement
+from sqlalchemy.engine import Connection
+from sqlalchemy.sql.elements import BindParameter
 
 from parley.bootstrap import App
 from parley.domain.eligibility import BirthDate, PersonFacts
 from parley.errors import NotFound
+from parley.services.keyed import KeyedQuery, keyed
 from parley.store import RecordCipher
 from parley.store.sealed_text import ListSources
 from parley.store.tables import (
@@ -135,35 +136,7 @@ def _has(text: str | None, words: Iterable[str]) -> bool:
     return any(w in folded for w in words)
 
 
-KEYED_READS = 500  # up to this many persons are read by key; more, table by table
-
-
-def _keyed(person_ids: Iterable[str] | None) -> list[str] | None:
-    """The ids to read by key, or None to read whole tables (everyone, or very many)."""
-    if person_ids is None:
-        return None
-    ids = sorted(set(person_ids))
-    return ids if len(ids) <= KEYED_READS else None
-
-
-@dataclass(frozen=True)
-class _Query:
-    """A statement built once in two forms: over the whole table, and keyed by ids."""
-
-    whole: Select[Any]
-    keyed: Select[Any]
-
-    @classmethod
-    def of(cls, stmt: Select[Any], column: ColumnElement[Any]) -> _Query:
-        return cls(stmt, stmt.where(column.in_(bindparam("ids", expanding=True))))
-
-    def run(self, conn: Connection, ids: list[str] | None) -> Result[Any]:
-        if ids is None:
-            return conn.execute(self.whole)
-        return conn.execute(self.keyed, {"ids": ids})
-
-
-_RECORDS = _Query.of(
+_RECORDS = KeyedQuery.of(
     select(record_links.c.person_id, record_links.c.event_seq.label("link_seq"),
            source_records.c.id, source_records.c.list_id, source_records.c.sealed,
            source_records.c.commitment, source_records.c.row_number,
@@ -172,17 +145,17 @@ _RECORDS = _Query.of(
     .join(source_records, source_records.c.id == record_links.c.record_id)
     .join(source_lists, source_lists.c.id == source_records.c.list_id),
     record_links.c.person_id)
-_CERTIFIED = _Query.of(select(medical_certifications), medical_certifications.c.person_id)
-_IDENTIFIED = _Query.of(select(remains_cases).where(remains_cases.c.person_id.is_not(None)),
+_CERTIFIED = KeyedQuery.of(select(medical_certifications), medical_certifications.c.person_id)
+_IDENTIFIED = KeyedQuery.of(select(remains_cases).where(remains_cases.c.person_id.is_not(None)),
                         remains_cases.c.person_id)
 _CONFLICT = select(parties.c.code).where(parties.c.kind == "party")
-_PERSONS = _Query.of(select(persons.c.id), persons.c.id)
+_PERSONS = KeyedQuery.of(select(persons.c.id), persons.c.id)
 _VIEWER_KIND = (select(parties.c.kind).join(actors, actors.c.party_code == parties.c.code)
                 .where(actors.c.id == bindparam("actor")))
-_NOMINATIONS = _Query.of(select(nominations), nominations.c.person_id)
-_VERIFICATIONS = _Query.of(select(verifications), verifications.c.nomination_id)
-_INTERVIEWS = _Query.of(select(interviews), interviews.c.nomination_id)
-_AGREEMENT_STAGES = _Query.of(select(stages.c.id), stages.c.agreement_id)
+_NOMINATIONS = KeyedQuery.of(select(nominations), nominations.c.person_id)
+_VERIFICATIONS = KeyedQuery.of(select(verifications), verifications.c.nomination_id)
+_INTERVIEWS = KeyedQuery.of(select(interviews), interviews.c.nomination_id)
+_AGREEMENT_STAGES = KeyedQuery.of(select(stages.c.id), stages.c.agreement_id)
 _LISTED: Select[Any] = (
     select(stage_persons.c.stage_id, stage_persons.c.person_id, stages.c.number,
            stages.c.stage_date, stages.c.closed_seq)
@@ -206,7 +179,7 @@ def load_records(conn: Connection, cipher: RecordCipher,
                  person_ids: Iterable[str] | None = None) -> dict[str, list[PersonRecord]]:
     """Every person's linked records (opened), in list then row order."""
     wanted = None if person_ids is None else set(person_ids)
-    rows = _RECORDS.run(conn, _keyed(wanted))
+    rows = _RECORDS.run(conn, keyed(wanted))
     sources = ListSources(cipher, conn)
     out: dict[str, list[PersonRecord]] = defaultdict(list)
     for r in rows:
@@ -311,10 +284,10 @@ def load_people(conn: Connection, cipher: RecordCipher,
                 person_ids: Iterable[str] | None = None) -> dict[str, PersonView]:
     """Facts and sides of the given persons (every person when None)."""
     records = load_records(conn, cipher, person_ids)
-    keyed = _keyed(person_ids)
+    keys = keyed(person_ids)
     certified = {r.person_id: (r.finding == "yes", f"certified by {r.actor}, event {r.event_seq}")
-                 for r in _CERTIFIED.run(conn, keyed)}
-    identified = {r.person_id: r.case_number for r in _IDENTIFIED.run(conn, keyed)}
+                 for r in _CERTIFIED.run(conn, keys)}
+    identified = {r.person_id: r.case_number for r in _IDENTIFIED.run(conn, keys)}
     conflict = list(conn.execute(_CONFLICT).scalars())
     ids = list(records) if person_ids is None else list(person_ids)
     out = {}
@@ -371,7 +344,7 @@ def statuses(app: App, person_ids: Iterable[str] | None = None, *,
             confidential = kind == "intermediary"
         ids = list(conn.execute(_PERSONS.whole).scalars()) if person_ids is None \
             else list(person_ids)
-        known = set(_PERSONS.run(conn, _keyed(ids)).scalars())
+        known = set(_PERSONS.run(conn, keyed(ids)).scalars())
         for pid in ids:
             if pid not in known:
                 raise NotFound(f"person {pid} is not known")
@@ -433,14 +406,14 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
 
     A few persons (a status page, an API read) are read by key through indexes; many are
     read table by table and filtered here."""
-    keyed = _keyed(ids)
+    keys = keyed(ids)
     steps: dict[str, list[tuple[str, int | None, str]]] = defaultdict(list)
-    noms = {r.id: r for r in _NOMINATIONS.run(conn, keyed) if r.person_id in ids}
+    noms = {r.id: r for r in _NOMINATIONS.run(conn, keys) if r.person_id in ids}
     for r in noms.values():
         steps[r.person_id].append(("nominated", r.event_seq, f"nominated by {r.nominated_by}"))
     if not noms:
-        return _identified(conn, ids, keyed, steps)
-    nom_keys = sorted(noms) if keyed is not None else None
+        return _identified(conn, ids, keys, steps)
+    nom_keys = sorted(noms) if keys is not None else None
     checks: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
     for r in _VERIFICATIONS.run(conn, nom_keys):
         if r.nomination_id in noms:
@@ -465,13 +438,13 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
                                    "private interview by the intermediary (confidential)"))
             elif outcome == "wishes":
                 steps[pid].append(("wishes", seq, "private interview by the intermediary"))
-    if keyed is None:
+    if keys is None:
         confirmations, listed = conn.execute(_CONFIRMATIONS), conn.execute(_LISTED)
     else:
         # A person is on a stage of an agreement that nominated them; reading through the
         # nominations keeps every lookup on a key (stage, person).
         on = {"stages": list(_AGREEMENT_STAGES.run(
-            conn, sorted({r.agreement_id for r in noms.values()})).scalars()), "ids": keyed}
+            conn, sorted({r.agreement_id for r in noms.values()})).scalars()), "ids": keys}
         confirmations = conn.execute(_CONFIRMATIONS_OF, on)
         listed = conn.execute(_LISTED_OF, on)
     confirmed: dict[tuple[str, str], list[int]] = defaultdict(list)
@@ -488,14 +461,14 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
         if r.closed_seq is not None:
             steps[r.person_id].append(("repatriated", r.closed_seq,
                                        f"stage {r.number} closed and signed by all three"))
-    return _identified(conn, ids, keyed, steps)
+    return _identified(conn, ids, keys, steps)
 
 
-def _identified(conn: Connection, ids: set[str], keyed: list[str] | None,
+def _identified(conn: Connection, ids: set[str], keys: list[str] | None,
                 steps: dict[str, list[tuple[str, int | None, str]]]
                 ) -> dict[str, list[tuple[str, int | None, str]]]:
     """Add the remains cases identified as the persons to their steps."""
-    for r in _IDENTIFIED.run(conn, keyed):
+    for r in _IDENTIFIED.run(conn, keys):
         if r.person_id in ids:
             steps[r.person_id].append(("deceased", r.identified_seq,
                                        f"remains case {r.case_number} identified"))
