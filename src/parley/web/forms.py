@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import Request
 from starlette.datastructures import FormData, UploadFile
 
+from parley.api.deps import ServiceContext
 from parley.api.errors import ApiError
+from parley.services import idempotency
 from parley.web.render import PageCaller, csrf_ok
 
 MAX_FIELD = 4000
@@ -34,3 +39,16 @@ def text(form: FormData, name: str, limit: int = MAX_FIELD) -> str:
     if "\x00" in value:  # no person's data holds one; PostgreSQL refuses it in text
         raise ApiError(422, "invalid", f"{name}: a NUL character is not text", field=name)
     return value.strip()
+
+
+def act_once(ctx: ServiceContext, caller: PageCaller, form: FormData, *parts: str,
+             operation: Callable[[], Any], say: Callable[[Any], str]) -> str:
+    """Run a form's write once per form (its idempotency key; ``parts`` say what the
+    form asks for): a double submission answers as the first one did. Returns the
+    message for the page."""
+    who = caller.principal
+    answer = idempotency.run(
+        ctx.app, owner=who.idempotency_owner, key=text(form, "idempotency_key", 200) or None,
+        request_fingerprint=idempotency.fingerprint(*parts),
+        operation=operation, render=lambda result: (200, {"message": say(result)}))
+    return str(answer.body["message"])

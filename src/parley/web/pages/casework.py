@@ -8,7 +8,6 @@ page, as for any page it may not see.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -19,14 +18,13 @@ from parley.errors import NotFound, ParleyError
 from parley.services import (
     agreements,
     erasure,
-    idempotency,
     publish,
     registers,
     remains,
     stages,
     verification,
 )
-from parley.web.forms import read_form, text
+from parley.web.forms import act_once, read_form, text
 from parley.web.pages.exchange import _done, to_login
 from parley.web.render import PageCaller, page_caller, render
 
@@ -41,18 +39,6 @@ def officer_or_404(request: Request) -> PageCaller | None:
     if caller.principal.role == "public":
         return None
     raise NotFound(f"{request.url.path}: not found")
-
-
-def _once(ctx: ServiceContext, caller: PageCaller, form: Any, *parts: str,
-          operation: Callable[[], Any], say: Callable[[Any], str]) -> str:
-    """Run a form's write once per form (its idempotency key): a double submission
-    answers as the first one did."""
-    who = caller.principal
-    answer = idempotency.run(
-        ctx.app, owner=who.idempotency_owner, key=text(form, "idempotency_key", 200) or None,
-        request_fingerprint=idempotency.fingerprint(*parts),
-        operation=operation, render=lambda result: (200, {"message": say(result)}))
-    return str(answer.body["message"])
 
 
 def _ids(form: Any, name: str) -> list[str]:
@@ -90,7 +76,7 @@ async def remains_act(request: Request, ctx: ServiceContext = Depends(context)) 
         if action == "confirm":
             stage_id, direction = text(form, "stage_id", 36), text(form, "direction", 40)
             category, numbers = text(form, "category", 32), _ids(form, "case_numbers")
-            message = _once(ctx, caller, form, "remains", stage_id, direction, category,
+            message = act_once(ctx, caller, form, "remains", stage_id, direction, category,
                             *numbers,
                             operation=lambda: remains.confirm_remains(
                                 ctx.app, stage_id=stage_id, direction=direction,
@@ -99,7 +85,7 @@ async def remains_act(request: Request, ctx: ServiceContext = Depends(context)) 
         elif action == "identify":
             agreement_id, case = text(form, "agreement_id", 64), text(form, "case_number", 64)
             person_id = text(form, "person_id", 36)
-            message = _once(ctx, caller, form, "identify", agreement_id, case, person_id,
+            message = act_once(ctx, caller, form, "identify", agreement_id, case, person_id,
                             operation=lambda: remains.identify_remains(
                                 ctx.app, agreement_id=agreement_id, case_number=case,
                                 person_id=person_id, actor=actor),
@@ -136,7 +122,7 @@ async def medical_act(request: Request, ctx: ServiceContext = Depends(context)) 
         return _done("give one or more person ids and a finding", "/int/medical")
     actor = caller.principal.actor or ""
     try:
-        message = _once(ctx, caller, form, "medical", finding, *person_ids,
+        message = act_once(ctx, caller, form, "medical", finding, *person_ids,
                         operation=lambda: verification.certify_medical(
                             ctx.app, person_ids=person_ids,
                             seriously_wounded_or_sick=finding == "yes", actor=actor),
@@ -170,13 +156,13 @@ async def holds_act(request: Request, ctx: ServiceContext = Depends(context)) ->
     actor = caller.principal.actor or ""
     try:
         if action == "hold":
-            message = _once(ctx, caller, form, "hold", stage_id, until or "", reason,
+            message = act_once(ctx, caller, form, "hold", stage_id, until or "", reason,
                             operation=lambda: publish.hold_stage(
                                 ctx.app, stage_id=stage_id, until=until, reason=reason,
                                 actor=actor),
                             say=lambda _: "held back" + (f" until {until}" if until else ""))
         elif action == "release":
-            message = _once(ctx, caller, form, "release", stage_id, reason,
+            message = act_once(ctx, caller, form, "release", stage_id, reason,
                             operation=lambda: publish.release_stage(
                                 ctx.app, stage_id=stage_id, reason=reason, actor=actor),
                             say=lambda _: "released for publication")
@@ -215,7 +201,7 @@ async def erasure_act(request: Request, ctx: ServiceContext = Depends(context)) 
         return _done("tick the box to confirm: an erasure cannot be undone", "/int/erasure")
     actor = caller.principal.actor or ""
     try:
-        message = _once(ctx, caller, form, "erase", person_id, reason,
+        message = act_once(ctx, caller, form, "erase", person_id, reason,
                         operation=lambda: erasure.erase_person(ctx.app, person_id,
                                                                reason=reason, actor=actor),
                         say=lambda r: f"erased {r.records} records of person {r.person_id}")

@@ -21,7 +21,6 @@ from parley.services import (
     access,
     agreements,
     handover,
-    idempotency,
     identity,
     imports,
     persons,
@@ -29,7 +28,7 @@ from parley.services import (
     stages,
 )
 from parley.services.access import Principal
-from parley.web.forms import read_form, text
+from parley.web.forms import act_once, read_form, text
 from parley.web.render import PageCaller, page_caller, redirect, render
 from parley.web.sections import Section, provides
 
@@ -161,18 +160,16 @@ async def confirm(request: Request, stage_id: str = Path(max_length=36),
     odd = next((p for p in chosen if not re.fullmatch(UUID, p)), None)
     if odd is not None:  # an id no person has (a NUL byte would trouble PostgreSQL)
         return _done(f"{odd[:40]!r} is not a person id", back)
-    key = text(form, "idempotency_key", 200) or None
     try:
-        answer = idempotency.run(
-            ctx.app, owner=who.idempotency_owner, key=key,
-            request_fingerprint=idempotency.fingerprint("handover", stage_id, *chosen),
+        message = act_once(
+            ctx, caller, form, "handover", stage_id, *chosen,
             operation=lambda: handover.confirm_handover(ctx.app, stage_id=stage_id,
                                                         person_ids=chosen,
                                                         actor=who.actor or ""),
-            render=lambda n: (200, {"new": n}))
+            say=lambda n: f"{n} confirmations recorded")
     except ParleyError as exc:
-        return _done(str(exc), back)
-    return _done(f"{answer.body['new']} confirmations recorded", back)
+        message = str(exc)
+    return _done(message, back)
 
 
 # --- persons --------------------------------------------------------------------------
@@ -266,19 +263,19 @@ async def quarantine_fix(request: Request, list_id: str = Path(max_length=36),
         return quarantine.fix_quarantined(ctx.app, quarantine_id=row_id, changes=changes,
                                           actor=who.actor)
 
+    def say(result: quarantine.ReleaseResult) -> str:
+        still = [e.row_number for e in result.still]
+        return (f"released rows {', '.join(map(str, result.released)) or 'none'}; still "
+                f"quarantined: {', '.join(map(str, still)) or 'none'}")
+
     try:
-        answer = idempotency.run(
-            ctx.app, owner=who.idempotency_owner, key=text(form, "idempotency_key", 200) or None,
-            request_fingerprint=idempotency.fingerprint(
-                "quarantine", meta.id, row_id, text(form, "action", 16),
-                *(f"{k}={v}" for k, v in sorted(changes.items()))),
-            operation=act, render=lambda r: (200, {"released": r.released,
-                                                   "still": [e.row_number for e in r.still]}))
+        message = act_once(ctx, caller, form, "quarantine", meta.id, row_id,
+                           text(form, "action", 16),
+                           *(f"{k}={v}" for k, v in sorted(changes.items())),
+                           operation=act, say=say)
     except ParleyError as exc:
-        return _done(str(exc), back)
-    released, still = answer.body["released"], answer.body["still"]
-    return _done(f"released rows {', '.join(map(str, released)) or 'none'}; still "
-                 f"quarantined: {', '.join(map(str, still)) or 'none'}", back)
+        message = str(exc)
+    return _done(message, back)
 
 
 # --- publication ----------------------------------------------------------------------
