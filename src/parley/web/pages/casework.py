@@ -77,20 +77,20 @@ async def remains_act(request: Request, ctx: ServiceContext = Depends(context)) 
             stage_id, direction = text(form, "stage_id", 36), text(form, "direction", 40)
             category, numbers = text(form, "category", 32), _ids(form, "case_numbers")
             message = act_once(ctx, caller, form, "remains", stage_id, direction, category,
-                            *numbers,
-                            operation=lambda: remains.confirm_remains(
-                                ctx.app, stage_id=stage_id, direction=direction,
-                                category=category, case_numbers=numbers, actor=actor),
-                            say=lambda r: f"{r.added} cases confirmed as {r.role}")
+                               *numbers,
+                               operation=lambda: remains.confirm_remains(
+                                   ctx.app, stage_id=stage_id, direction=direction,
+                                   category=category, case_numbers=numbers, actor=actor),
+                               say=lambda r: f"{r.added} cases confirmed as {r.role}")
         elif action == "identify":
             agreement_id, case = text(form, "agreement_id", 64), text(form, "case_number", 64)
             person_id = text(form, "person_id", 36)
             message = act_once(ctx, caller, form, "identify", agreement_id, case, person_id,
-                            operation=lambda: remains.identify_remains(
-                                ctx.app, agreement_id=agreement_id, case_number=case,
-                                person_id=person_id, actor=actor),
-                            say=lambda new: f"case {case} identified" if new else
-                            f"case {case} was already so identified")
+                               operation=lambda: remains.identify_remains(
+                                   ctx.app, agreement_id=agreement_id, case_number=case,
+                                   person_id=person_id, actor=actor),
+                               say=lambda new: f"case {case} identified" if new else
+                               f"case {case} was already so identified")
         else:
             message = f"unknown action {action!r}"
     except ParleyError as exc:
@@ -123,10 +123,10 @@ async def medical_act(request: Request, ctx: ServiceContext = Depends(context)) 
     actor = caller.principal.actor or ""
     try:
         message = act_once(ctx, caller, form, "medical", finding, *person_ids,
-                        operation=lambda: verification.certify_medical(
-                            ctx.app, person_ids=person_ids,
-                            seriously_wounded_or_sick=finding == "yes", actor=actor),
-                        say=lambda n: f"{n} findings recorded")
+                           operation=lambda: verification.certify_medical(
+                               ctx.app, person_ids=person_ids,
+                               seriously_wounded_or_sick=finding == "yes", actor=actor),
+                           say=lambda n: f"{n} findings recorded")
     except ParleyError as exc:
         message = str(exc)
     return _done(message, "/int/medical")
@@ -157,15 +157,15 @@ async def holds_act(request: Request, ctx: ServiceContext = Depends(context)) ->
     try:
         if action == "hold":
             message = act_once(ctx, caller, form, "hold", stage_id, until or "", reason,
-                            operation=lambda: publish.hold_stage(
-                                ctx.app, stage_id=stage_id, until=until, reason=reason,
-                                actor=actor),
-                            say=lambda _: "held back" + (f" until {until}" if until else ""))
+                               operation=lambda: publish.hold_stage(
+                                   ctx.app, stage_id=stage_id, until=until, reason=reason,
+                                   actor=actor),
+                               say=lambda _: "held back" + (f" until {until}" if until else ""))
         elif action == "release":
             message = act_once(ctx, caller, form, "release", stage_id, reason,
-                            operation=lambda: publish.release_stage(
-                                ctx.app, stage_id=stage_id, reason=reason, actor=actor),
-                            say=lambda _: "released for publication")
+                               operation=lambda: publish.release_stage(
+                                   ctx.app, stage_id=stage_id, reason=reason, actor=actor),
+                               say=lambda _: "released for publication")
         else:
             message = f"unknown action {action!r}"
     except ParleyError as exc:
@@ -202,9 +202,9 @@ async def erasure_act(request: Request, ctx: ServiceContext = Depends(context)) 
     actor = caller.principal.actor or ""
     try:
         message = act_once(ctx, caller, form, "erase", person_id, reason,
-                        operation=lambda: erasure.erase_person(ctx.app, person_id,
-                                                               reason=reason, actor=actor),
-                        say=lambda r: f"erased {r.records} records of person {r.person_id}")
+                           operation=lambda: erasure.erase_person(ctx.app, person_id,
+                                                                  reason=reason, actor=actor),
+                           say=lambda r: f"erased {r.records} records of person {r.person_id}")
         erasure.forget_old_page_versions(ctx.app)  # now that the answer is committed too
     except ParleyError as exc:
         message = str(exc)
