@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from parley.bootstrap import App
-from parley.services.users import normalise_tracking_code, tracking_hash
+from parley.services.people.users import normalise_tracking_code, tracking_hash
 from parley.store.tables import (
     events,
     handover_confirmations,

@@ -20,17 +20,17 @@ from sqlalchemy import select
 import parley.synth
 from parley.bootstrap import App
 from parley.domain.records import RecordInput
-from parley.services.agreements import load_agreement, sign_agreement
-from parley.services.lists import ListMeta, record_list
-from parley.services.organisation import register_party
-from parley.services.stages import plan_stage
-from parley.services.users import add_user, create_token
-from parley.services.verification import (
+from parley.services.exchange.agreements import load_agreement, sign_agreement
+from parley.services.exchange.stages import plan_stage
+from parley.services.exchange.verification import (
     confirm_eligibility,
     confirm_identity,
     nominate,
     record_interview,
 )
+from parley.services.intake.lists import ListMeta, record_list
+from parley.services.people.organisation import register_party
+from parley.services.people.users import add_user, create_token
 from parley.store.tables import record_links, stage_persons
 
 INT, UA, RU = "INT", "UA", "RU"

@@ -75,10 +75,10 @@ def write_xlsx(path: Path, rows: list[list[object]]) -> None:
 
 def _run(url: str, key_dir: str, path: str, second: str,
          queue: multiprocessing.Queue[object]) -> None:
-    import parley.services.imports as imports
+    import parley.services.intake.imports as imports
     from parley.bootstrap import bootstrap
-    from parley.services.imports import import_list
-    from parley.services.organisation import register_party
+    from parley.services.intake.imports import import_list
+    from parley.services.people.organisation import register_party
     from parley.settings import Settings
 
     if second != "auto":

@@ -54,9 +54,9 @@ def build(directory: Path, database_url: str | None, persons: int) -> dict[str, 
     )
 
     from parley.bootstrap import bootstrap
-    from parley.services.agreements import load_agreement, sign_agreement
-    from parley.services.stages import plan_stage
-    from parley.services.users import add_user, create_token
+    from parley.services.exchange.agreements import load_agreement, sign_agreement
+    from parley.services.exchange.stages import plan_stage
+    from parley.services.people.users import add_user, create_token
     from parley.settings import Settings
 
     settings = Settings.for_directory(directory)

@@ -26,9 +26,9 @@ from parley.api import create_app
 from parley.api.ratelimit import Rule
 from parley.bootstrap import App
 from parley.domain.records import RecordInput
-from parley.services.inquiries import file_inquiry
-from parley.services.lists import ListMeta, record_list
-from parley.services.users import add_user, create_token, start_session
+from parley.services.intake.lists import ListMeta, record_list
+from parley.services.people.users import add_user, create_token, start_session
+from parley.services.registry.inquiries import file_inquiry
 from tests.helpers import ACTORS, INT, RU, UA, register_three
 
 GENEROUS = {name: Rule(per_minute=600_000, burst=100_000)
@@ -172,9 +172,9 @@ def build_exchange_world(parley: App) -> ExchangeWorld:
     young RU soldiers; two of each are ready and planned into stage 1; the receiving
     party disputes one identity. Fam-a's inquiry is linked to UA's first person."""
 
-    from parley.services.agreements import load_agreement, sign_agreement
-    from parley.services.handover import dispute_identity
-    from parley.services.stages import plan_stage
+    from parley.services.exchange.agreements import load_agreement, sign_agreement
+    from parley.services.exchange.handover import dispute_identity
+    from parley.services.exchange.stages import plan_stage
     from tests.integration.exchange.builders import (
         ISTANBUL,
         YOUNG,
@@ -212,7 +212,7 @@ def link_inquiry(parley: App, world: World, family: str, party: str) -> None:
     """Decide that a family's inquiry record and a party's first record are one person."""
     from sqlalchemy import select
 
-    from parley.services.identity import decide, person_of_record
+    from parley.services.registry.identity import decide, person_of_record
     from parley.store.tables import inquiries, source_records
 
     with parley.read() as conn:
@@ -232,8 +232,8 @@ def add_quarantine(parley: App, workdir: Any) -> Quarantine:
     """Each party imports a file whose second row has an impossible birth date."""
     from pathlib import Path
 
-    from parley.services.imports import import_list
-    from parley.services.quarantine import list_quarantined
+    from parley.services.intake.imports import import_list
+    from parley.services.intake.quarantine import list_quarantined
 
     found = Quarantine()
     for party, surname in ((UA, "Гнатюк"), (RU, "Орлов")):

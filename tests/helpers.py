@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from parley.bootstrap import App
-from parley.services.organisation import register_party
+from parley.services.people.organisation import register_party
 
 INT, UA, RU = "INT", "UA", "RU"
 ACTORS = {INT: "int-tracing", UA: "ua-coordination", RU: "ru-coordination"}

@@ -14,8 +14,9 @@ import pytest
 from sqlalchemy import select
 
 from parley.bootstrap import App
-from parley.services import handover, identity
-from parley.services.users import inquiry_for_tracking_code
+from parley.services.exchange import handover
+from parley.services.people.users import inquiry_for_tracking_code
+from parley.services.registry import identity
 from parley.store.tables import handover_confirmations, inquiries, record_links
 from tests.api_server import ExchangeWorld, Served, build_exchange_world, serving
 
@@ -104,7 +105,7 @@ def test_family_files_an_inquiry_and_later_sees_the_status(
 def test_an_officer_decides_a_match_in_the_review_queue(
         browser: Any, site: tuple[Served, ExchangeWorld], app: App) -> None:
     srv, world = site
-    from parley.services.inquiries import file_inquiry
+    from parley.services.registry.inquiries import file_inquiry
 
     filed = file_inquiry(app, fields={"surname": "Surnameua0", "given_name": "Ivan",
                                       "birth_date": "05.03.2002"})

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from parley.bootstrap import App
-from parley.services.users import csrf_token
+from parley.services.people.users import csrf_token
 from tests.api_server import (
     ExchangeWorld,
     Served,

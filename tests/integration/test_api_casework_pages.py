@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from parley.bootstrap import App
-from parley.services import remains
+from parley.services.exchange import remains
 from tests.api_server import ExchangeWorld, Served, build_exchange_world, serving
 from tests.helpers import ACTORS, UA
 from tests.integration.test_api_pages import csrf_of, sign_in

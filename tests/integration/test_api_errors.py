@@ -9,7 +9,7 @@ import pytest
 
 from parley.api.ratelimit import Rule
 from parley.bootstrap import App
-from parley.services.users import (
+from parley.services.people.users import (
     create_token,
     csrf_token,
     disable_user,

@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError, NotFound
-from parley.services import idempotency
-from parley.services.group_commit import GroupCommit
-from parley.services.idempotency import ServiceApp, service_app
+from parley.runtime import idempotency
+from parley.runtime.group_commit import GroupCommit
+from parley.runtime.idempotency import ServiceApp, service_app
 from parley.services.ledger import verify_ledger
-from parley.services.organisation import register_actor
+from parley.services.people.organisation import register_actor
 from parley.store.tables import actors, idempotency_keys
 from tests.helpers import UA, register_three
 
@@ -124,7 +124,7 @@ def test_a_failed_commit_acknowledges_nothing(served: ServiceApp) -> None:
 
     def fail_at_commit() -> None:
         # A deferred check that fails only at COMMIT stands in for a disk that refuses it.
-        from parley.services.group_commit import current_connection
+        from parley.runtime.group_commit import current_connection
 
         conn = current_connection()
         assert conn is not None

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from parley.bootstrap import App
 from parley.errors import InputError
-from parley.services import idempotency
-from parley.services.idempotency import IdempotencyMismatch, service_app
-from parley.services.inquiries import file_inquiry
+from parley.runtime import idempotency
+from parley.runtime.idempotency import IdempotencyMismatch, service_app
+from parley.services.registry.inquiries import file_inquiry
 from parley.store.tables import idempotency_keys, source_lists
 from tests.api_server import build_world, serving
 from tests.helpers import register_three

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from parley.bootstrap import App
-from parley.services.quarantine import list_quarantined
+from parley.services.intake.quarantine import list_quarantined
 from tests.api_server import ExchangeWorld, Served, add_quarantine, build_exchange_world, serving
 from tests.integration.test_api_pages import csrf_of, sign_in
 

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
-from parley.services import access
-from parley.services.access import Principal
+from parley.services.people import access
+from parley.services.people.access import Principal
 from tests.api_server import build_exchange_world, serving
 
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")

@@ -13,16 +13,16 @@ from sqlalchemy import func, select
 
 from parley.bootstrap import App
 from parley.errors import ConfigError, InputError, NotFound
-from parley.services.export import export_lists, export_persons, export_quarantine
-from parley.services.imports import import_list, list_lists
-from parley.services.ledger import verify_ledger
-from parley.services.lists import ListMeta, RecordInput, record_list
-from parley.services.quarantine import (
+from parley.services.intake.export import export_lists, export_persons, export_quarantine
+from parley.services.intake.imports import import_list, list_lists
+from parley.services.intake.lists import ListMeta, RecordInput, record_list
+from parley.services.intake.quarantine import (
     fix_quarantined,
     list_quarantined,
     reimport_quarantined,
     show_quarantined,
 )
+from parley.services.ledger import verify_ledger
 from parley.store.tables import events, list_imports, quarantined_rows, source_lists, source_records
 from tests.helpers import ACTORS, UA, register_three
 from tests.ingest_files import write_csv, write_xlsx
@@ -217,7 +217,7 @@ def test_no_personal_data_in_clear_in_the_database_file(sqlite_app: App, tmp_pat
 def test_reading_in_a_second_process_gives_the_same_list(parley: App, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch
                                                          ) -> None:
-    import parley.services.imports as imports
+    import parley.services.intake.imports as imports
 
     monkeypatch.setattr(imports, "_second_core", lambda size: True)
     rows = [ROWS[0], *[[f"P-{i}", f"Мельник{i}", "Петро", "01.02.1990", "", ""]
@@ -233,7 +233,7 @@ def test_reading_in_a_second_process_gives_the_same_list(parley: App, tmp_path: 
 
 def test_an_error_in_the_second_process_is_raised_and_nothing_written(
         parley: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import parley.services.imports as imports
+    import parley.services.intake.imports as imports
     from parley.ingest import validate
 
     monkeypatch.setattr(imports, "_second_core", lambda size: True)

@@ -9,9 +9,9 @@ from hypothesis import strategies as st
 from sqlalchemy import select, update
 
 from parley.bootstrap import App
+from parley.services.intake.lists import ListMeta, RecordInput, record_list
 from parley.services.ledger import verify_ledger
-from parley.services.lists import ListMeta, RecordInput, record_list
-from parley.services.organisation import register_actor
+from parley.services.people.organisation import register_actor
 from parley.store.tables import events
 from tests.helpers import UA, register_three
 

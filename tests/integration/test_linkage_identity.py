@@ -14,7 +14,8 @@ from parley.bootstrap import App
 from parley.errors import Conflict, InputError, NotFound
 from parley.linkage import LinkRecord, default_model, feature_rows
 from parley.linkage.model import term_frequencies
-from parley.services.identity import (
+from parley.services.intake.lists import ListMeta, RecordInput, record_list
+from parley.services.registry.identity import (
     current_person,
     decide,
     find_person,
@@ -24,7 +25,6 @@ from parley.services.identity import (
     review_queue,
     save_model,
 )
-from parley.services.lists import ListMeta, RecordInput, record_list
 from parley.store.tables import events, record_links, source_records
 from parley.synth.multisource import Scenario, multisource
 from tests.helpers import ACTORS, INT, register_three
@@ -182,8 +182,8 @@ def test_bad_requests(app: App) -> None:
 def test_feature_cache_matches_the_records_and_forgets_erased_ones(app: App,
                                                                     scenario: Scenario
                                                                     ) -> None:
-    from parley.services import identity
-    from parley.services.erasure import erase_person
+    from parley.services.publication.erasure import erase_person
+    from parley.services.registry import identity
 
     ids = load(app, scenario)
     fixed_model(app, scenario)

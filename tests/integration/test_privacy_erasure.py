@@ -34,18 +34,18 @@ from parley.bootstrap import App
 from parley.errors import Conflict
 from parley.linkage import LinkRecord, default_model, feature_rows
 from parley.linkage.model import term_frequencies
-from parley.services import idempotency
-from parley.services.agreements import load_agreement, sign_agreement
-from parley.services.erasure import erase_person, erasure_reasons
-from parley.services.identity import current_person, decide, resolve_list, save_model
-from parley.services.imports import import_list, list_lists
-from parley.services.inquiries import file_inquiry
+from parley.runtime import idempotency
+from parley.services.exchange.agreements import load_agreement, sign_agreement
+from parley.services.exchange.stage_summary import stage_table
+from parley.services.exchange.stages import plan_stage
+from parley.services.intake.imports import import_list, list_lists
+from parley.services.intake.lists import ListMeta, RecordInput, record_list
+from parley.services.intake.quarantine import fix_quarantined, list_quarantined
 from parley.services.ledger import verify_ledger
-from parley.services.lists import ListMeta, RecordInput, record_list
-from parley.services.persons import person_status
-from parley.services.quarantine import fix_quarantined, list_quarantined
-from parley.services.stage_summary import stage_table
-from parley.services.stages import plan_stage
+from parley.services.publication.erasure import erase_person, erasure_reasons
+from parley.services.registry.identity import current_person, decide, resolve_list, save_model
+from parley.services.registry.inquiries import file_inquiry
+from parley.services.registry.persons import person_status
 from parley.store.dialect import flush_write_ahead_log
 from parley.store.tables import (
     events,

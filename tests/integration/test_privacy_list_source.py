@@ -22,12 +22,12 @@ from sqlalchemy import select, update
 from parley.bootstrap import App
 from parley.cli import main
 from parley.errors import ConfigError, Conflict
-from parley.services.export import export_lists
-from parley.services.identity import person_records, resolve_list
-from parley.services.imports import import_list, list_lists
-from parley.services.lists import ListMeta, RecordInput, record_list
-from parley.services.persons import person_status
-from parley.services.quarantine import list_quarantined, show_quarantined
+from parley.services.intake.export import export_lists
+from parley.services.intake.imports import import_list, list_lists
+from parley.services.intake.lists import ListMeta, RecordInput, record_list
+from parley.services.intake.quarantine import list_quarantined, show_quarantined
+from parley.services.registry.identity import person_records, resolve_list
+from parley.services.registry.persons import person_status
 from parley.store.migrate import current_revision, head_revision, upgrade
 from parley.store.tables import record_links, source_lists, source_records
 from tests.api_server import build_world, serving

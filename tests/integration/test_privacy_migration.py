@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from parley.bootstrap import App
 from parley.errors import ConfigError
-from parley.services.erasure import erase_person, erasure_reasons
-from parley.services.imports import list_lists
-from parley.services.lists import ListMeta, RecordInput, record_list
+from parley.services.intake.imports import list_lists
+from parley.services.intake.lists import ListMeta, RecordInput, record_list
+from parley.services.publication.erasure import erase_person, erasure_reasons
 from parley.store.migrate import _config, current_revision, head_revision, upgrade
 from parley.store.tables import erasure_log, source_lists
 from tests.helpers import ACTORS, INT, UA, register_three

@@ -20,7 +20,7 @@ from sqlalchemy import String, select
 
 from parley.api.ratelimit import DEFAULT_RULES
 from parley.bootstrap import App, bootstrap
-from parley.services.users import (
+from parley.services.people.users import (
     TRACKING_ALPHABET,
     create_token,
     csrf_token,

@@ -32,8 +32,8 @@ from sqlalchemy.engine import make_url
 from translitua import translit
 
 from parley.bootstrap import App
-from parley.services.quarantine import fix_quarantined, list_quarantined
-from parley.services.stages import plan_stage
+from parley.services.exchange.stages import plan_stage
+from parley.services.intake.quarantine import fix_quarantined, list_quarantined
 from parley.store.tables import metadata
 from tests.api_server import PEOPLE, build_world, serving
 from tests.helpers import ACTORS, INT, RU, UA
@@ -101,7 +101,7 @@ def populate(app: App) -> list[dict[str, str]]:
                     actor=ACTORS[UA])
     people.append({"birth_date": "28.02.1996"})
     # The exchange: capture cards, the agreement, verification, interviews, a stage.
-    from parley.services.agreements import load_agreement, sign_agreement
+    from parley.services.exchange.agreements import load_agreement, sign_agreement
 
     ua_people = capture_cards(app, holder=RU, births=[YOUNG] * 2, tag="ua")
     ru_people = capture_cards(app, holder=UA, births=[YOUNG] * 2, tag="ru")

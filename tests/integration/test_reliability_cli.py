@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from parley.bootstrap import bootstrap
 from parley.cli import app as cli_app
 from parley.cli import main
-from parley.services.lists import ListMeta, RecordInput, record_list
+from parley.services.intake.lists import ListMeta, RecordInput, record_list
 from parley.settings import Settings
 from tests.helpers import ACTORS, UA, register_three
 

@@ -19,13 +19,13 @@ from sqlalchemy import event, func, select
 
 from parley.bootstrap import App
 from parley.errors import ParleyError
-from parley.services.handover import confirm_handover
-from parley.services.identity import decide, person_of_record
-from parley.services.imports import import_list
+from parley.services.exchange.handover import confirm_handover
+from parley.services.exchange.stages import plan_stage
+from parley.services.intake.imports import import_list
+from parley.services.intake.lists import ListMeta, RecordInput, record_list
 from parley.services.ledger import verify_ledger
-from parley.services.lists import ListMeta, RecordInput, record_list
-from parley.services.organisation import register_actor
-from parley.services.stages import plan_stage
+from parley.services.people.organisation import register_actor
+from parley.services.registry.identity import decide, person_of_record
 from parley.store.tables import (
     events,
     handover_confirmations,

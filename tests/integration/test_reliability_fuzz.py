@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 
 from parley.bootstrap import App
 from parley.errors import ParleyError
-from parley.services.imports import import_list
+from parley.services.intake.imports import import_list
 from parley.services.ledger import verify_ledger
 from parley.store.tables import (
     events,

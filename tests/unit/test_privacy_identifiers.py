@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.services.erasure_copies import Identifiers
+from parley.services.publication.erasure_copies import Identifiers
 
 HIM = {"surname": "Коваленко", "given_name": "Олександр", "birth_date": "2002-03-05",
        "service_number": "ЖК 458213"}

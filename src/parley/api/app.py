@@ -18,9 +18,9 @@ from parley.api.deps import ServiceContext
 from parley.api.ratelimit import RateLimiter, Rule
 from parley.api.routers import ROUTERS
 from parley.bootstrap import App, bootstrap
-from parley.services.access import AccessLog
-from parley.services.group_commit import GroupCommit
-from parley.services.idempotency import service_app
+from parley.runtime.group_commit import GroupCommit
+from parley.runtime.idempotency import service_app
+from parley.services.people.access import AccessLog
 from parley.settings import Settings
 
 MAX_BODY = 1 * 1024 * 1024
@@ -95,7 +95,7 @@ def create_from_env() -> FastAPI:
     unsafe = os.environ.get("PARLEY_UNSAFE_NO_IDEMPOTENCY") == "1"
     api = create_app(migrate=False, secure_cookies=not insecure, idempotent=not unsafe)
     if os.environ.get("PARLEY_UNSAFE_ACK_BEFORE_COMMIT") == "1":
-        from parley.services.faults import acknowledge_before_commit
+        from parley.runtime.faults import acknowledge_before_commit
 
         acknowledge_before_commit(api.state.parley.app)
         api.state.parley.group_commit = None  # its late commit is per transaction

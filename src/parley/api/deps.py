@@ -19,11 +19,11 @@ from pydantic import BaseModel
 from parley.api.errors import ApiError
 from parley.api.ratelimit import RateLimiter
 from parley.errors import InputError
-from parley.services import idempotency
-from parley.services.access import PUBLIC, AccessLog, Principal, ProjectionCache, family
-from parley.services.group_commit import GroupCommit
-from parley.services.idempotency import ServiceApp
-from parley.services.users import (
+from parley.runtime import idempotency
+from parley.runtime.group_commit import GroupCommit
+from parley.runtime.idempotency import ServiceApp
+from parley.services.people.access import PUBLIC, AccessLog, Principal, ProjectionCache, family
+from parley.services.people.users import (
     SessionExpired,
     User,
     check_csrf,
@@ -159,7 +159,7 @@ def write(request: Request, ctx: ServiceContext, who: Principal, key: str | None
 
     ``grouped`` writes (short ones that read and write only through their own unit of
     work) are committed together with the other writes waiting at that moment
-    (:mod:`parley.services.group_commit`); the answer still comes after the commit."""
+    (:mod:`parley.runtime.group_commit`); the answer still comes after the commit."""
     if isinstance(body, BaseModel):
         payload: bytes = body.model_dump_json().encode("utf-8")
     else:

@@ -26,7 +26,7 @@ from parley.errors import (
     NotFound,
     ParleyError,
 )
-from parley.services.idempotency import IdempotencyMismatch
+from parley.runtime.idempotency import IdempotencyMismatch
 
 log = logging.getLogger(__name__)
 

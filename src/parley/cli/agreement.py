@@ -23,7 +23,7 @@ def agreement_load(
 ) -> None:
     """Validate an agreement file and record it; the intermediary's signatory signs it."""
     from parley.domain.agreements import AgreementError, load_terms
-    from parley.services.agreements import load_agreement
+    from parley.services.exchange.agreements import load_agreement
 
     if actor is None:
         try:
@@ -54,7 +54,7 @@ def agreement_sign(
                                           "hash is this."),
 ) -> None:
     """A party's signatory signs the agreement's terms (by their hash)."""
-    from parley.services.agreements import sign_agreement
+    from parley.services.exchange.agreements import sign_agreement
 
     parley = open_app()
     try:
@@ -72,7 +72,7 @@ def agreement_show(
     agreement: str = typer.Argument(..., help="Agreement id or reference."),
 ) -> None:
     """Print an agreement's terms, hash and signatures as JSON."""
-    from parley.services.agreements import get_agreement
+    from parley.services.exchange.agreements import get_agreement
 
     parley = open_app()
     try:
@@ -84,7 +84,7 @@ def agreement_show(
 @app.command("list")
 def agreement_list() -> None:
     """List the recorded agreements."""
-    from parley.services.agreements import list_agreements
+    from parley.services.exchange.agreements import list_agreements
 
     parley = open_app()
     try:
@@ -103,7 +103,7 @@ def agreement_eligibility(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Each person's categories under the agreement, and why (intermediary's view)."""
-    from parley.services.agreements import eligibility_report
+    from parley.services.exchange.agreements import eligibility_report
 
     parley = open_app()
     try:
@@ -132,7 +132,7 @@ def agreement_nominate(
     actor: str = ACTOR,
 ) -> None:
     """A party nominates persons under the agreement."""
-    from parley.services.verification import nominate
+    from parley.services.exchange.verification import nominate
 
     parley = open_app()
     try:
@@ -153,7 +153,7 @@ def agreement_verify(
     actor: str = ACTOR,
 ) -> None:
     """Record a verification check on nominated persons."""
-    from parley.services.verification import confirm_eligibility, confirm_identity
+    from parley.services.exchange.verification import confirm_eligibility, confirm_identity
 
     parley = open_app()
     try:
@@ -180,7 +180,7 @@ def agreement_medical(
     actor: str = ACTOR,
 ) -> None:
     """Record a medical certification (the intermediary)."""
-    from parley.services.verification import certify_medical
+    from parley.services.exchange.verification import certify_medical
 
     if finding not in ("yes", "no"):
         raise InputError(f"--finding {finding!r} must be yes or no")
@@ -201,7 +201,7 @@ def agreement_interview(
     actor: str = ACTOR,
 ) -> None:
     """Record the intermediary's private interview (the outcome stays confidential)."""
-    from parley.services.verification import record_interview
+    from parley.services.exchange.verification import record_interview
 
     parley = open_app()
     try:

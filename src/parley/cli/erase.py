@@ -17,7 +17,7 @@ def erase(
 ) -> None:
     """Delete the person's sealed records and salts; the chain, heads and totals still
     verify, and the person's commitments can no longer be opened."""
-    from parley.services.erasure import erase_person
+    from parley.services.publication.erasure import erase_person
 
     if not yes:
         raise InputError("erasure cannot be undone; repeat with --yes to confirm")

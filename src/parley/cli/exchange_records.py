@@ -30,7 +30,7 @@ def remains_confirm(
     actor: str = ACTOR,
 ) -> None:
     """Confirm remains of a stage by case number (the sending side creates the cases)."""
-    from parley.services.remains import confirm_remains
+    from parley.services.exchange.remains import confirm_remains
 
     numbers = list(cases or [])
     if file is not None:
@@ -57,7 +57,7 @@ def remains_identify(
     actor: str = ACTOR,
 ) -> None:
     """Link a remains case to the person it was identified as."""
-    from parley.services.remains import identify_remains
+    from parley.services.exchange.remains import identify_remains
 
     parley = open_app()
     try:
@@ -73,7 +73,7 @@ def remains_list(
     agreement: str = typer.Option(..., "--agreement", help="Agreement id or reference."),
 ) -> None:
     """Per stage and direction: cases sent, received, witnessed and identified."""
-    from parley.services.remains import remains_counts
+    from parley.services.exchange.remains import remains_counts
 
     parley = open_app()
     try:
@@ -93,7 +93,7 @@ def statement_add(
     actor: str = ACTOR,
 ) -> None:
     """Record a party's public statement."""
-    from parley.services.statements import load_statement
+    from parley.services.exchange.statements import load_statement
 
     parley = open_app()
     try:
@@ -108,7 +108,7 @@ def statement_compare(
     agreement: str = typer.Option(..., "--agreement", help="Agreement id or reference."),
 ) -> None:
     """Each claim beside the confirmed figure it speaks of."""
-    from parley.services.statements import compare
+    from parley.services.exchange.statements import compare
 
     parley = open_app()
     try:
@@ -128,7 +128,7 @@ def person_status_command(
     as_json: bool = typer.Option(False, "--json", help="Print JSON with the history."),
 ) -> None:
     """A person's current status, with the event and source that established it."""
-    from parley.services.persons import person_status
+    from parley.services.registry.persons import person_status
 
     parley = open_app()
     try:

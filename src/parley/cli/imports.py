@@ -15,8 +15,8 @@ from parley.domain.records import LIST_KINDS
 from parley.errors import InputError
 
 if TYPE_CHECKING:
-    from parley.services.imports import ImportSummary
-    from parley.services.quarantine import ReleaseResult
+    from parley.services.intake.imports import ImportSummary
+    from parley.services.intake.quarantine import ReleaseResult
 
 
 def say(text: str) -> None:
@@ -55,7 +55,7 @@ def import_command(
     as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
 ) -> None:
     """Import one list: every row is accepted or quarantined with its reason."""
-    from parley.services.imports import import_list, parse_mapping
+    from parley.services.intake.imports import import_list, parse_mapping
 
     mapping = parse_mapping(maps)
     parley = open_app()
@@ -73,7 +73,7 @@ def import_command(
 
 
 def _print_summary(s: ImportSummary) -> None:
-    from parley.services.imports import describe_columns
+    from parley.services.intake.imports import describe_columns
 
     if s.already_imported:
         say(f"{s.file}: already imported as list {s.list_id} ({s.source}, "
@@ -131,7 +131,7 @@ def _progress(file: Path, *, enabled: bool
 
 def lists_command(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """The imported lists: id, source, kind, party, counts."""
-    from parley.services.imports import list_lists
+    from parley.services.intake.imports import list_lists
 
     parley = open_app()
     try:
@@ -156,7 +156,7 @@ def quarantine_list(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Quarantined rows with their problems."""
-    from parley.services.quarantine import list_quarantined
+    from parley.services.intake.quarantine import list_quarantined
 
     parley = open_app()
     try:
@@ -182,7 +182,7 @@ def quarantine_show(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """One quarantined row: every cell under its column, and its problems."""
-    from parley.services.quarantine import show_quarantined
+    from parley.services.intake.quarantine import show_quarantined
 
     parley = open_app()
     try:
@@ -209,7 +209,7 @@ def quarantine_fix(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Correct cells of a quarantined row; it is released into its list if it now passes."""
-    from parley.services.quarantine import fix_quarantined
+    from parley.services.intake.quarantine import fix_quarantined
 
     changes: dict[str, str] = {}
     for item in sets:
@@ -234,7 +234,7 @@ def quarantine_reimport(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Re-validate open quarantined rows and release those that now pass."""
-    from parley.services.quarantine import reimport_quarantined
+    from parley.services.intake.quarantine import reimport_quarantined
 
     parley = open_app()
     try:
@@ -265,7 +265,7 @@ def export_list_command(
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: from --out)."),
 ) -> None:
     """Records of lists, with provenance and every extra column."""
-    from parley.services.export import export_lists
+    from parley.services.intake.export import export_lists
 
     parley = open_app()
     try:
@@ -281,7 +281,7 @@ def export_persons_command(
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: from --out)."),
 ) -> None:
     """Persons with each of their linked records."""
-    from parley.services.export import export_persons
+    from parley.services.intake.export import export_persons
 
     parley = open_app()
     try:
@@ -298,7 +298,7 @@ def export_quarantine_command(
     fmt: str = typer.Option(None, "--format", help="csv or xlsx (default: from --out)."),
 ) -> None:
     """Open quarantined rows with their cells and problems, to correct in a spreadsheet."""
-    from parley.services.export import export_quarantine
+    from parley.services.intake.export import export_quarantine
 
     parley = open_app()
     try:

@@ -20,7 +20,7 @@ def keys_init(
     kind: str = typer.Option("party", "--kind", help="party or intermediary (with --party-title)."),
 ) -> None:
     """Create an actor's Ed25519 key (file mode 0600) and register the actor in the ledger."""
-    from parley.services.organisation import register_actor, register_party
+    from parley.services.people.organisation import register_actor, register_party
 
     parley = open_app()
     try:
@@ -40,7 +40,7 @@ def keys_init(
 @app.command("list")
 def keys_list() -> None:
     """List the registered actors and their public keys."""
-    from parley.services.organisation import list_actors
+    from parley.services.people.organisation import list_actors
 
     parley = open_app()
     try:

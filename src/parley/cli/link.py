@@ -18,7 +18,7 @@ from parley.errors import InputError
 # when it runs, so that `parley --help` and every other command start without it.
 if TYPE_CHECKING:
     from parley.linkage import Decisions, LinkageModel, LinkRecord
-    from parley.services.identity import ResolutionSummary
+    from parley.services.registry.identity import ResolutionSummary
 
 #: parley.linkage.engines.ENGINES (a unit test keeps them equal), for the help texts.
 ENGINES = ("duckdb", "spark")
@@ -202,7 +202,7 @@ def resolve_command(
         raise InputError("name the actor doing this: --actor ID or $PARLEY_ACTOR")
     if retrain and not everything:
         raise InputError("--retrain goes with --all (a new model re-resolves everything)")
-    from parley.services.identity import resolve_all, resolve_list, resolve_pending
+    from parley.services.registry.identity import resolve_all, resolve_list, resolve_pending
 
     parley = open_app()
     try:
@@ -237,7 +237,7 @@ def review_list(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Pairs of records that may be one person, with the evidence for and against."""
-    from parley.services.identity import review_queue
+    from parley.services.registry.identity import review_queue
 
     parley = open_app()
     try:
@@ -282,7 +282,7 @@ def review_decide(
         raise InputError("with --records give only the decision (same or different)")
     if pair is None and len(args) != 2:
         raise InputError("give a review id and a decision: parley review decide ID same")
-    from parley.services.identity import decide
+    from parley.services.registry.identity import decide
 
     parley = open_app()
     try:

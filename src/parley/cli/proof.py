@@ -16,7 +16,7 @@ def proof(
 ) -> None:
     """Write the person's record, salt, leaf index, inclusion proof and cosigned stage
     head to --out; check it with `parley verify BUNDLE --proof FILE`."""
-    from parley.services.proofs import write_family_proof
+    from parley.services.publication.proofs import write_family_proof
 
     parley = open_app()
     try:

@@ -25,7 +25,7 @@ def publish(
 ) -> None:
     """Write the bundle (chain, keys, heads, checkpoints, terms, statements, totals,
     CSV, report) to --out, signed by the intermediary."""
-    from parley.services.publish import publish_bundle
+    from parley.services.publication.publish import publish_bundle
 
     if ctx.invoked_subcommand is not None:
         return
@@ -54,7 +54,7 @@ def hold(
     actor: str | None = typer.Option(None, "--actor", help="The intermediary's actor."),
 ) -> None:
     """Hold a stage's figures back until a date or a release decision."""
-    from parley.services.publish import hold_stage
+    from parley.services.publication.publish import hold_stage
 
     parley = open_app()
     try:
@@ -72,7 +72,7 @@ def release(
     actor: str | None = typer.Option(None, "--actor", help="The intermediary's actor."),
 ) -> None:
     """Release a held stage: its figures are published from the next bundle on."""
-    from parley.services.publish import release_stage
+    from parley.services.publication.publish import release_stage
 
     parley = open_app()
     try:

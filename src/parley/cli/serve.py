@@ -62,10 +62,10 @@ def demo_accounts(out_dir: Path) -> list[str]:
     """Users, tokens, a family's inquiry and a publication in the demo's database; returns
     the lines that tell a new user how to sign in as each role."""
     from parley.bootstrap import bootstrap
-    from parley.services import identity, persons
-    from parley.services.inquiries import file_inquiry
-    from parley.services.publish import publish_bundle
-    from parley.services.users import add_user, create_token, get_user, new_password
+    from parley.services.people.users import add_user, create_token, get_user, new_password
+    from parley.services.publication.publish import publish_bundle
+    from parley.services.registry import identity, persons
+    from parley.services.registry.inquiries import file_inquiry
     from parley.settings import Settings
     from parley.store import utc_now
 
@@ -76,7 +76,7 @@ def demo_accounts(out_dir: Path) -> list[str]:
             try:
                 get_user(parley, username)
                 password = new_password()
-                from parley.services.users import set_password
+                from parley.services.people.users import set_password
 
                 set_password(parley, username=username, password=password)
             except NotFound:
@@ -109,7 +109,7 @@ def demo_accounts(out_dir: Path) -> list[str]:
 
 
 def _intake(parley: object) -> str:
-    from parley.services.inquiries import intake_actor
+    from parley.services.registry.inquiries import intake_actor
 
     return intake_actor(parley)  # type: ignore[arg-type]
 

@@ -15,7 +15,7 @@ ACTOR = typer.Option(..., "--actor", help="The actor who acts (its key signs the
 
 
 def _intermediary(agreement: str, actor: str | None) -> str:
-    from parley.services.agreements import get_agreement
+    from parley.services.exchange.agreements import get_agreement
 
     if actor:
         return actor
@@ -38,7 +38,7 @@ def stage_plan(
                                        help="List every eligible person left out."),
 ) -> None:
     """Plan the next stage from verified eligible persons; say why anyone is left out."""
-    from parley.services.stages import left_out, plan_stage
+    from parley.services.exchange.stages import left_out, plan_stage
 
     who = _intermediary(agreement, actor)
     parley = open_app()
@@ -68,8 +68,8 @@ def stage_show(
     stage: str = typer.Argument(..., help="Stage id."),
 ) -> None:
     """Print a stage's list, the public reasons of those left out, and its discrepancies."""
-    from parley.services.handover import list_discrepancies
-    from parley.services.stages import get_stage, left_out, stage_list
+    from parley.services.exchange.handover import list_discrepancies
+    from parley.services.exchange.stages import get_stage, left_out, stage_list
 
     parley = open_app()
     try:
@@ -92,7 +92,7 @@ def stage_confirm(
     actor: str = ACTOR,
 ) -> None:
     """Confirm persons handed over (as sending party, receiving party or intermediary)."""
-    from parley.services.handover import confirm_handover
+    from parley.services.exchange.handover import confirm_handover
 
     parley = open_app()
     try:
@@ -109,7 +109,7 @@ def stage_dispute(
     actor: str = ACTOR,
 ) -> None:
     """The receiving party disputes a listed person's identity."""
-    from parley.services.handover import dispute_identity
+    from parley.services.exchange.handover import dispute_identity
 
     parley = open_app()
     try:
@@ -126,7 +126,7 @@ def stage_unlisted(
     actor: str = ACTOR,
 ) -> None:
     """Report a person handed over who was not on the stage's list."""
-    from parley.services.handover import report_unlisted
+    from parley.services.exchange.handover import report_unlisted
 
     parley = open_app()
     try:
@@ -142,7 +142,7 @@ def stage_check(
     actor: str = ACTOR,
 ) -> None:
     """Find discrepancies in a stage's confirmations (the intermediary)."""
-    from parley.services.handover import check_stage
+    from parley.services.exchange.handover import check_stage
 
     parley = open_app()
     try:
@@ -161,7 +161,7 @@ def stage_carry(
     actor: str = ACTOR,
 ) -> None:
     """Carry an open discrepancy (and its persons) to a later stage, by decision."""
-    from parley.services.handover import carry_discrepancy
+    from parley.services.exchange.handover import carry_discrepancy
 
     parley = open_app()
     try:
@@ -180,7 +180,7 @@ def stage_resolve(
     actor: str = ACTOR,
 ) -> None:
     """Resolve an open discrepancy."""
-    from parley.services.handover import resolve_discrepancy
+    from parley.services.exchange.handover import resolve_discrepancy
 
     parley = open_app()
     try:
@@ -197,7 +197,7 @@ def stage_close(
     actor: str = ACTOR,
 ) -> None:
     """Close a stage: totals and stage heads, cosigned by both parties and the intermediary."""
-    from parley.services.handover import close_stage
+    from parley.services.exchange.handover import close_stage
 
     parley = open_app()
     try:
@@ -215,7 +215,7 @@ def stage_summary(
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """The stage table: nominated, verified, declined, handed over, open discrepancies."""
-    from parley.services.stage_summary import render_table, stage_table
+    from parley.services.exchange.stage_summary import render_table, stage_table
 
     parley = open_app()
     try:

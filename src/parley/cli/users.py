@@ -15,7 +15,7 @@ tokens = typer.Typer(help="API tokens: shown once, stored only as a keyed hash."
 
 
 def _password(from_stdin: bool) -> tuple[str, bool]:
-    from parley.services.users import new_password
+    from parley.services.people.users import new_password
 
     if from_stdin:
         return sys.stdin.readline().rstrip("\n"), False
@@ -37,7 +37,7 @@ def users_add(
                                      help="API tokens only; no browser sign-in."),
 ) -> None:
     """Add a user with a role and a party; prints a generated password once."""
-    from parley.services.users import add_user
+    from parley.services.people.users import add_user
 
     password, generated = (None, False) if no_password else _password(password_stdin)
     parley = open_app()
@@ -54,7 +54,7 @@ def users_add(
 @app.command("list")
 def users_list() -> None:
     """List users, their roles, parties and signing actors."""
-    from parley.services.users import list_users
+    from parley.services.people.users import list_users
 
     parley = open_app()
     try:
@@ -68,7 +68,7 @@ def users_list() -> None:
 @app.command("disable")
 def users_disable(username: str = typer.Argument(..., help="The user to disable.")) -> None:
     """Disable a user: their sessions and tokens stop working at once."""
-    from parley.services.users import disable_user
+    from parley.services.people.users import disable_user
 
     parley = open_app()
     try:
@@ -85,7 +85,7 @@ def users_password(
                                         help="Read the new password from standard input."),
 ) -> None:
     """Set a user's password (generated and printed unless read from standard input)."""
-    from parley.services.users import set_password
+    from parley.services.people.users import set_password
 
     password, generated = _password(password_stdin)
     parley = open_app()
@@ -103,7 +103,7 @@ def tokens_create(
     days: int = typer.Option(0, "--days", help="Expire after this many days (0: never)."),
 ) -> None:
     """Create an API token (256 random bits); prints it once: store it safely."""
-    from parley.services.users import create_token
+    from parley.services.people.users import create_token
 
     parley = open_app()
     try:
@@ -120,7 +120,7 @@ def tokens_create(
 def tokens_list(user: str = typer.Option("", "--user", help="Only this user's tokens.")
                 ) -> None:
     """List tokens (ids, owners, expiry, revocation); never the secrets."""
-    from parley.services.users import list_tokens
+    from parley.services.people.users import list_tokens
 
     parley = open_app()
     try:
@@ -135,7 +135,7 @@ def tokens_list(user: str = typer.Option("", "--user", help="Only this user's to
 @tokens.command("revoke")
 def tokens_revoke(token_id: str = typer.Argument(..., help="The token's id.")) -> None:
     """Revoke a token: it stops working at once."""
-    from parley.services.users import revoke_token
+    from parley.services.people.users import revoke_token
 
     parley = open_app()
     try:

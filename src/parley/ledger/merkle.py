@@ -6,7 +6,7 @@ of two below ``n``. Stage heads use these trees over person commitments, checkpo
 use them over event hashes, and family proofs are inclusion proofs in them.
 
 The two verification functions follow the RFC's algorithms (§2.1.3.2 and §2.1.4.2) and
-are checked against the transparency-dev test vectors in ``shared/vectors/merkle``.
+are checked against the transparency-dev test vectors in ``tests/vectors/merkle``.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ the result onto existing person ids. Components the new records do not reach are
 touched. Because clustering depends only on a component, the persons come out exactly
 as a batch run over all records would make them; a test checks it.
 
-The registry is pure (no database); ``parley.services.identity`` loads it from the
+The registry is pure (no database); ``parley.services.registry.identity`` loads it from the
 store and writes back the :class:`Changes`.
 """
 

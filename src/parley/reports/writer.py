@@ -1,6 +1,6 @@
 """Writing a bundle directory from a chain, its checkpoints and the publication policy.
 
-Called by :func:`parley.services.publish.publish_bundle` (with events read from the
+Called by :func:`parley.services.publication.publish.publish_bundle` (with events read from the
 store) and by the benchmark (with a synthetic chain). Files are written to a hidden
 folder first and moved into place at the end, so a reader never sees half a bundle's
 files next to the other half of an older one.

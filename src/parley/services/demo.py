@@ -5,7 +5,7 @@ Each step calls the same services the CLI and the API call:
 1. the intermediary and the two parties register, each with a signing key;
 2. lists arrive (both parties' origin lists and capture cards, the intermediary's visit
    list, families' inquiries: ``parley.synth.exchange_scenario``) and are imported;
-3. identities are resolved (``parley.services.identity.resolve_list`` when the linkage
+3. identities are resolved (``parley.services.registry.identity.resolve_list`` when the linkage
    area provides it; until then one person per capture card);
 4. the agreement of 2 June 2025 is recorded and signed by all three;
 5. medical certification, nominations, identity and eligibility checks and private
@@ -30,9 +30,8 @@ from parley.bootstrap import App
 from parley.domain.records import RecordInput
 from parley.errors import InputError
 from parley.ingest.values import ValueProblem, parse_iso_date
-from parley.services.agreements import eligibility_report, load_agreement, sign_agreement
-from parley.services.checkpoints import create_checkpoint
-from parley.services.handover import (
+from parley.services.exchange.agreements import eligibility_report, load_agreement, sign_agreement
+from parley.services.exchange.handover import (
     carry_discrepancy,
     check_stage,
     close_stage,
@@ -41,23 +40,24 @@ from parley.services.handover import (
     report_unlisted,
     resolve_discrepancy,
 )
-from parley.services.imports import import_list
-from parley.services.ledger import LedgerReport, verify_ledger
-from parley.services.lists import ListMeta, record_list
-from parley.services.organisation import register_party
-from parley.services.persons import load_people, statuses
-from parley.services.publish import PublishedAndVerified, publish_and_verify
-from parley.services.remains import confirm_remains, identify_remains, remains_counts
-from parley.services.stage_summary import render_table, stage_table, trace_check
-from parley.services.stages import plan_stage, stage_list
-from parley.services.statements import compare, record_statement
-from parley.services.verification import (
+from parley.services.exchange.remains import confirm_remains, identify_remains, remains_counts
+from parley.services.exchange.stage_summary import render_table, stage_table, trace_check
+from parley.services.exchange.stages import plan_stage, stage_list
+from parley.services.exchange.statements import compare, record_statement
+from parley.services.exchange.verification import (
     certify_medical,
     confirm_eligibility,
     confirm_identity,
     nominate,
     record_interview,
 )
+from parley.services.intake.imports import import_list
+from parley.services.intake.lists import ListMeta, record_list
+from parley.services.ledger import LedgerReport, verify_ledger
+from parley.services.people.organisation import register_party
+from parley.services.publication.checkpoints import create_checkpoint
+from parley.services.publication.publish import PublishedAndVerified, publish_and_verify
+from parley.services.registry.persons import load_people, statuses
 from parley.synth.exchange_scenario import STAGE_DATES, exchange_scenario
 
 INTERMEDIARY = "INT"
@@ -162,7 +162,7 @@ def _register(app: App, summary: DemoSummary) -> None:
 def resolver() -> Callable[..., Any] | None:
     """The linkage area's ``resolve_list`` once it can be imported, else None."""
     try:
-        from parley.services.identity import resolve_list
+        from parley.services.registry.identity import resolve_list
     except Exception:  # noqa: BLE001 - work in progress elsewhere must not stop the demo
         return None
     return resolve_list
@@ -188,7 +188,7 @@ def _lists_and_identities(app: App, out: Path, summary: DemoSummary, *, records:
     if resolve is not None:
         for list_id in imported:
             resolve(app, list_id=list_id, actor=ACTORS[INTERMEDIARY])
-        summary.identity = "resolved list by list (parley.services.identity.resolve_list)"
+        summary.identity = "resolved list by list (parley.services.registry.identity.resolve_list)"
     else:
         summary.identity = ("one person per capture card (identity resolution not "
                             "available yet; other lists imported unlinked)")

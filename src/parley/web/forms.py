@@ -10,7 +10,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from parley.api.deps import ServiceContext
 from parley.api.errors import ApiError
-from parley.services import idempotency
+from parley.runtime import idempotency
 from parley.web.render import PageCaller, csrf_ok
 
 MAX_FIELD = 4000

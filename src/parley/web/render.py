@@ -17,8 +17,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from parley.api.deps import SESSION_COOKIE, ServiceContext, service_context, user_principal
-from parley.services.access import PUBLIC, Principal, family
-from parley.services.users import SessionExpired, check_csrf, csrf_token, session_for_cookie
+from parley.services.people.access import PUBLIC, Principal, family
+from parley.services.people.users import SessionExpired, check_csrf, csrf_token, session_for_cookie
 from parley.web.i18n import LANGUAGES, choose, translator
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from parley.api.deps import ServiceContext
-from parley.services.access import Principal
+from parley.services.people.access import Principal
 
 
 @dataclass

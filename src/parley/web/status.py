@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parley.api.deps import ServiceContext
-from parley.services.access import Principal
+from parley.services.people.access import Principal
 
 LABELS = {
     "held": "Held", "nominated": "Nominated for an exchange", "verified": "Verified",

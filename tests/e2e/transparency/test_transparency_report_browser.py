@@ -10,7 +10,7 @@ import pytest
 
 from parley.bootstrap import bootstrap
 from parley.reports import bundle as names
-from parley.services.publish import publish_bundle
+from parley.services.publication.publish import publish_bundle
 from parley.settings import Settings
 from tests.e2e.transparency.conftest import CHROMIUM, CHROMIUM_ARGS, Exchange, need_chromium
 

@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 
 from parley.bootstrap import App
 from parley.domain.records import RecordInput
-from parley.services.agreements import Agreement, load_agreement, sign_agreement
-from parley.services.lists import ListMeta, record_list
-from parley.services.verification import (
+from parley.services.exchange.agreements import Agreement, load_agreement, sign_agreement
+from parley.services.exchange.verification import (
     certify_medical,
     confirm_eligibility,
     confirm_identity,
     nominate,
     record_interview,
 )
+from parley.services.intake.lists import ListMeta, record_list
 from parley.store.tables import events
 from tests.helpers import ACTORS, INT, RU, UA, register_three
 

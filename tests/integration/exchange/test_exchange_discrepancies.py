@@ -6,7 +6,7 @@ import pytest
 
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError
-from parley.services.handover import (
+from parley.services.exchange.handover import (
     carry_discrepancy,
     check_stage,
     close_stage,
@@ -16,11 +16,11 @@ from parley.services.handover import (
     report_unlisted,
     resolve_discrepancy,
 )
-from parley.services.persons import person_status
-from parley.services.remains import confirm_remains, identify_remains, remains_counts
-from parley.services.stage_summary import stage_table, trace_check
-from parley.services.stages import plan_stage
-from parley.services.statements import compare, record_statement
+from parley.services.exchange.remains import confirm_remains, identify_remains, remains_counts
+from parley.services.exchange.stage_summary import stage_table, trace_check
+from parley.services.exchange.stages import plan_stage
+from parley.services.exchange.statements import compare, record_statement
+from parley.services.registry.persons import person_status
 from tests.helpers import ACTORS, INT, RU, UA
 from tests.integration.exchange.builders import OLD, YOUNG, Exchange, event_count, exchange, ready
 

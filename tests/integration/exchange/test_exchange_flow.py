@@ -11,13 +11,13 @@ from parley.bootstrap import App
 from parley.domain.stage_head import StageHead
 from parley.errors import Conflict, InputError
 from parley.ledger import leaf_hash, root_from_leaf_hashes, verify_signature
-from parley.services.agreements import eligibility_report, load_agreement, sign_agreement
-from parley.services.handover import close_stage, confirm_handover
+from parley.services.exchange.agreements import eligibility_report, load_agreement, sign_agreement
+from parley.services.exchange.handover import close_stage, confirm_handover
+from parley.services.exchange.stages import left_out, plan_stage, stage_list
+from parley.services.exchange.verification import nominate
 from parley.services.ledger import verify_ledger
-from parley.services.organisation import list_actors, register_actor
-from parley.services.persons import person_status
-from parley.services.stages import left_out, plan_stage, stage_list
-from parley.services.verification import nominate
+from parley.services.people.organisation import list_actors, register_actor
+from parley.services.registry.persons import person_status
 from parley.store.tables import events, interviews, stage_persons
 from tests.helpers import ACTORS, INT, RU, UA, register_three
 from tests.integration.exchange.builders import (
@@ -166,7 +166,7 @@ def test_bad_requests_change_nothing(app: App) -> None:
     stage = plan_stage(app, agreement_id="istanbul-2025", stage_date="2025-06-09",
                        capacity=5, actor=ACTORS[INT]).stage
     before = event_count(app)
-    from parley.services.organisation import register_party
+    from parley.services.people.organisation import register_party
     register_party(app, code="XX", title="Another state", kind="party", actor="xx-office")
     before = event_count(app)
     with pytest.raises(Conflict, match="neither side"):

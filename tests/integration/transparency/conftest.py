@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from parley.bootstrap import App, bootstrap
-from parley.services.publish import publish_bundle
+from parley.services.publication.publish import publish_bundle
 from parley.settings import Settings
 from tests.integration.transparency.scenario import Scenario, build
 

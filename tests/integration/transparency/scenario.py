@@ -32,8 +32,8 @@ from parley.domain.stage_head import (
 from parley.ledger.canonical import canonical_json
 from parley.ledger.merkle import leaf_hash, root_from_leaf_hashes
 from parley.ledger.signing import sign
-from parley.services.lists import ListMeta, RecordInput, record_list
-from parley.services.organisation import register_party
+from parley.services.intake.lists import ListMeta, RecordInput, record_list
+from parley.services.people.organisation import register_party
 from parley.synth.people import population
 
 INT, UA, RU = "INT", "UA", "RU"

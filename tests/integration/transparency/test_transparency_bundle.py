@@ -19,8 +19,8 @@ from parley.ledger.signing import sign
 from parley.reports import bundle as names
 from parley.reports import verify_bundle
 from parley.reports.derive import DeriveError
-from parley.services.checkpoints import create_checkpoint
-from parley.services.publish import publish_bundle
+from parley.services.publication.checkpoints import create_checkpoint
+from parley.services.publication.publish import publish_bundle
 from tests.integration.transparency.conftest import Published
 from tests.integration.transparency.scenario import ACTORS, INT, build
 
@@ -157,7 +157,7 @@ def test_checkpoints_grow_with_consistency_proofs(tmp_path: Path, sqlite_app: Ap
 
 
 def build_more(app: App) -> None:
-    from parley.services.organisation import register_actor
+    from parley.services.people.organisation import register_actor
 
     register_actor(app, actor="int-officer-2", party=INT, title="Officer", role="officer")
 

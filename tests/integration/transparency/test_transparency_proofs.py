@@ -17,9 +17,9 @@ from parley.errors import Conflict, InputError, NotFound
 from parley.reports import bundle as names
 from parley.reports import verify_bundle, verify_proof
 from parley.reports.chain import WithheldEvent, read_events
-from parley.services.erasure import erase_person, erasure_reasons
-from parley.services.proofs import write_family_proof
-from parley.services.publish import hold_stage, publish_bundle, release_stage
+from parley.services.publication.erasure import erase_person, erasure_reasons
+from parley.services.publication.proofs import write_family_proof
+from parley.services.publication.publish import hold_stage, publish_bundle, release_stage
 from parley.store.tables import erasure_log, record_links, source_records
 from tests.integration.transparency.conftest import Published
 from tests.integration.transparency.scenario import build

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from parley.api.ratelimit import RateLimiter, Rule
-from parley.services.idempotency import fingerprint
-from parley.services.users import (
+from parley.runtime.idempotency import fingerprint
+from parley.services.people.users import (
     TRACKING_ALPHABET,
     new_tracking_code,
     normalise_tracking_code,

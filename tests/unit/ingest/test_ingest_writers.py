@@ -14,7 +14,7 @@ from parley.domain.records import RecordInput, canonical_record
 from parley.errors import InputError
 from parley.ingest.writers import format_for, neutralise, write_table
 from parley.ledger.hashing import commitment, new_salt
-from parley.services.lists import RootAccumulator, commitments_root, seal_record
+from parley.services.intake.lists import RootAccumulator, commitments_root, seal_record
 from parley.store.crypto import RecordCipher
 
 DANGEROUS = ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"]

@@ -1,4 +1,5 @@
-"""RFC 9162 proofs against the transparency-dev vectors in ../shared/vectors/merkle."""
+"""RFC 9162 proofs against the transparency-dev vectors copied into tests/vectors/merkle
+(source and licence: tests/vectors/merkle/README.md)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from parley.ledger.merkle import (
     verify_inclusion,
 )
 
-VECTORS = Path(__file__).resolve().parents[4] / "shared" / "vectors" / "merkle"
+VECTORS = Path(__file__).resolve().parents[2] / "vectors" / "merkle"
 
 
 def _cases(kind: str) -> list[Path]:

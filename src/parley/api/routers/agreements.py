@@ -22,8 +22,9 @@ from parley.api.routers.exchange_models import (
 )
 from parley.api.schemas import idempotency_key_header
 from parley.errors import NotFound
-from parley.services import access, agreements, statements, verification
-from parley.services.access import Principal
+from parley.services.exchange import agreements, statements, verification
+from parley.services.people import access
+from parley.services.people.access import Principal
 
 router = APIRouter(prefix="/api/v1/agreements", tags=["agreements"])
 

@@ -20,8 +20,9 @@ from starlette.background import BackgroundTask
 from parley.api.deps import ServiceContext, context, principal, route_name
 from parley.api.errors import ApiError
 from parley.errors import NotFound
-from parley.services import access, export
-from parley.services.access import Principal
+from parley.services.intake import export
+from parley.services.people import access
+from parley.services.people.access import Principal
 
 router = APIRouter(prefix="/api/v1/exports", tags=["exports"])
 

@@ -16,8 +16,9 @@ from parley.api.deps import ServiceContext, context, principal, route_name, writ
 from parley.api.routers.agreements import actor_of
 from parley.api.schemas import idempotency_key_header
 from parley.errors import InputError, NotFound
-from parley.services import access, imports, quarantine
-from parley.services.access import Principal
+from parley.services.intake import imports, quarantine
+from parley.services.people import access
+from parley.services.people.access import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
 

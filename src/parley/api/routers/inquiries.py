@@ -19,9 +19,9 @@ from parley.api.deps import (
 )
 from parley.api.schemas import Input, idempotency_key_header
 from parley.errors import NotFound
-from parley.services import inquiries
-from parley.services.access import Principal, family
-from parley.services.users import inquiry_for_tracking_code
+from parley.services.people.access import Principal, family
+from parley.services.people.users import inquiry_for_tracking_code
+from parley.services.registry import inquiries
 
 router = APIRouter(prefix="/api/v1", tags=["inquiries"])
 

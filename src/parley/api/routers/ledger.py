@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from parley.api.deps import ServiceContext, context, principal
-from parley.services import access
-from parley.services.access import Principal
+from parley.services.people import access
+from parley.services.people.access import Principal
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
 

@@ -9,8 +9,8 @@ from pydantic import BaseModel
 
 from parley.api.deps import ServiceContext, context, principal, route_name
 from parley.api.schemas import Page
-from parley.services import access
-from parley.services.access import Principal
+from parley.services.people import access
+from parley.services.people.access import Principal
 
 router = APIRouter(prefix="/api/v1/lists", tags=["lists"])
 

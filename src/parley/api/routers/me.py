@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from parley.api.deps import principal
-from parley.services.access import Principal
+from parley.services.people.access import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["me"])
 

@@ -11,8 +11,9 @@ from pydantic import BaseModel
 from parley.api.deps import ServiceContext, context, principal, rate_limited, route_name
 from parley.api.schemas import Page
 from parley.errors import Conflict, NotFound
-from parley.services import access, proofs
-from parley.services.access import Principal
+from parley.services.people import access
+from parley.services.people.access import Principal
+from parley.services.publication import proofs
 
 router = APIRouter(prefix="/api/v1/persons", tags=["persons"])
 

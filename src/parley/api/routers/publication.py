@@ -15,8 +15,9 @@ from parley.api.deps import ServiceContext, context, principal, rate_limited, wr
 from parley.api.routers.agreements import actor_of
 from parley.api.schemas import idempotency_key_header
 from parley.errors import ConfigError, NotFound
-from parley.services import access, publish
-from parley.services.access import Principal
+from parley.services.people import access
+from parley.services.people.access import Principal
+from parley.services.publication import publish
 
 router = APIRouter(prefix="/api/v1/publications", tags=["publication"])
 

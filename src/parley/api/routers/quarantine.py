@@ -16,8 +16,9 @@ from parley.api.routers.agreements import actor_of
 from parley.api.routers.imports import Problem
 from parley.api.schemas import Input, idempotency_key_header
 from parley.errors import NotFound
-from parley.services import access, quarantine
-from parley.services.access import Principal
+from parley.services.intake import quarantine
+from parley.services.people import access
+from parley.services.people.access import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
 

@@ -14,8 +14,10 @@ from parley.api.deps import ServiceContext, context, principal, write
 from parley.api.routers.agreements import AGREEMENT, actor_of
 from parley.api.routers.exchange_models import UUID, PersonId, PersonIds
 from parley.api.schemas import Input, idempotency_key_header
-from parley.services import access, erasure, publish, remains, verification
-from parley.services.access import Principal
+from parley.services.exchange import remains, verification
+from parley.services.people import access
+from parley.services.people.access import Principal
+from parley.services.publication import erasure, publish
 
 router = APIRouter(prefix="/api/v1", tags=["remains, findings, holds, erasure"])
 

@@ -15,8 +15,9 @@ from parley.api.deps import ServiceContext, context, principal, write
 from parley.api.errors import ApiError
 from parley.api.routers.agreements import actor_of
 from parley.api.schemas import Input, idempotency_key_header
-from parley.services import access, identity
-from parley.services.access import Principal
+from parley.services.people import access
+from parley.services.people.access import Principal
+from parley.services.registry import identity
 
 router = APIRouter(prefix="/api/v1", tags=["review queue"])
 

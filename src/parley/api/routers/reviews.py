@@ -12,8 +12,9 @@ from pydantic import BaseModel, Field
 from parley.api.deps import ServiceContext, context, principal, route_name, write
 from parley.api.routers.agreements import actor_of
 from parley.api.schemas import Input, idempotency_key_header
-from parley.services import access, identity
-from parley.services.access import Principal
+from parley.services.people import access
+from parley.services.people.access import Principal
+from parley.services.registry import identity
 
 router = APIRouter(prefix="/api/v1/reviews", tags=["review queue"])
 

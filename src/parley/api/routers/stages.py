@@ -24,8 +24,9 @@ from parley.api.routers.exchange_models import (
     StagePerson,
 )
 from parley.api.schemas import idempotency_key_header
-from parley.services import access, handover, stages
-from parley.services.access import Principal
+from parley.services.exchange import handover, stages
+from parley.services.people import access
+from parley.services.people.access import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["stages"])
 

@@ -12,7 +12,8 @@ from fastapi.responses import Response
 
 from parley.api.deps import ServiceContext, context, route_name
 from parley.errors import InputError, ParleyError
-from parley.services import access, agreements, handover, stages, statements, verification
+from parley.services.exchange import agreements, handover, stages, statements, verification
+from parley.services.people import access
 from parley.web.forms import read_form, text
 from parley.web.pages.exchange import _done, signed_in, to_login
 from parley.web.render import render

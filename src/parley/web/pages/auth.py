@@ -12,7 +12,7 @@ from parley.api.deps import (
     context,
     user_principal,
 )
-from parley.services.users import check_password, end_session, start_session
+from parley.services.people.users import check_password, end_session, start_session
 from parley.web.forms import read_form, text
 from parley.web.i18n import translator
 from parley.web.render import home_for, language, page_caller, redirect, render

@@ -15,15 +15,8 @@ from fastapi.responses import Response
 
 from parley.api.deps import ServiceContext, context, route_name
 from parley.errors import NotFound, ParleyError
-from parley.services import (
-    agreements,
-    erasure,
-    publish,
-    registers,
-    remains,
-    stages,
-    verification,
-)
+from parley.services.exchange import agreements, registers, remains, stages, verification
+from parley.services.publication import erasure, publish
 from parley.web.forms import act_once, read_form, text
 from parley.web.pages.exchange import _done, to_login
 from parley.web.render import PageCaller, page_caller, render

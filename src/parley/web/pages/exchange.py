@@ -17,17 +17,11 @@ from parley.api.deps import ServiceContext, context, route_name
 from parley.api.routers.exchange_models import UUID
 from parley.api.routers.publication import publish_now
 from parley.errors import NotFound, ParleyError
-from parley.services import (
-    access,
-    agreements,
-    handover,
-    identity,
-    imports,
-    persons,
-    quarantine,
-    stages,
-)
-from parley.services.access import Principal
+from parley.services.exchange import agreements, handover, stages
+from parley.services.intake import imports, quarantine
+from parley.services.people import access
+from parley.services.people.access import Principal
+from parley.services.registry import identity, persons
 from parley.web.forms import act_once, read_form, text
 from parley.web.render import PageCaller, page_caller, redirect, render
 from parley.web.sections import Section, provides

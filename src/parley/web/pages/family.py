@@ -15,9 +15,11 @@ from parley.api.deps import (
     route_name,
 )
 from parley.errors import InputError
-from parley.services import idempotency, inquiries, proofs
-from parley.services.access import family
-from parley.services.users import inquiry_for_tracking_code, start_session
+from parley.runtime import idempotency
+from parley.services.people.access import family
+from parley.services.people.users import inquiry_for_tracking_code, start_session
+from parley.services.publication import proofs
+from parley.services.registry import inquiries
 from parley.web import status as person_status
 from parley.web.forms import read_form, text
 from parley.web.i18n import translator

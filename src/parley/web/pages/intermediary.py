@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from parley.api.deps import ServiceContext, context, route_name
-from parley.services import access, inquiries
+from parley.services.people import access
+from parley.services.registry import inquiries
 from parley.web.render import PageCaller, page_caller, redirect, render
 from parley.web.sections import dashboard_sections
 

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from parley.api.deps import ServiceContext, context
-from parley.services import access
+from parley.services.people import access
 from parley.web.render import page_caller, redirect, render
 from parley.web.sections import dashboard_sections
 

@@ -1,0 +1,638 @@
+"""Handover: confirmations by all three sides, discrepancies, and closing a stage.
+
+Each listed person is confirmed by the sending party, the receiving party and the
+intermediary (confirming twice changes nothing). Discrepancies are found and kept open
+until resolved, or carried to a later stage by an explicit decision:
+
+- ``not_handed_over``: on the list, confirmed by nobody;
+- ``not_nominated``: handed over without being on the list (reported by a side);
+- ``identity_disputed``: the receiving party disputes who the person is;
+- ``count_mismatch``: the three sides' confirmed counts differ in a direction and
+  category (persons or remains cases).
+
+A stage closes only with no open discrepancy; closing records the totals per direction
+and category and their stage heads, cosigned by both parties and the intermediary.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Connection
+
+from parley.bootstrap import App
+from parley.domain.events import (
+    DiscrepancyCarried,
+    DiscrepancyOpened,
+    DiscrepancyResolved,
+    HandoverConfirmed,
+    HandoverUnlisted,
+    IdentityDisputed,
+    StageClosed,
+    StagePersonListed,
+    StagePersonWithdrawn,
+)
+from parley.domain.stage_head import (
+    EMPTY_ROOT_HEX,
+    Cosignature,
+    StageHead,
+    leaf_order,
+    parse_direction,
+    signed_head_json,
+)
+from parley.errors import Conflict, InputError, NotFound
+from parley.ledger import canonical_json, leaf_hash, root_from_leaf_hashes, sign
+from parley.services.exchange.agreements import (
+    Agreement,
+    evaluate_people,
+    exclusive,
+    get_agreement_in,
+    party_of,
+    stored_terms,
+)
+from parley.services.exchange.stages import ROLES, Stage, get_stage_in, stage_from_row
+from parley.services.exchange.verification import nominate_in
+from parley.services.registry.persons import load_people
+from parley.store import UnitOfWork, timestamp
+from parley.store.keyed import KeyedQuery, keyed
+from parley.store.tables import (
+    agreement_signatures,
+    agreements,
+    discrepancies,
+    handover_confirmations,
+    remains_cases,
+    remains_confirmations,
+    stage_heads,
+    stage_persons,
+    stages,
+)
+
+KINDS = ("not_handed_over", "not_nominated", "identity_disputed", "count_mismatch")
+RESOLUTIONS: dict[str, tuple[str, ...]] = {
+    "not_handed_over": ("person_remains_held", "handed_over"),
+    "not_nominated": ("admitted", "returned"),
+    "identity_disputed": ("identity_confirmed", "person_remains_held"),
+    "count_mismatch": ("withdrawn_unconfirmed", "confirmations_agree"),
+}
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    id: str
+    stage_id: str
+    opened_stage_id: str
+    kind: str
+    person_id: str | None
+    direction: str
+    category: str | None
+    counts: dict[str, int] | None
+    status: str
+    resolution: str | None
+
+    def describe(self) -> str:
+        what = f"person {self.person_id}" if self.person_id else \
+            f"{self.direction} {self.category}: " + ", ".join(
+                f"{k} {v}" for k, v in sorted((self.counts or {}).items()))
+        return f"{self.kind} ({what})"
+
+
+def _discrepancy(r: Any) -> Discrepancy:
+    return Discrepancy(id=r.id, stage_id=r.stage_id, opened_stage_id=r.opened_stage_id,
+                       kind=r.kind, person_id=r.person_id, direction=r.direction,
+                       category=r.category, counts=json.loads(r.counts) if r.counts else None,
+                       status=r.status, resolution=r.resolution)
+
+
+def list_discrepancies(app: App, *, stage_id: str | None = None,
+                       agreement_id: str | None = None, open_only: bool = False
+                       ) -> list[Discrepancy]:
+    with app.read() as conn:
+        stmt = select(discrepancies).order_by(discrepancies.c.event_seq)
+        if stage_id is not None:
+            get_stage_in(conn, stage_id)
+            stmt = stmt.where(discrepancies.c.stage_id == stage_id)
+        if agreement_id is not None:
+            stmt = stmt.where(discrepancies.c.agreement_id ==
+                              get_agreement_in(conn, agreement_id).id)
+        if open_only:
+            stmt = stmt.where(discrepancies.c.status == "open")
+        return [_discrepancy(r) for r in conn.execute(stmt)]
+
+
+# --- confirming -----------------------------------------------------------------------
+
+
+# The stage, its agreement and the agreement's signatures in one read (one row per
+# signature): every write to a stage starts with it.
+_STAGE_AND_AGREEMENT = (
+    select(stages, agreements.c.reference.label("a_reference"),
+           agreements.c.terms.label("a_terms"), agreements.c.terms_hash.label("a_terms_hash"),
+           agreements.c.event_seq.label("a_event_seq"),
+           agreement_signatures.c.party_code.label("signer_party"),
+           agreement_signatures.c.actor.label("signer"))
+    .join(agreements, agreements.c.id == stages.c.agreement_id)
+    .outerjoin(agreement_signatures,
+               agreement_signatures.c.agreement_id == stages.c.agreement_id)
+    .where(stages.c.id == bindparam("stage")))
+
+
+def open_stage(conn: Connection, stage_id: str) -> tuple[Stage, Agreement]:
+    """A stage that is not closed, with its agreement (Conflict once it is closed)."""
+    rows = conn.execute(_STAGE_AND_AGREEMENT, {"stage": stage_id}).all()
+    if not rows:
+        raise NotFound(f"stage {stage_id} is not known")
+    first = rows[0]
+    stage = stage_from_row(first)
+    agreement = Agreement(
+        id=first.agreement_id, terms=stored_terms(first.a_terms, first.a_reference),
+        terms_hash=first.a_terms_hash, event_seq=first.a_event_seq,
+        signed_by={r.signer_party: r.signer for r in rows if r.signer_party is not None})
+    if stage.status == "closed":
+        raise Conflict(f"stage {stage.number} of {agreement.terms.reference} is closed; "
+                       "nothing changed")
+    return stage, agreement
+
+
+def role_of(party: str, direction: str, intermediary: str) -> str | None:
+    sending, receiving = parse_direction(direction)
+    if party == sending:
+        return "sending"
+    if party == receiving:
+        return "receiving"
+    if party == intermediary:
+        return "intermediary"
+    return None
+
+
+# Built once: every confirmation runs them.
+_LISTED = KeyedQuery.of(select(stage_persons).where(stage_persons.c.stage_id == bindparam("stage"),
+                                                    stage_persons.c.state == "listed"),
+                        stage_persons.c.person_id)
+_DISPUTED = KeyedQuery.of(select(discrepancies.c.person_id).where(
+    discrepancies.c.stage_id == bindparam("stage"), discrepancies.c.status == "open",
+    discrepancies.c.kind == "identity_disputed"), discrepancies.c.person_id)
+_CONFIRMED = KeyedQuery.of(
+    select(handover_confirmations.c.person_id, handover_confirmations.c.role)
+    .where(handover_confirmations.c.stage_id == bindparam("stage")),
+    handover_confirmations.c.person_id)
+_CONFIRM = insert(handover_confirmations)
+
+
+def _listed(conn: Connection, stage_id: str,
+            person_ids: list[str] | None = None) -> dict[str, Any]:
+    """The stage's listed persons (only those of ``person_ids`` when given: a keyed read)."""
+    return {r.person_id: r for r in _LISTED.run(conn, person_ids, stage=stage_id)}
+
+
+def _open_discrepancies(conn: Connection, stage_id: str) -> list[Discrepancy]:
+    return [_discrepancy(r) for r in conn.execute(select(discrepancies).where(
+        discrepancies.c.stage_id == stage_id, discrepancies.c.status == "open")
+        .order_by(discrepancies.c.event_seq))]
+
+
+def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], actor: str) -> int:
+    """``actor`` confirms that the listed persons were handed over; its role (sending,
+    receiving, intermediary) follows from its party and each person's direction.
+    Returns how many confirmations are new (0 when all were already recorded)."""
+    if not person_ids:
+        raise InputError("no persons given")
+    with app.uow() as uow:
+        conn = exclusive(uow)
+        stage, agreement = open_stage(conn, stage_id)
+        party, _ = party_of(conn, actor)
+        wanted = list(dict.fromkeys(person_ids))
+        # A few persons at a time (the usual case) are read by key, so a confirmation
+        # costs the same on a list of ten as on a list of ten thousand; a whole stage at
+        # once is read whole.
+        keys = keyed(wanted)
+        listed = _listed(conn, stage_id, keys)
+        disputed = set(_DISPUTED.run(conn, keys, stage=stage_id).scalars())
+        done = {(r.person_id, r.role) for r in _CONFIRMED.run(conn, keys, stage=stage_id)}
+        groups: dict[str, list[str]] = defaultdict(list)
+        for pid in wanted:
+            row = listed.get(pid)
+            if row is None:
+                raise Conflict(f"person {pid} is not on the list of stage {stage.number}; "
+                               "report a person handed over without being listed with "
+                               "`parley stage unlisted`")
+            role = role_of(party, row.direction, agreement.terms.intermediary)
+            if role is None:
+                raise Conflict(f"actor {actor} of {party} is neither side of person {pid}'s "
+                               f"handover ({row.direction}) nor the intermediary")
+            if role == "receiving" and pid in disputed:
+                raise Conflict(f"{party} disputes the identity of person {pid} in stage "
+                               f"{stage.number}; resolve the dispute before confirming")
+            if (pid, role) not in done:
+                groups[role].append(pid)
+        added = 0
+        for role in ROLES:
+            if not groups.get(role):
+                continue
+            ids = sorted(groups[role])
+            ev = uow.append(HandoverConfirmed(stage_id=stage_id, role=role, party=party,
+                                              person_ids=ids), actor=actor)
+            conn.execute(_CONFIRM, [
+                {"stage_id": stage_id, "person_id": pid, "role": role, "actor": actor,
+                 "event_seq": ev.seq} for pid in ids])
+            added += len(ids)
+        uow.commit()
+    return added
+
+
+def _open(uow: UnitOfWork, *, agreement: Agreement, stage: Stage, kind: str,
+          person_id: str | None, direction: str, category: str | None,
+          counts: dict[str, int] | None, actor: str) -> Discrepancy:
+    disc_id = str(uuid.uuid4())
+    ev = uow.append(DiscrepancyOpened(discrepancy_id=disc_id, stage_id=stage.id, kind=kind,
+                                      person_id=person_id, direction=direction,
+                                      category=category, counts=counts), actor=actor)
+    uow.conn.execute(insert(discrepancies).values(
+        id=disc_id, agreement_id=agreement.id, stage_id=stage.id, opened_stage_id=stage.id,
+        kind=kind, person_id=person_id, direction=direction, category=category,
+        counts=json.dumps(counts, sort_keys=True) if counts is not None else None,
+        status="open", resolution=None, event_seq=ev.seq, resolved_seq=None))
+    return Discrepancy(id=disc_id, stage_id=stage.id, opened_stage_id=stage.id, kind=kind,
+                       person_id=person_id, direction=direction, category=category,
+                       counts=counts, status="open", resolution=None)
+
+
+def dispute_identity(app: App, *, stage_id: str, person_id: str, actor: str) -> Discrepancy:
+    """The receiving party disputes a listed person's identity (opens a discrepancy;
+    disputing again returns the open one)."""
+    with app.uow() as uow:
+        conn = exclusive(uow)
+        stage, agreement = open_stage(conn, stage_id)
+        party, _ = party_of(conn, actor)
+        row = _listed(conn, stage_id).get(person_id)
+        if row is None:
+            raise Conflict(f"person {person_id} is not on the list of stage {stage.number}")
+        if role_of(party, row.direction, agreement.terms.intermediary) != "receiving":
+            raise Conflict(f"only the receiving party of {row.direction} disputes an "
+                           f"identity; {actor} is of {party}")
+        for d in _open_discrepancies(conn, stage_id):
+            if d.kind == "identity_disputed" and d.person_id == person_id:
+                return d
+        if conn.execute(select(handover_confirmations.c.role).where(
+                handover_confirmations.c.stage_id == stage_id,
+                handover_confirmations.c.person_id == person_id,
+                handover_confirmations.c.role == "receiving")).first():
+            raise Conflict(f"{party} already confirmed person {person_id} in stage "
+                           f"{stage.number}")
+        uow.append(IdentityDisputed(stage_id=stage_id, person_id=person_id), actor=actor)
+        disc = _open(uow, agreement=agreement, stage=stage, kind="identity_disputed",
+                     person_id=person_id, direction=row.direction, category=row.category,
+                     counts=None, actor=actor)
+        uow.commit()
+    return disc
+
+
+def report_unlisted(app: App, *, stage_id: str, person_id: str, actor: str) -> Discrepancy:
+    """A side reports a person handed over who is not on the stage's list."""
+    with app.uow() as uow:
+        conn = exclusive(uow)
+        stage, agreement = open_stage(conn, stage_id)
+        party, _ = party_of(conn, actor)
+        if person_id in _listed(conn, stage_id):
+            raise Conflict(f"person {person_id} is on the list of stage {stage.number}; "
+                           "confirm the handover instead")
+        views = load_people(conn, app.cipher, [person_id])
+        if person_id not in views or not views[person_id].records:
+            raise NotFound(f"person {person_id} is not known")
+        d = views[person_id].sides.direction(agreement.terms.parties)
+        if d is None:
+            raise Conflict(f"cannot tell which party holds person {person_id}: "
+                           f"{views[person_id].sides.problem or 'no list says'}")
+        direction = f"{d[0]}->{d[1]}"
+        role = role_of(party, direction, agreement.terms.intermediary)
+        if role is None:
+            raise Conflict(f"actor {actor} of {party} is neither side of {direction}")
+        for disc in _open_discrepancies(conn, stage_id):
+            if disc.kind == "not_nominated" and disc.person_id == person_id:
+                return disc
+        (row,) = evaluate_people(agreement.terms, views.values())
+        uow.append(HandoverUnlisted(stage_id=stage_id, direction=direction,
+                                    person_id=person_id, role=role), actor=actor)
+        disc = _open(uow, agreement=agreement, stage=stage, kind="not_nominated",
+                     person_id=person_id, direction=direction,
+                     category=row.eligibility.category, counts=None, actor=actor)
+        uow.commit()
+    return disc
+
+
+# --- finding discrepancies ------------------------------------------------------------
+
+
+def _person_roles(conn: Connection, stage_id: str) -> dict[str, set[str]]:
+    roles: dict[str, set[str]] = defaultdict(set)
+    for r in conn.execute(select(handover_confirmations.c.person_id,
+                                 handover_confirmations.c.role).where(
+            handover_confirmations.c.stage_id == stage_id)):
+        roles[r.person_id].add(r.role)
+    return roles
+
+
+def _remains_roles(conn: Connection, stage_id: str) -> dict[str, tuple[Any, set[str]]]:
+    cases = {r.id: r for r in conn.execute(select(remains_cases).where(
+        remains_cases.c.stage_id == stage_id))}
+    roles: dict[str, set[str]] = defaultdict(set)
+    if cases:
+        for r in conn.execute(select(remains_confirmations).where(
+                remains_confirmations.c.case_id.in_(list(cases)))):
+            roles[r.case_id].add(r.role)
+    return {cid: (row, roles.get(cid, set())) for cid, row in cases.items()}
+
+
+def _mismatches(conn: Connection, stage_id: str, disputed: set[str]
+                ) -> dict[tuple[str, str], dict[str, int]]:
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(ROLES, 0))
+    roles = _person_roles(conn, stage_id)
+    for pid, row in _listed(conn, stage_id).items():
+        if pid in disputed or not roles.get(pid):
+            continue
+        for role in roles[pid]:
+            counts[(row.direction, row.category)][role] += 1
+    for row, case_roles in _remains_roles(conn, stage_id).values():
+        for role in case_roles:
+            counts[(row.direction, row.category)][role] += 1
+    return {k: v for k, v in counts.items() if len(set(v.values())) > 1}
+
+
+def detect(uow: UnitOfWork, stage: Stage, agreement: Agreement, *, actor: str
+           ) -> list[Discrepancy]:
+    """Open the discrepancies the confirmations show, resolve those that cleared; return
+    the stage's open discrepancies."""
+    conn = uow.conn
+    current = _open_discrepancies(conn, stage.id)
+    disputed = {d.person_id for d in current if d.kind == "identity_disputed"
+                and d.person_id is not None}
+    roles = _person_roles(conn, stage.id)
+    listed = _listed(conn, stage.id)
+    mismatches = _mismatches(conn, stage.id, disputed)
+    for d in current:
+        if d.kind == "not_handed_over" and d.person_id is not None and \
+                roles.get(d.person_id, set()) >= set(ROLES):
+            _resolve(uow, d, "handed_over", actor=actor)
+        elif d.kind == "count_mismatch" and (d.direction, d.category or "") not in mismatches:
+            _resolve(uow, d, "confirmations_agree", actor=actor)
+    open_keys = {(d.kind, d.person_id, d.direction, d.category)
+                 for d in _open_discrepancies(conn, stage.id)}
+    for pid, row in sorted(listed.items()):
+        if not roles.get(pid) and pid not in disputed and \
+                ("not_handed_over", pid, row.direction, row.category) not in open_keys:
+            _open(uow, agreement=agreement, stage=stage, kind="not_handed_over",
+                  person_id=pid, direction=row.direction, category=row.category,
+                  counts=None, actor=actor)
+    for (direction, category), counts in sorted(mismatches.items()):
+        if ("count_mismatch", None, direction, category) not in open_keys:
+            _open(uow, agreement=agreement, stage=stage, kind="count_mismatch",
+                  person_id=None, direction=direction, category=category, counts=counts,
+                  actor=actor)
+    return _open_discrepancies(conn, stage.id)
+
+
+def _require_intermediary(conn: Connection, agreement: Agreement, actor: str, what: str
+                          ) -> None:
+    party, _ = party_of(conn, actor)
+    if party != agreement.terms.intermediary:
+        raise Conflict(f"only the intermediary ({agreement.terms.intermediary}) {what}; "
+                       f"{actor} is of {party}")
+
+
+def check_stage(app: App, *, stage_id: str, actor: str) -> list[Discrepancy]:
+    """The intermediary checks a stage's confirmations (opens and clears discrepancies)."""
+    with app.uow() as uow:
+        conn = exclusive(uow)
+        stage, agreement = open_stage(conn, stage_id)
+        _require_intermediary(conn, agreement, actor, "checks a stage")
+        found = detect(uow, stage, agreement, actor=actor)
+        uow.commit()
+    return found
+
+
+# --- deciding -------------------------------------------------------------------------
+
+
+def _get_discrepancy(conn: Connection, discrepancy_id: str) -> Discrepancy:
+    row = conn.execute(select(discrepancies).where(
+        discrepancies.c.id == discrepancy_id)).first()
+    if row is None:
+        raise NotFound(f"discrepancy {discrepancy_id} is not known")
+    return _discrepancy(row)
+
+
+def _resolve(uow: UnitOfWork, disc: Discrepancy, resolution: str, *, actor: str) -> None:
+    ev = uow.append(DiscrepancyResolved(discrepancy_id=disc.id, stage_id=disc.stage_id,
+                                        resolution=resolution), actor=actor)
+    uow.conn.execute(update(discrepancies).where(discrepancies.c.id == disc.id).values(
+        status="resolved", resolution=resolution, resolved_seq=ev.seq))
+
+
+def _withdraw(uow: UnitOfWork, stage_id: str, person_id: str, reason: str, *, actor: str,
+              state: str = "withdrawn") -> None:
+    ev = uow.append(StagePersonWithdrawn(stage_id=stage_id, person_id=person_id,
+                                         reason=reason), actor=actor)
+    uow.conn.execute(update(stage_persons).where(
+        stage_persons.c.stage_id == stage_id, stage_persons.c.person_id == person_id
+    ).values(state=state, event_seq=ev.seq))
+
+
+def _list_person(uow: UnitOfWork, *, stage_id: str, person_id: str, nomination_id: str,
+                 direction: str, category: str, commitment: str, origin: str,
+                 actor: str) -> None:
+    conn = uow.conn
+    ev = uow.append(StagePersonListed(stage_id=stage_id, person_id=person_id,
+                                      direction=direction, category=category,
+                                      commitment=commitment, origin=origin), actor=actor)
+    existing = conn.execute(select(stage_persons.c.state).where(
+        stage_persons.c.stage_id == stage_id, stage_persons.c.person_id == person_id)).first()
+    if existing is not None:
+        conn.execute(update(stage_persons).where(
+            stage_persons.c.stage_id == stage_id, stage_persons.c.person_id == person_id
+        ).values(state="listed", origin=origin, event_seq=ev.seq))
+    else:
+        conn.execute(insert(stage_persons).values(
+            stage_id=stage_id, person_id=person_id, nomination_id=nomination_id,
+            direction=direction, category=category, commitment=commitment, origin=origin,
+            state="listed", event_seq=ev.seq))
+
+
+def resolve_discrepancy(app: App, *, discrepancy_id: str, resolution: str, actor: str
+                        ) -> Discrepancy:
+    """Resolve an open discrepancy (see ``RESOLUTIONS`` for what each kind allows)."""
+    with app.uow() as uow:
+        conn = exclusive(uow)
+        disc = _get_discrepancy(conn, discrepancy_id)
+        if disc.status != "open":
+            raise Conflict(f"discrepancy {disc.id} is already resolved ({disc.resolution})")
+        allowed = RESOLUTIONS[disc.kind]
+        if resolution not in allowed:
+            raise InputError(f"a {disc.kind} discrepancy is resolved as "
+                             f"{' or '.join(allowed)}, not {resolution!r}")
+        stage, agreement = open_stage(conn, disc.stage_id)
+        party, _ = party_of(conn, actor)
+        receiving = parse_direction(disc.direction)[1]
+        if party != agreement.terms.intermediary and not (
+                resolution == "identity_confirmed" and party == receiving):
+            raise Conflict(f"only the intermediary ({agreement.terms.intermediary}) "
+                           f"resolves this discrepancy; {actor} is of {party}")
+        roles = _person_roles(conn, stage.id)
+        if resolution == "handed_over" and roles.get(disc.person_id or "", set()) \
+                < set(ROLES):
+            raise Conflict(f"person {disc.person_id} is not confirmed by all three sides "
+                           f"in stage {stage.number}")
+        if resolution == "confirmations_agree" and (disc.direction, disc.category or "") in \
+                _mismatches(conn, stage.id, set()):
+            raise Conflict(f"the confirmations of {disc.direction} {disc.category} in stage "
+                           f"{stage.number} still differ")
+        if resolution == "person_remains_held" and disc.person_id is not None:
+            _withdraw(uow, stage.id, disc.person_id, disc.kind, actor=actor)
+        if resolution == "withdrawn_unconfirmed":
+            for pid, row in sorted(_listed(conn, stage.id).items()):
+                if (row.direction, row.category) == (disc.direction, disc.category) and \
+                        roles.get(pid, set()) < set(ROLES):
+                    _withdraw(uow, stage.id, pid, "count_mismatch", actor=actor)
+            for row, case_roles in _remains_roles(conn, stage.id).values():
+                if (row.direction, row.category) == (disc.direction, disc.category) and \
+                        case_roles < set(ROLES):
+                    raise Conflict(f"remains case {row.case_number} is not confirmed by all "
+                                   "three sides; confirm it or carry the discrepancy")
+        if resolution == "admitted":
+            if disc.category is None:
+                raise Conflict(f"person {disc.person_id} falls in no category of "
+                               f"{agreement.terms.reference}; cannot be admitted")
+            assert disc.person_id is not None
+            (nom,) = nominate_in(uow, app, agreement, [disc.person_id], actor=actor,
+                                 party=None)
+            _list_person(uow, stage_id=stage.id, person_id=disc.person_id,
+                         nomination_id=nom.id, direction=nom.direction,
+                         category=disc.category, commitment=nom.commitment,
+                         origin="admitted", actor=actor)
+        _resolve(uow, disc, resolution, actor=actor)
+        uow.commit()
+    return replace(disc, status="resolved", resolution=resolution)
+
+
+def carry_discrepancy(app: App, *, discrepancy_id: str, to_stage_id: str, actor: str
+                      ) -> Discrepancy:
+    """By explicit decision, carry an open discrepancy (and its persons) to a later,
+    not yet closed stage of the same agreement."""
+    with app.uow() as uow:
+        conn = exclusive(uow)
+        disc = _get_discrepancy(conn, discrepancy_id)
+        if disc.status != "open":
+            raise Conflict(f"discrepancy {disc.id} is already resolved ({disc.resolution})")
+        stage, agreement = open_stage(conn, disc.stage_id)
+        _require_intermediary(conn, agreement, actor, "carries discrepancies")
+        target = get_stage_in(conn, to_stage_id)
+        if target.agreement_id != agreement.id or target.number <= stage.number:
+            raise Conflict(f"stage {to_stage_id} is not a later stage of "
+                           f"{agreement.terms.reference} than stage {stage.number}")
+        if target.status == "closed":
+            raise Conflict(f"stage {target.number} is closed")
+        moving: list[Any] = []
+        listed = _listed(conn, stage.id)
+        if disc.person_id is not None and disc.person_id in listed:
+            moving.append(listed[disc.person_id])
+        elif disc.kind == "count_mismatch":
+            roles = _person_roles(conn, stage.id)
+            moving += [row for pid, row in sorted(listed.items())
+                       if (row.direction, row.category) == (disc.direction, disc.category)
+                       and 0 < len(roles.get(pid, set())) < len(ROLES)]
+        uow.append(DiscrepancyCarried(discrepancy_id=disc.id, from_stage_id=stage.id,
+                                      to_stage_id=target.id), actor=actor)
+        for row in moving:
+            _withdraw(uow, stage.id, row.person_id, "carried", actor=actor, state="carried")
+            _list_person(uow, stage_id=target.id, person_id=row.person_id,
+                         nomination_id=row.nomination_id, direction=row.direction,
+                         category=row.category, commitment=row.commitment,
+                         origin="carried", actor=actor)
+        conn.execute(update(discrepancies).where(discrepancies.c.id == disc.id).values(
+            stage_id=target.id))
+        uow.commit()
+    return replace(disc, stage_id=target.id)
+
+
+# --- closing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClosedStage:
+    stage: Stage
+    totals: dict[str, dict[str, int]]
+    heads: list[dict[str, Any]]
+    event_seq: int
+
+
+def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
+    """Close a stage (the intermediary): no discrepancy may be open; records the totals
+    per direction and category and their stage heads cosigned by all three sides."""
+    with app.uow() as uow:
+        conn = exclusive(uow)
+        stage, agreement = open_stage(conn, stage_id)
+        _require_intermediary(conn, agreement, actor, "closes stages")
+        still_open = detect(uow, stage, agreement, actor=actor)
+        if still_open:
+            shown = "; ".join(d.describe() for d in still_open[:3])
+            more = f" and {len(still_open) - 3} more" if len(still_open) > 3 else ""
+            raise Conflict(f"stage {stage.number} of {agreement.terms.reference} cannot "
+                           f"close: {len(still_open)} open discrepancies ({shown}{more}); "
+                           "resolve them or carry them to a later stage")
+        leaves: dict[tuple[str, str], list[str]] = defaultdict(list)
+        roles = _person_roles(conn, stage.id)
+        for pid, row in _listed(conn, stage.id).items():
+            if roles.get(pid, set()) >= set(ROLES):
+                leaves[(row.direction, row.category)].append(row.commitment)
+        for row, case_roles in _remains_roles(conn, stage.id).values():
+            if case_roles >= set(ROLES):
+                leaves[(row.direction, row.category)].append(row.commitment)
+        now = timestamp(uow.now())
+        terms = agreement.terms
+        signers = [(side, terms.signatories[side])
+                   for side in sorted((*terms.parties, terms.intermediary))]
+        totals: dict[str, dict[str, int]] = {}
+        signed: list[dict[str, Any]] = []
+        head_rows = []
+        for sending, receiving in terms.directions():
+            direction = f"{sending}->{receiving}"
+            totals[direction] = {}
+            for cat in terms.by_priority():
+                ordered = leaf_order(leaves.get((direction, cat.code), []))
+                root = root_from_leaf_hashes(
+                    [leaf_hash(bytes.fromhex(c)) for c in ordered]).hex() \
+                    if ordered else EMPTY_ROOT_HEX
+                head = StageHead(agreement=agreement.id, stage=stage.id, direction=direction,
+                                 category=cat.code, tree_size=len(ordered), root=root,
+                                 time=now)
+                message = head.to_bytes()
+                cosigs = [Cosignature(actor=signer, party=side,
+                                      signature=sign(app.keyring.private(signer), message))
+                          for side, signer in signers]
+                item = signed_head_json(head, cosigs)
+                signed.append(item)
+                totals[direction][cat.code] = len(ordered)
+                head_rows.append({"stage_id": stage.id, "direction": direction,
+                                  "category": cat.code, "tree_size": len(ordered),
+                                  "root": root, "head": message.decode("utf-8"),
+                                  "cosignatures": json.dumps(item["cosignatures"])})
+        carried = sorted(r.id for r in conn.execute(select(discrepancies.c.id).where(
+            discrepancies.c.opened_stage_id == stage.id,
+            discrepancies.c.stage_id != stage.id)))
+        ev = uow.append(StageClosed(agreement_id=agreement.id, stage_id=stage.id,
+                                    totals=totals, heads=signed, carried=carried),
+                        actor=actor)
+        for row in head_rows:
+            row["event_seq"] = ev.seq
+        conn.execute(insert(stage_heads), head_rows)
+        conn.execute(update(stages).where(stages.c.id == stage.id).values(
+            status="closed", closed_seq=ev.seq, closed_at=now,
+            totals=canonical_json(totals).decode("utf-8")))
+        uow.commit()
+    return ClosedStage(stage=replace(stage, status="closed", closed_seq=ev.seq),
+                       totals=totals, heads=signed, event_seq=ev.seq)

@@ -1,0 +1,1 @@
+"""Intake: lists arrive (import, quarantine and its fixes, the lists themselves, export)."""

@@ -1,0 +1,1 @@
+"""People and organisations: parties and actors, users and tokens, who may see what."""

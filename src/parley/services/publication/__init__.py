@@ -1,0 +1,1 @@
+"""Publication: the public bundle and report, checkpoints, families' proofs, and erasure."""

@@ -1,0 +1,201 @@
+"""`parley publish`: the verification bundle and the public report, and what may be shown.
+
+:func:`publish_bundle` signs a checkpoint at the chain's head, then writes the bundle:
+the chain (events of held stages as signed hashes only), the derived files, the
+checkpoints with consistency proofs, the HXL CSV, the report, and a manifest naming every
+file's SHA-256, signed by an actor of the intermediary. :func:`hold_stage` and
+:func:`release_stage` record publication decisions as events.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+
+from parley.bootstrap import App
+from parley.domain.events import PublicationHeld, PublicationReleased
+from parley.errors import Conflict, InputError, NotFound
+from parley.reports import bundle as names
+from parley.reports.policy import DEFAULT_K, Policy, held_stages
+from parley.reports.verify import VerifyResult, verify_bundle
+from parley.reports.writer import STAGING, write_bundle
+from parley.services.ledger import iter_events
+from parley.services.publication.checkpoints import (
+    create_checkpoint,
+    intermediary_actor,
+    list_checkpoints,
+)
+from parley.store import timestamp
+from parley.store.tables import events, publication_decisions
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    """Where the bundle went and what it holds."""
+
+    directory: str
+    events: int
+    withheld: int
+    checkpoints: int
+    held_stages: list[str]
+    head: str
+
+
+def publish_bundle(app: App, out: Path, *, k: int = DEFAULT_K, actor: str | None = None,
+                   now: datetime | None = None) -> PublishResult:
+    """Write the bundle and the report to ``out`` (an empty directory or an older bundle)."""
+    if k < 1:
+        raise InputError(f"k must be at least 1 (got {k})")
+    _prepare(out)
+    checkpoint = create_checkpoint(app, actor=actor)
+    published_at = timestamp(now or app.clock())
+    with app.read() as conn:
+        publisher = intermediary_actor(conn, actor)
+        stored = [e for e in iter_events(conn) if e.seq <= checkpoint.tree_size]
+        cps = list_checkpoints(conn, upto=checkpoint.tree_size)
+    written = write_bundle(out, stored=stored, checkpoints=cps,
+                           policy=Policy(published_at=published_at, k=k),
+                           publisher=publisher, key=app.keyring.private(publisher))
+    return PublishResult(directory=str(out), events=written.events,
+                         withheld=written.withheld, checkpoints=len(cps),
+                         held_stages=written.held_stages, head=checkpoint.head)
+
+
+def _prepare(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out} is a file; --out needs a directory")
+    if out.exists() and any(out.iterdir()):
+        if not (out / names.MANIFEST).exists() and not (out / STAGING).exists():
+            raise InputError(f"{out} is not empty and holds no earlier bundle; "
+                             "choose another --out")
+        for name in (names.MANIFEST, *names.FILES):
+            (out / name).unlink(missing_ok=True)
+        shutil.rmtree(out / STAGING, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def hold_stage(app: App, *, stage_id: str, until: str | None, reason: str,
+               actor: str | None = None) -> int:
+    """Hold a stage's figures back until ``until`` (YYYY-MM-DD) or a release decision."""
+    if until is not None:
+        if not _DATE.fullmatch(until):
+            raise InputError(f"--until {until!r} must be a date as YYYY-MM-DD")
+        try:
+            date.fromisoformat(until)
+        except ValueError:
+            raise InputError(f"--until {until!r} is not a calendar date") from None
+    if not reason.strip():
+        raise InputError("a reason is required for holding figures back")
+    return _decide(app, stage_id=stage_id, decision="hold", until=until, reason=reason,
+                   actor=actor)
+
+
+def release_stage(app: App, *, stage_id: str, reason: str, actor: str | None = None) -> int:
+    """Let a held stage's figures be published from now on."""
+    with app.read() as conn:
+        held = held_stages(list(iter_events(conn)), timestamp(app.clock()))
+    if stage_id not in held:
+        raise Conflict(f"stage {stage_id} is not held; nothing to release")
+    return _decide(app, stage_id=stage_id, decision="release", until=None, reason=reason,
+                   actor=actor)
+
+
+def _known_stage(conn: Connection, stage_id: str) -> None:
+    """Refuse a stage id that no event of the chain mentions."""
+    mention = f'"stage_id":"{stage_id}"'
+    found = conn.execute(select(events.c.seq).where(events.c.payload.contains(mention))
+                         .limit(1)).first()
+    if found is None:
+        raise NotFound(f"stage {stage_id} is not known (no event mentions it)")
+
+
+def _decide(app: App, *, stage_id: str, decision: str, until: str | None, reason: str,
+            actor: str | None) -> int:
+    with app.uow() as uow:
+        signer = intermediary_actor(uow.conn, actor)
+        _known_stage(uow.conn, stage_id)
+        if decision == "hold":
+            ev = uow.append(PublicationHeld(stage_id=stage_id, until=until, reason=reason),
+                            actor=signer)
+        else:
+            ev = uow.append(PublicationReleased(stage_id=stage_id, reason=reason),
+                            actor=signer)
+        uow.conn.execute(insert(publication_decisions).values(
+            id=str(uuid.uuid4()), stage_id=stage_id, decision=decision, until=until,
+            reason=reason, actor=signer, decided_at=timestamp(uow.now()),
+            event_seq=ev.seq))
+        uow.commit()
+    return ev.seq
+
+
+@dataclass(frozen=True)
+class PublishedAndVerified:
+    """What the demo prints after publishing: where, and what the verifier said."""
+
+    published: PublishResult
+    verified: VerifyResult
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        v = self.verified
+        if v.failure is not None:
+            return [f"bundle {self.published.directory} does NOT verify: {v.failure}"]
+        return [*self.notes,
+                f"bundle published to {self.published.directory} and verified: "
+                f"{v.events} events, {v.checkpoints} checkpoints, {v.heads} stage heads "
+                f"with {v.cosignatures} cosignatures, {v.totals} totals recomputed",
+                f"public report: {Path(self.published.directory) / names.REPORT}"]
+
+
+def publish_and_verify(app: App, out: Path, *, k: int = DEFAULT_K,
+                       family_proof_to: Path | None = None) -> PublishedAndVerified:
+    """Publish the bundle to ``out`` and verify it from its files alone (the demo's end).
+
+    With ``family_proof_to`` it also shows the family side: a proof for the first person
+    handed over, written there and verified against the bundle; then a second person's
+    data erased, the bundle published again and verified, and that person's proof
+    refused.
+    """
+    published = publish_bundle(app, out, k=k)
+    verified = verify_bundle(out)
+    notes: list[str] = []
+    if verified.ok and family_proof_to is not None:
+        notes = _family_and_erasure(app, out, family_proof_to, k=k)
+        published = publish_bundle(app, out, k=k)
+        verified = verify_bundle(out)
+    return PublishedAndVerified(published=published, verified=verified, notes=notes)
+
+
+def _family_and_erasure(app: App, out: Path, proof_file: Path, *, k: int) -> list[str]:
+    from parley.reports.verify import verify_proof
+    from parley.services.publication.erasure import erase_person
+    from parley.services.publication.proofs import handed_over_persons, write_family_proof
+
+    persons = handed_over_persons(app)
+    if len(persons) < 2:
+        return []
+    proof = write_family_proof(app, persons[0], proof_file)
+    checked = verify_proof(out, proof_file)
+    head = proof["stage_head"]["head"]
+    notes = [f"family proof for person {persons[0]} written to {proof_file}: "
+             f"{'verified' if checked.ok else f'DOES NOT VERIFY: {checked.failure}'} "
+             f"(leaf {proof['leaf_index']} of {head['tree_size']}, {head['direction']} "
+             f"{head['category']})"]
+    erased = erase_person(app, persons[1], reason="demo: a data-protection request")
+    try:
+        write_family_proof(app, persons[1], proof_file.with_name("refused.json"))
+        refused = "a proof could still be made (wrong)"
+    except Conflict:
+        refused = "no proof can be made any more"
+    notes.append(f"person {persons[1]} erased ({erased.records} records, event "
+                 f"{erased.event_seq}): {refused}; bundle published again")
+    return notes
