@@ -26,7 +26,11 @@ from parley.store.uow import Clock, utc_now
 
 @dataclass
 class App:
-    """Everything a service needs: the database, the keys, the data cipher, the clock."""
+    """Everything a service needs: the database, the keys, the data cipher, the clock.
+
+    A command that runs once uses it as a context manager (``with bootstrap() as app:``),
+    which closes the engine when the block ends.
+    """
 
     settings: Settings
     engine: Engine
@@ -45,6 +49,13 @@ class App:
 
     def close(self) -> None:
         self.engine.dispose()
+
+    def __enter__(self) -> App:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Close the engine however the block ends; an exception goes on unchanged."""
+        self.close()
 
 
 def bootstrap(settings: Settings | None = None, *, migrate: bool = True,

@@ -35,11 +35,8 @@ def agreement_load(
         except AgreementError as exc:
             raise InputError(str(exc)) from None
         actor = terms.signatories[terms.intermediary]
-    parley = open_app()
-    try:
+    with open_app() as parley:
         agreement = load_agreement(parley, path=file, actor=actor)
-    finally:
-        parley.close()
     out.print(f"agreement {agreement.terms.reference} recorded as {agreement.id}", soft_wrap=True)
     out.print(f"  terms hash {agreement.terms_hash}")
     out.print(f"  signed by {', '.join(sorted(agreement.signed_by))}; awaiting "
@@ -56,12 +53,9 @@ def agreement_sign(
     """A party's signatory signs the agreement's terms (by their hash)."""
     from parley.services.exchange.agreements import sign_agreement
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         signed = sign_agreement(parley, agreement_id=agreement, actor=actor,
                                 expected_hash=terms_hash)
-    finally:
-        parley.close()
     state = "active" if signed.active else f"awaiting {', '.join(signed.awaiting)}"
     out.print(f"agreement {signed.terms.reference}: signed by "
               f"{', '.join(sorted(signed.signed_by))}; {state}", soft_wrap=True)
@@ -74,11 +68,8 @@ def agreement_show(
     """Print an agreement's terms, hash and signatures as JSON."""
     from parley.services.exchange.agreements import get_agreement
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         print_json(get_agreement(parley, agreement).to_json())
-    finally:
-        parley.close()
 
 
 @app.command("list")
@@ -86,14 +77,11 @@ def agreement_list() -> None:
     """List the recorded agreements."""
     from parley.services.exchange.agreements import list_agreements
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         for a in list_agreements(parley):
             state = "active" if a.active else f"awaiting {', '.join(a.awaiting)}"
             out.print(f"{a.id}\t{a.terms.reference}\t{a.terms.agreed_on.isoformat()}\t{state}",
                       soft_wrap=True)
-    finally:
-        parley.close()
 
 
 @app.command("eligibility")
@@ -105,11 +93,8 @@ def agreement_eligibility(
     """Each person's categories under the agreement, and why (intermediary's view)."""
     from parley.services.exchange.agreements import eligibility_report
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         rows = eligibility_report(parley, agreement_id=agreement, person_ids=person or None)
-    finally:
-        parley.close()
     if as_json:
         print_json([{"person_id": r.person_id, "direction": r.direction,
                      "status": r.eligibility.status, "category": r.eligibility.category,
@@ -134,11 +119,8 @@ def agreement_nominate(
     """A party nominates persons under the agreement."""
     from parley.services.exchange.verification import nominate
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         noms = nominate(parley, agreement_id=agreement, person_ids=persons, actor=actor)
-    finally:
-        parley.close()
     for n in noms:
         out.print(f"{n.person_id} nominated {n.direction} (record {n.record_id})")
 
@@ -155,8 +137,7 @@ def agreement_verify(
     """Record a verification check on nominated persons."""
     from parley.services.exchange.verification import confirm_eligibility, confirm_identity
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         if check == "identity":
             n = confirm_identity(parley, agreement_id=agreement, person_ids=persons,
                                  actor=actor, confirmed=not refuse)
@@ -168,8 +149,6 @@ def agreement_verify(
                       f"{len(result.refused)}")
         else:
             raise InputError(f"--check {check!r} must be identity or eligibility")
-    finally:
-        parley.close()
 
 
 @app.command("medical")
@@ -184,12 +163,9 @@ def agreement_medical(
 
     if finding not in ("yes", "no"):
         raise InputError(f"--finding {finding!r} must be yes or no")
-    parley = open_app()
-    try:
+    with open_app() as parley:
         n = certify_medical(parley, person_ids=persons, seriously_wounded_or_sick=finding == "yes",
                             actor=actor)
-    finally:
-        parley.close()
     out.print(f"medical finding {finding}: {n} recorded")
 
 
@@ -203,10 +179,7 @@ def agreement_interview(
     """Record the intermediary's private interview (the outcome stays confidential)."""
     from parley.services.exchange.verification import record_interview
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         interview_id = record_interview(parley, agreement_id=agreement, person_id=person,
                                         outcome=outcome, actor=actor)
-    finally:
-        parley.close()
     out.print(f"interview {interview_id} recorded (outcome sealed)")

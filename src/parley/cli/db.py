@@ -25,8 +25,5 @@ def db_status() -> None:
     """Show the schema revision of the database and the newest one this Parley knows."""
     from parley.store.migrate import current_revision, head_revision
 
-    parley = open_app(migrate=False)
-    try:
+    with open_app(migrate=False) as parley:
         out.print(f"current {current_revision(parley.engine)}, newest {head_revision()}")
-    finally:
-        parley.close()

@@ -30,11 +30,8 @@ def demo(
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
-    parley = bootstrap(Settings.for_directory(out_dir))
-    try:
+    with bootstrap(Settings.for_directory(out_dir)) as parley:
         summary = run_demo(parley, out_dir)
-    finally:
-        parley.close()
     out.print(f"Parley demo in {summary.directory}")
     out.print(f"  parties: {', '.join(summary.parties)}")
     for item in summary.lists:

@@ -21,11 +21,8 @@ def erase(
 
     if not yes:
         raise InputError("erasure cannot be undone; repeat with --yes to confirm")
-    parley = open_app()
-    try:
+    with open_app() as parley:
         result = erase_person(parley, person, reason=reason, actor=actor)
-    finally:
-        parley.close()
     out.print(f"person {person}: {result.records} records erased "
               f"({len(result.commitments)} commitments can no longer be opened; "
               f"event {result.event_seq})", soft_wrap=True)

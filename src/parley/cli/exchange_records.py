@@ -39,12 +39,9 @@ def remains_confirm(
                         if x.strip()]
         except OSError as exc:
             raise InputError(f"{file}: cannot be read: {exc.strerror}") from None
-    parley = open_app()
-    try:
+    with open_app() as parley:
         result = confirm_remains(parley, stage_id=stage, direction=direction,
                                  category=category, case_numbers=numbers, actor=actor)
-    finally:
-        parley.close()
     out.print(f"{result.added} cases confirmed as {result.role}"
               + ("" if result.added else " (nothing changed)"))
 
@@ -59,12 +56,9 @@ def remains_identify(
     """Link a remains case to the person it was identified as."""
     from parley.services.exchange.remains import identify_remains
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         changed = identify_remains(parley, agreement_id=agreement, case_number=case,
                                    person_id=person, actor=actor)
-    finally:
-        parley.close()
     out.print(f"case {case} identified as {person}" + ("" if changed else " (already)"))
 
 
@@ -75,11 +69,8 @@ def remains_list(
     """Per stage and direction: cases sent, received, witnessed and identified."""
     from parley.services.exchange.remains import remains_counts
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         rows = remains_counts(parley, agreement)
-    finally:
-        parley.close()
     for r in rows:
         out.print(f"stage {r.stage} {r.direction} {r.category}: sent {r.sent}, received "
                   f"{r.received}, witnessed {r.witnessed}, identified {r.identified}")
@@ -95,11 +86,8 @@ def statement_add(
     """Record a party's public statement."""
     from parley.services.exchange.statements import load_statement
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         s = load_statement(parley, agreement_id=agreement, path=file, actor=actor)
-    finally:
-        parley.close()
     out.print(f"statement {s.id} by {s.party} of {s.stated_on} recorded")
 
 
@@ -110,11 +98,8 @@ def statement_compare(
     """Each claim beside the confirmed figure it speaks of."""
     from parley.services.exchange.statements import compare
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         rows = compare(parley, agreement)
-    finally:
-        parley.close()
     for r in rows:
         out.print(f"{r.stated_on} {r.party} ({r.source}): {r.direction} {r.category} "
                   f"claimed {r.claimed}, confirmed {r.confirmed} [{r.scope}]", soft_wrap=True,
@@ -130,11 +115,8 @@ def person_status_command(
     """A person's current status, with the event and source that established it."""
     from parley.services.registry.persons import person_status
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         status = person_status(parley, person, viewer=viewer)
-    finally:
-        parley.close()
     if as_json:
         print_json(status.to_json())
         return

@@ -58,14 +58,10 @@ def import_command(
     from parley.services.intake.imports import import_list, parse_mapping
 
     mapping = parse_mapping(maps)
-    parley = open_app()
-    try:
-        with _progress(file, enabled=not as_json) as on_progress:
-            summary = import_list(parley, path=file, kind=kind, actor=actor, source=source,
-                                  party=party, sheet=sheet, mapping=mapping, encoding=encoding,
-                                  on_progress=on_progress)
-    finally:
-        parley.close()
+    with open_app() as parley, _progress(file, enabled=not as_json) as on_progress:
+        summary = import_list(parley, path=file, kind=kind, actor=actor, source=source,
+                              party=party, sheet=sheet, mapping=mapping, encoding=encoding,
+                              on_progress=on_progress)
     if as_json:
         print_json(summary.as_json())
         return
@@ -133,11 +129,8 @@ def lists_command(as_json: bool = typer.Option(False, "--json", help="Print JSON
     """The imported lists: id, source, kind, party, counts."""
     from parley.services.intake.imports import list_lists
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         lists = list_lists(parley)
-    finally:
-        parley.close()
     if as_json:
         print_json([item.as_json() for item in lists])
         return
@@ -158,11 +151,8 @@ def quarantine_list(
     """Quarantined rows with their problems."""
     from parley.services.intake.quarantine import list_quarantined
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         entries = list_quarantined(parley, list_id=list_id, status=status)
-    finally:
-        parley.close()
     if as_json:
         print_json([e.as_json() for e in entries])
         return
@@ -184,11 +174,8 @@ def quarantine_show(
     """One quarantined row: every cell under its column, and its problems."""
     from parley.services.intake.quarantine import show_quarantined
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         entry = show_quarantined(parley, quarantine_id)
-    finally:
-        parley.close()
     if as_json:
         print_json(entry.as_json())
         return
@@ -217,12 +204,9 @@ def quarantine_fix(
         if not sep or not column.strip():
             raise InputError(f"--set {item!r}: write COLUMN=VALUE")
         changes[column.strip()] = value
-    parley = open_app()
-    try:
+    with open_app() as parley:
         result = fix_quarantined(parley, quarantine_id=quarantine_id, changes=changes,
                                  actor=actor)
-    finally:
-        parley.close()
     _print_release(result, as_json=as_json)
 
 
@@ -236,11 +220,8 @@ def quarantine_reimport(
     """Re-validate open quarantined rows and release those that now pass."""
     from parley.services.intake.quarantine import reimport_quarantined
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         result = reimport_quarantined(parley, ids=ids or [], list_id=list_id, actor=actor)
-    finally:
-        parley.close()
     _print_release(result, as_json=as_json)
 
 
@@ -267,11 +248,8 @@ def export_list_command(
     """Records of lists, with provenance and every extra column."""
     from parley.services.intake.export import export_lists
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         result = export_lists(parley, path=out_path, list_ids=list_ids or [], fmt=fmt)
-    finally:
-        parley.close()
     say(f"wrote {result.rows} records to {result.path} ({result.format})")
 
 
@@ -283,11 +261,8 @@ def export_persons_command(
     """Persons with each of their linked records."""
     from parley.services.intake.export import export_persons
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         result = export_persons(parley, path=out_path, fmt=fmt)
-    finally:
-        parley.close()
     say(f"wrote {result.rows} person records to {result.path} ({result.format})")
 
 
@@ -300,9 +275,6 @@ def export_quarantine_command(
     """Open quarantined rows with their cells and problems, to correct in a spreadsheet."""
     from parley.services.intake.export import export_quarantine
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         result = export_quarantine(parley, path=out_path, list_id=list_id, fmt=fmt)
-    finally:
-        parley.close()
     say(f"wrote {result.rows} quarantined rows to {result.path} ({result.format})")

@@ -22,8 +22,7 @@ def keys_init(
     """Create an actor's Ed25519 key (file mode 0600) and register the actor in the ledger."""
     from parley.services.people.organisation import register_actor, register_party
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         if party_title:
             registered = register_party(parley, code=party, title=party_title, kind=kind,
                                         actor=actor, actor_title=title or party_title,
@@ -31,8 +30,6 @@ def keys_init(
         else:
             registered = register_actor(parley, actor=actor, party=party,
                                         title=title or actor, role=role)
-    finally:
-        parley.close()
     out.print(f"actor {registered.id} of {registered.party}: public key {registered.public_key}")
     out.print(f"private key in {parley.keyring.path(registered.id)}")
 
@@ -42,9 +39,6 @@ def keys_list() -> None:
     """List the registered actors and their public keys."""
     from parley.services.people.organisation import list_actors
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         for actor in list_actors(parley):
             out.print(f"{actor.id}\t{actor.party}\t{actor.role}\t{actor.public_key}")
-    finally:
-        parley.close()

@@ -15,11 +15,8 @@ def ledger_verify() -> None:
     """Re-check every event's hash, chain link and signature; name the first bad event."""
     from parley.services.ledger import verify_ledger
 
-    parley = open_app(migrate=False)
-    try:
+    with open_app(migrate=False) as parley:
         report = verify_ledger(parley)
-    finally:
-        parley.close()
     if report.failure is not None:
         raise IntegrityFailure(f"ledger does not verify: {report.failure}")
     out.print(f"ledger verified: {report.events} events, head {report.head}")

@@ -204,16 +204,13 @@ def resolve_command(
         raise InputError("--retrain goes with --all (a new model re-resolves everything)")
     from parley.services.registry.identity import resolve_all, resolve_list, resolve_pending
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         if everything:
             summaries = [resolve_all(parley, actor=actor, retrain=retrain, engine=engine)]
         elif list_id:
             summaries = [resolve_list(parley, list_id=list_id, actor=actor)]
         else:
             summaries = resolve_pending(parley, actor=actor)
-    finally:
-        parley.close()
     if as_json:
         print_json([s.__dict__ for s in summaries])
         return
@@ -239,11 +236,8 @@ def review_list(
     """Pairs of records that may be one person, with the evidence for and against."""
     from parley.services.registry.identity import review_queue
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         items = review_queue(parley, status=status, limit=limit)
-    finally:
-        parley.close()
     if as_json:
         print_json([{
             "id": i.id, "status": i.status, "probability": round(i.probability, 4),
@@ -284,10 +278,7 @@ def review_decide(
         raise InputError("give a review id and a decision: parley review decide ID same")
     from parley.services.registry.identity import decide
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         summary = decide(parley, decision=args[-1], actor=actor,
                          review_id=None if pair else args[0], records=pair)
-    finally:
-        parley.close()
     _say(f"recorded: {args[-1]}; {_describe(summary.resolution)}")

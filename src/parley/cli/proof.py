@@ -18,11 +18,8 @@ def proof(
     head to --out; check it with `parley verify BUNDLE --proof FILE`."""
     from parley.services.publication.proofs import write_family_proof
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         written = write_family_proof(parley, person, out_file, actor=actor)
-    finally:
-        parley.close()
     head = written["stage_head"]["head"]
     out.print(f"proof written to {out_file}: stage {head['stage']}, {head['direction']}, "
               f"{head['category']}, leaf {written['leaf_index']} of {head['tree_size']}",

@@ -31,11 +31,8 @@ def publish(
         return
     if out_dir is None:
         raise InputError("parley publish needs --out DIR (or a subcommand: hold, release)")
-    parley = open_app()
-    try:
+    with open_app() as parley:
         result = publish_bundle(parley, out_dir, k=k, actor=actor)
-    finally:
-        parley.close()
     out.print(f"bundle written to {result.directory}: {result.events} events "
               f"({result.withheld} withheld), {result.checkpoints} checkpoints, "
               f"head {result.head[:16]}…", soft_wrap=True)
@@ -56,11 +53,8 @@ def hold(
     """Hold a stage's figures back until a date or a release decision."""
     from parley.services.publication.publish import hold_stage
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         seq = hold_stage(parley, stage_id=stage, until=until, reason=reason, actor=actor)
-    finally:
-        parley.close()
     out.print(f"stage {stage} held {'until ' + until if until else 'until released'} "
               f"(event {seq})", soft_wrap=True)
 
@@ -74,9 +68,6 @@ def release(
     """Release a held stage: its figures are published from the next bundle on."""
     from parley.services.publication.publish import release_stage
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         seq = release_stage(parley, stage_id=stage, reason=reason, actor=actor)
-    finally:
-        parley.close()
     out.print(f"stage {stage} released (event {seq})", soft_wrap=True)

@@ -22,8 +22,7 @@ def run_server(*, host: str, port: int, workers: int, insecure_cookies: bool = F
         os.environ[name] = value
     if insecure_cookies:
         os.environ["PARLEY_INSECURE_COOKIES"] = "1"
-    parley = bootstrap()
-    parley.close()
+    bootstrap().close()
     uvicorn.run("parley.api:create_from_env", factory=True, host=host, port=port,
                 workers=workers if workers > 1 else None, log_level="warning",
                 access_log=False, loop="auto", http="auto", timeout_graceful_shutdown=10)
@@ -69,9 +68,8 @@ def demo_accounts(out_dir: Path) -> list[str]:
     from parley.settings import Settings
     from parley.store import utc_now
 
-    parley = bootstrap(Settings.for_directory(out_dir))
     lines = []
-    try:
+    with bootstrap(Settings.for_directory(out_dir)) as parley:
         for username, role, party, title in DEMO_USERS:
             try:
                 get_user(parley, username)
@@ -103,8 +101,6 @@ def demo_accounts(out_dir: Path) -> list[str]:
         published.parent.mkdir(parents=True, exist_ok=True)
         publish_bundle(parley, published)
         lines.append("  public       no account: /public (the report and its bundle)")
-    finally:
-        parley.close()
     return lines
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import typer
 
 from parley.cli.common import open_app, out, print_json
+
+if TYPE_CHECKING:
+    from parley.bootstrap import App
 
 app = typer.Typer(help="Stages: plan, confirm the handover, discrepancies, close.",
                   no_args_is_help=True)
@@ -14,16 +18,13 @@ app = typer.Typer(help="Stages: plan, confirm the handover, discrepancies, close
 ACTOR = typer.Option(..., "--actor", help="The actor who acts (its key signs the event).")
 
 
-def _intermediary(agreement: str, actor: str | None) -> str:
+def _intermediary(parley: App, agreement: str, actor: str | None) -> str:
+    """The actor given, or else the intermediary's signatory of the agreement."""
     from parley.services.exchange.agreements import get_agreement
 
     if actor:
         return actor
-    parley = open_app()
-    try:
-        terms = get_agreement(parley, agreement).terms
-    finally:
-        parley.close()
+    terms = get_agreement(parley, agreement).terms
     return terms.signatories[terms.intermediary]
 
 
@@ -40,14 +41,10 @@ def stage_plan(
     """Plan the next stage from verified eligible persons; say why anyone is left out."""
     from parley.services.exchange.stages import left_out, plan_stage
 
-    who = _intermediary(agreement, actor)
-    parley = open_app()
-    try:
+    with open_app() as parley:
         result = plan_stage(parley, agreement_id=agreement, stage_date=date, capacity=capacity,
-                            actor=who)
+                            actor=_intermediary(parley, agreement, actor))
         exclusions = left_out(parley, result.stage.id, confidential=True)
-    finally:
-        parley.close()
     stage, plan = result.stage, result.plan
     out.print(f"stage {stage.number} ({stage.date}) planned as {stage.id}: "
               f"{len(plan.selected)} persons from {result.candidates} candidates",
@@ -71,8 +68,7 @@ def stage_show(
     from parley.services.exchange.handover import list_discrepancies
     from parley.services.exchange.stages import get_stage, left_out, stage_list
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         info = get_stage(parley, stage)
         print_json({
             "stage": info.id, "number": info.number, "date": info.date,
@@ -81,8 +77,6 @@ def stage_show(
             "left_out": [x.__dict__ for x in left_out(parley, stage)],
             "discrepancies": [d.__dict__ for d in list_discrepancies(parley, stage_id=stage)],
         })
-    finally:
-        parley.close()
 
 
 @app.command("confirm")
@@ -94,11 +88,8 @@ def stage_confirm(
     """Confirm persons handed over (as sending party, receiving party or intermediary)."""
     from parley.services.exchange.handover import confirm_handover
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         n = confirm_handover(parley, stage_id=stage, person_ids=persons, actor=actor)
-    finally:
-        parley.close()
     out.print(f"{n} new confirmations by {actor}" + ("" if n else " (nothing changed)"))
 
 
@@ -111,11 +102,8 @@ def stage_dispute(
     """The receiving party disputes a listed person's identity."""
     from parley.services.exchange.handover import dispute_identity
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         d = dispute_identity(parley, stage_id=stage, person_id=person, actor=actor)
-    finally:
-        parley.close()
     out.print(f"discrepancy {d.id}: {d.describe()} open")
 
 
@@ -128,11 +116,8 @@ def stage_unlisted(
     """Report a person handed over who was not on the stage's list."""
     from parley.services.exchange.handover import report_unlisted
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         d = report_unlisted(parley, stage_id=stage, person_id=person, actor=actor)
-    finally:
-        parley.close()
     out.print(f"discrepancy {d.id}: {d.describe()} open")
 
 
@@ -144,11 +129,8 @@ def stage_check(
     """Find discrepancies in a stage's confirmations (the intermediary)."""
     from parley.services.exchange.handover import check_stage
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         found = check_stage(parley, stage_id=stage, actor=actor)
-    finally:
-        parley.close()
     out.print(f"{len(found)} open discrepancies")
     for d in found:
         out.print(f"  {d.id}: {d.describe()}")
@@ -163,11 +145,8 @@ def stage_carry(
     """Carry an open discrepancy (and its persons) to a later stage, by decision."""
     from parley.services.exchange.handover import carry_discrepancy
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         carry_discrepancy(parley, discrepancy_id=discrepancy, to_stage_id=to_stage, actor=actor)
-    finally:
-        parley.close()
     out.print(f"discrepancy {discrepancy} carried to stage {to_stage}")
 
 
@@ -182,12 +161,9 @@ def stage_resolve(
     """Resolve an open discrepancy."""
     from parley.services.exchange.handover import resolve_discrepancy
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         d = resolve_discrepancy(parley, discrepancy_id=discrepancy, resolution=resolution,
                                 actor=actor)
-    finally:
-        parley.close()
     out.print(f"discrepancy {d.id} resolved: {resolution}")
 
 
@@ -199,11 +175,8 @@ def stage_close(
     """Close a stage: totals and stage heads, cosigned by both parties and the intermediary."""
     from parley.services.exchange.handover import close_stage
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         closed = close_stage(parley, stage_id=stage, actor=actor)
-    finally:
-        parley.close()
     out.print(f"stage {closed.stage.number} closed (event {closed.event_seq})")
     for direction, row in closed.totals.items():
         out.print(f"  {direction}: " + ", ".join(f"{c} {n}" for c, n in row.items()))
@@ -217,11 +190,8 @@ def stage_summary(
     """The stage table: nominated, verified, declined, handed over, open discrepancies."""
     from parley.services.exchange.stage_summary import render_table, stage_table
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         summary = stage_table(parley, agreement)
-    finally:
-        parley.close()
     if as_json:
         print_json(summary)
         return

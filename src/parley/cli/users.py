@@ -40,12 +40,9 @@ def users_add(
     from parley.services.people.users import add_user
 
     password, generated = (None, False) if no_password else _password(password_stdin)
-    parley = open_app()
-    try:
+    with open_app() as parley:
         user = add_user(parley, username=username, role=role, party=party,
                         actor=actor or None, display_name=name, password=password)
-    finally:
-        parley.close()
     out.print(f"user {user.username}: {user.role} of {user.party}, signs as {user.actor}")
     if generated:
         out.print(f"password (shown once): {password}")
@@ -56,13 +53,10 @@ def users_list() -> None:
     """List users, their roles, parties and signing actors."""
     from parley.services.people.users import list_users
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         for u in list_users(parley):
             state = "disabled" if u.disabled else "active"
             out.print(f"{u.username}\t{u.role}\t{u.party}\t{u.actor}\t{state}")
-    finally:
-        parley.close()
 
 
 @app.command("disable")
@@ -70,11 +64,8 @@ def users_disable(username: str = typer.Argument(..., help="The user to disable.
     """Disable a user: their sessions and tokens stop working at once."""
     from parley.services.people.users import disable_user
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         disable_user(parley, username=username)
-    finally:
-        parley.close()
     out.print(f"user {username} disabled")
 
 
@@ -88,11 +79,8 @@ def users_password(
     from parley.services.people.users import set_password
 
     password, generated = _password(password_stdin)
-    parley = open_app()
-    try:
+    with open_app() as parley:
         set_password(parley, username=username, password=password)
-    finally:
-        parley.close()
     out.print(f"password of {username} changed" + (f": {password}" if generated else ""))
 
 
@@ -105,11 +93,8 @@ def tokens_create(
     """Create an API token (256 random bits); prints it once: store it safely."""
     from parley.services.people.users import create_token
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         issued = create_token(parley, username=username, label=label, days=days or None)
-    finally:
-        parley.close()
     out.print(f"token {issued.id} for {issued.user.username} "
               f"({issued.user.role} of {issued.user.party})"
               + (f", expires {issued.expires_at}" if issued.expires_at else ""))
@@ -122,14 +107,11 @@ def tokens_list(user: str = typer.Option("", "--user", help="Only this user's to
     """List tokens (ids, owners, expiry, revocation); never the secrets."""
     from parley.services.people.users import list_tokens
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         for t in list_tokens(parley, username=user or None):
             state = "revoked" if t["revoked_at"] else "active"
             out.print(f"{t['id']}\t{t['username']}\t{t['label']}\t"
                       f"expires {t['expires_at'] or 'never'}\t{state}")
-    finally:
-        parley.close()
 
 
 @tokens.command("revoke")
@@ -137,9 +119,6 @@ def tokens_revoke(token_id: str = typer.Argument(..., help="The token's id.")) -
     """Revoke a token: it stops working at once."""
     from parley.services.people.users import revoke_token
 
-    parley = open_app()
-    try:
+    with open_app() as parley:
         revoke_token(parley, token_id=token_id)
-    finally:
-        parley.close()
     out.print(f"token {token_id} revoked")
