@@ -262,14 +262,6 @@ class AgreementTerms:
         a, b = self.parties
         return (a, b), (b, a)
 
-    def other_party(self, party: str) -> str:
-        a, b = self.parties
-        if party == a:
-            return b
-        if party == b:
-            return a
-        raise AgreementError(f"{party} is not a party to agreement {self.reference}")
-
     def to_json(self) -> dict[str, Any]:
         return {
             "reference": self.reference, "title": self.title, "date": self.agreed_on.isoformat(),

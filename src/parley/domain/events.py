@@ -22,10 +22,6 @@ CATALOGUE: dict[str, type[Event]] = {}
 E = TypeVar("E", bound="type[Event]")
 
 
-class UnknownEvent(KeyError):
-    """An event name that is not in the catalogue."""
-
-
 @dataclass(frozen=True)
 class Event:
     """Base of every event. Subclasses set ``name`` and are registered with :func:`event`."""
@@ -34,11 +30,6 @@ class Event:
 
     def payload(self) -> dict[str, Any]:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> Event:
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in payload.items() if k in names})
 
 
 def _plain(value: Any) -> Any:
@@ -59,13 +50,6 @@ def event(cls: E) -> E:
         raise ValueError(f"event {cls.name} has no docstring")
     CATALOGUE[cls.name] = cls
     return cls
-
-
-def event_class(name: str) -> type[Event]:
-    try:
-        return CATALOGUE[name]
-    except KeyError:
-        raise UnknownEvent(name) from None
 
 
 # --- organisation ---------------------------------------------------------------------

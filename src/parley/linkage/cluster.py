@@ -88,9 +88,6 @@ class Partition:
     how: dict[str, str] = field(default_factory=dict)  # auto | review | single
     review: list[ReviewPair] = field(default_factory=list)
 
-    def group_of(self) -> dict[str, int]:
-        return {uid: i for i, group in enumerate(self.groups) for uid in group}
-
     def extend(self, other: Partition) -> None:
         self.groups.extend(other.groups)
         self.best.update(other.best)

@@ -79,9 +79,6 @@ class Features:
     unit: str | None  # unit number digits
     rank: str | None
 
-    def as_row(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
-
 
 COLUMNS: tuple[str, ...] = tuple(f.name for f in fields(Features))
 

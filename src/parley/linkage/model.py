@@ -23,7 +23,7 @@ import logging
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
@@ -148,9 +148,6 @@ class LinkageModel:
             return None
         found = table.get(value, table.get("", 0.0))
         return float(found) if found else None
-
-    def with_tf_from(self, rows: Sequence[Features]) -> LinkageModel:
-        return replace(self, tf=term_frequencies(rows))
 
 
 def term_frequencies(rows: Sequence[Features]) -> dict[str, dict[str, float]]:

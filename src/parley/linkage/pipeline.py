@@ -25,7 +25,6 @@ from parley.linkage.model import (
     LevelParams,
     LinkageModel,
     default_model,
-    match_weight,
     normalised,
     params_from_splink,
     splink_settings,
@@ -213,15 +212,6 @@ def _sane(learned: dict[str, list[LevelParams]], base: dict[str, list[LevelParam
             new = [LevelParams(p.label, q.m, p.u) for p, q in zip(new, old, strict=True)]
         out[name] = new
     return normalised(out)
-
-
-def weights_table(model: LinkageModel) -> list[tuple[str, str, float]]:
-    """(comparison, level, match weight) for docs and reviewers."""
-    out = []
-    for comparison in COMPARISONS:
-        for p in model.levels[comparison.name]:
-            out.append((comparison.name, p.label, match_weight(p.m / (p.m + p.u))))
-    return out
 
 
 def fit_model(rows: Sequence[Features], *, train: bool = True, engine: str = "duckdb",

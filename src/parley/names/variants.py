@@ -177,15 +177,6 @@ def surname_pairs(n: int, *, seed: int = 0) -> list[Pair]:
     return pairs
 
 
-@cache
-def _patronymic_dictionary() -> list[tuple[str, tuple[str, ...]]]:
-    from names_translator.dicts import default_dicts
-
-    return sorted(
-        (uk, tuple(ru)) for uk, ru in default_dicts().as_dict("patronymic").items() if ru
-    )
-
-
 def patronymic_pairs(n: int, *, seed: int = 0) -> list[Pair]:
     """Same-patronymic pairs built from the table: a father's name from the table made
     into Ukrainian and Russian patronymics by the regular rules, spelt in any system."""

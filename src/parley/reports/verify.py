@@ -112,11 +112,6 @@ def verify_bundle(path: Path | str, *, workers: int | None = None) -> VerifyResu
     return result
 
 
-def load_verified(path: Path, result: VerifyResult, *, workers: int | None = None
-                  ) -> LoadedBundle:
-    return _verify(path, result, workers=workers)
-
-
 def _verify(path: Path, result: VerifyResult, *, workers: int | None) -> LoadedBundle:
     if not path.is_dir():
         raise _Fail(str(path), None, "not a directory holding a bundle")

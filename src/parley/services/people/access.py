@@ -415,15 +415,6 @@ def person_records(app: App, viewer: Principal, person_id: str, *, log: AccessLo
     return out
 
 
-def visible_list_filter(viewer: Principal) -> Any:
-    """A WHERE clause over ``source_lists`` for the viewer (for other areas' list reads)."""
-    if viewer.is_intermediary:
-        return source_lists.c.id.is_not(None)
-    if viewer.role == "party":
-        return or_(source_lists.c.party_code == viewer.party)
-    return source_lists.c.id.is_(None)
-
-
 # --- the ledger -----------------------------------------------------------------------
 
 

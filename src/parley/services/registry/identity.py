@@ -351,26 +351,12 @@ def find_person(app: App, fields: Mapping[str, str], *, limit: int = 5) -> list[
     return registry.match(probe, limit=limit)
 
 
-def current_model(app: App) -> LinkageModel | None:
-    with app.read() as conn:
-        return _model(app, conn)
-
-
 def save_model(app: App, model: LinkageModel, *, actor: str) -> LinkageModel:
     """Save ``model`` as the next version (it is then used by every resolution)."""
     with app.uow() as uow:
         saved = _save_model(uow, app, model, actor=actor)
         uow.commit()
     return saved
-
-
-def fit_registry_model(app: App, *, train: bool = True, engine: str = "duckdb"
-                       ) -> LinkageModel:
-    """A model fitted to all records now in the store (not saved)."""
-    with app.read() as conn:
-        state = _load(app, conn)
-    rows = [r.features for r in state.records.values()]
-    return fit_model(rows, train=train, engine=engine, start=state.model)
 
 
 # --- loading and writing ---------------------------------------------------------------------
