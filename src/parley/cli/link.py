@@ -17,7 +17,7 @@ from parley.errors import InputError
 # The linkage package loads Splink and DuckDB (about a second): each command imports it
 # when it runs, so that `parley --help` and every other command start without it.
 if TYPE_CHECKING:
-    from parley.linkage import Decisions, LinkageModel, LinkRecord
+    from parley.linkage import Decisions, LinkageModel, LinkRecord, ReviewPair
     from parley.services.registry.identity import ResolutionSummary
 
 #: parley.linkage.engines.ENGINES (a unit test keeps them equal), for the help texts.
@@ -174,7 +174,7 @@ def _read_decisions(path: Path, records: list[LinkRecord]) -> Decisions:
     return Decisions.of(same, different)
 
 
-def _write_review(path: Path, pairs: list) -> None:  # type: ignore[type-arg]
+def _write_review(path: Path, pairs: list[ReviewPair]) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["source_a", "record_id_a", "source_b", "record_id_b",

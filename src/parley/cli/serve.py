@@ -61,10 +61,16 @@ def demo_accounts(out_dir: Path) -> list[str]:
     """Users, tokens, a family's inquiry and a publication in the demo's database; returns
     the lines that tell a new user how to sign in as each role."""
     from parley.bootstrap import bootstrap
-    from parley.services.people.users import add_user, create_token, get_user, new_password
+    from parley.services.people.users import (
+        add_user,
+        create_token,
+        get_user,
+        new_password,
+        set_password,
+    )
     from parley.services.publication.publish import publish_bundle
     from parley.services.registry import identity, persons
-    from parley.services.registry.inquiries import file_inquiry
+    from parley.services.registry.inquiries import file_inquiry, intake_actor
     from parley.settings import Settings
     from parley.store import utc_now
 
@@ -74,8 +80,6 @@ def demo_accounts(out_dir: Path) -> list[str]:
             try:
                 get_user(parley, username)
                 password = new_password()
-                from parley.services.people.users import set_password
-
                 set_password(parley, username=username, password=password)
             except NotFound:
                 password = new_password()
@@ -93,7 +97,7 @@ def demo_accounts(out_dir: Path) -> list[str]:
             filed = file_inquiry(parley, fields=fields or {"surname": "?", "given_name": "?"})
             if identity.person_of_record(parley, filed.record_id) != \
                     identity.current_person(parley, chosen):
-                identity.decide(parley, decision="same", actor=_intake(parley),
+                identity.decide(parley, decision="same", actor=intake_actor(parley),
                                 records=(records[0].id, filed.record_id))
             lines.append(f"  family       tracking code {filed.tracking_code} "
                          "(at /track; the relative's status)")
@@ -102,12 +106,6 @@ def demo_accounts(out_dir: Path) -> list[str]:
         publish_bundle(parley, published)
         lines.append("  public       no account: /public (the report and its bundle)")
     return lines
-
-
-def _intake(parley: object) -> str:
-    from parley.services.registry.inquiries import intake_actor
-
-    return intake_actor(parley)  # type: ignore[arg-type]
 
 
 def serve_demo(out_dir: Path, *, host: str, port: int) -> None:
