@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import splink.comparison_level_library as cll
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 from splink.internals.comparison_creator import ComparisonCreator
 from splink.internals.comparison_level_creator import ComparisonLevelCreator
 from splink.internals.comparison_library import CustomComparison
@@ -187,10 +187,10 @@ def day_month_swapped(left: Features, right: Features) -> bool:
 
 
 def one_slip_apart(left: Features, right: Features) -> bool:
-    """A digit, a few days or a month apart: what one slip of the pen does to a date."""
+    """A digit wrong or two swapped, a few days or a month apart: one slip of the pen."""
     if left.birth is None or right.birth is None:
         return False
-    if Levenshtein.distance(left.birth, right.birth, score_cutoff=1) <= 1:
+    if OSA.distance(left.birth, right.birth, score_cutoff=1) <= 1:
         return True
     assert left.birth_days is not None and right.birth_days is not None
     if abs(left.birth_days - right.birth_days) <= 3:
@@ -204,6 +204,17 @@ def year_off_by_one(left: Features, right: Features) -> bool:
     return (left.birth_y is not None and right.birth_y is not None
             and abs(left.birth_y - right.birth_y) == 1 and _eq(left.birth_m, right.birth_m)
             and _eq(left.birth_d, right.birth_d))
+
+
+def year_and_day_off(left: Features, right: Features) -> bool:
+    """A year derived from a stated age (one off) and a day misread by one, at once.
+
+    16.07.1985 against 17.07.1986; 22.12.1999 against 21.12.2000.
+    """
+    return (left.birth_y is not None and right.birth_y is not None
+            and left.birth_d is not None and right.birth_d is not None
+            and abs(left.birth_y - right.birth_y) == 1 and _eq(left.birth_m, right.birth_m)
+            and abs(left.birth_d - right.birth_d) == 1)
 
 
 def _partial_month(left: Features, right: Features) -> bool:
@@ -225,12 +236,15 @@ BIRTH = Comparison("birth", "birth date with its precision, swaps and typos", (
     _exact("birth", "birth dates equal"),
     _custom("birth_y_l = birth_y_r AND birth_m_l = birth_d_r AND birth_d_l = birth_m_r",
             "day and month swapped", day_month_swapped),
-    _custom("levenshtein(birth_l, birth_r) <= 1 OR abs(birth_days_l - birth_days_r) <= 3 "
+    _custom("damerau_levenshtein(birth_l, birth_r) <= 1 OR abs(birth_days_l - birth_days_r) <= 3 "
             "OR (birth_y_l = birth_y_r AND birth_d_l = birth_d_r "
             "AND abs(birth_m_l - birth_m_r) = 1)", "birth dates one slip apart", one_slip_apart),
     _custom("abs(birth_y_l - birth_y_r) = 1 AND birth_m_l = birth_m_r "
             "AND birth_d_l = birth_d_r", "birth years one apart, day and month equal",
             year_off_by_one),
+    _custom("abs(birth_y_l - birth_y_r) = 1 AND birth_m_l = birth_m_r "
+            "AND abs(birth_d_l - birth_d_r) = 1",
+            "birth years one apart, month equal, days one apart", year_and_day_off),
     _custom("(birth_l IS NULL OR birth_r IS NULL) AND birth_y_l = birth_y_r AND "
             "birth_m_l = birth_m_r", "one date gives month and year only, and they agree",
             _partial_month),

@@ -81,6 +81,9 @@ class LinkageModel:
     training_hash: str = ""
     training_records: int = 0
     method: str = "default"  # default | em | labels
+    # The conflict rules the training data itself keeps (``conflicts.measured_reliable``);
+    # None: not measured, the m of the levels decides.
+    hard_rules: tuple[str, ...] | None = None
 
     # --- persistence ------------------------------------------------------------------
 
@@ -98,6 +101,7 @@ class LinkageModel:
                 for name, params in self.levels.items()
             },
             "tf": self.tf if with_tf else {},
+            "hard_rules": list(self.hard_rules) if self.hard_rules is not None else None,
         }
 
     def to_json(self, *, with_tf: bool = True) -> str:
@@ -108,16 +112,18 @@ class LinkageModel:
     def from_dict(cls, data: dict[str, Any]) -> LinkageModel:
         if data.get("format") != MODEL_FORMAT:
             raise ValueError(f"not a Parley linkage model (format {data.get('format')!r})")
-        levels = {
+        levels = _upgraded({
             name: [LevelParams(str(p["label"]), float(p["m"]), float(p["u"])) for p in params]
             for name, params in data["comparisons"].items()
-        }
+        })
         model = cls(
             prior=float(data["prior"]), levels=levels,
             tf={c: {str(k): float(v) for k, v in t.items()} for c, t in data["tf"].items()},
             thresholds=Thresholds(**data.get("thresholds", {})),
             version=int(data.get("version", 0)), training_hash=str(data["training_hash"]),
             training_records=int(data["training_records"]), method=str(data["method"]),
+            hard_rules=(tuple(str(r) for r in data["hard_rules"])
+                        if data.get("hard_rules") is not None else None),
         )
         model.check()
         return model
@@ -181,6 +187,38 @@ def training_hash(rows: Sequence[Features]) -> str:
 
 
 _HASHED = tuple(c for c in Features.__slots__ if c not in ("unique_id", "source"))
+
+
+# Levels added since a saved model was made: its comparison gets the level with these m
+# and u (from the default model they first shipped in) and is renormalised.
+_ADDED_LEVELS: dict[str, dict[str, tuple[str, float, float]]] = {
+    # label: (the level it follows, m, u)
+    "birth": {"birth years one apart, month equal, days one apart":
+              ("birth years one apart, day and month equal", 0.004, 2.0e-5)},
+}
+
+
+def _upgraded(levels: dict[str, list[LevelParams]]) -> dict[str, list[LevelParams]]:
+    """A saved model's levels with the levels added since, so that old models still load."""
+    out = dict(levels)
+    for name, added in _ADDED_LEVELS.items():
+        params = out.get(name)
+        if params is None:
+            continue
+        labels = [p.label for p in params]
+        changed = False
+        for label, (after, m, u) in added.items():
+            if label in labels or after not in labels:
+                continue
+            at = labels.index(after) + 1
+            params = [*params[:at], LevelParams(label, m, u), *params[at:]]
+            labels.insert(at, label)
+            changed = True
+        if changed:
+            m_total = sum(p.m for p in params)
+            u_total = sum(p.u for p in params)
+            out[name] = [LevelParams(p.label, p.m / m_total, p.u / u_total) for p in params]
+    return out
 
 
 def default_model() -> LinkageModel:

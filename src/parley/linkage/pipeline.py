@@ -17,7 +17,12 @@ from typing import Any
 
 from parley.linkage.cluster import Decisions, Partition, cluster
 from parley.linkage.comparisons import COMPARISONS, TF_COLUMNS
-from parley.linkage.conflicts import conflict, corroborated, reliable_fields
+from parley.linkage.conflicts import (
+    conflict,
+    corroborated,
+    measured_reliable,
+    reliable_fields,
+)
 from parley.linkage.engines import database_api, stop
 from parley.linkage.features import Features, LinkRecord, feature_frame, feature_rows
 from parley.linkage.model import (
@@ -27,10 +32,12 @@ from parley.linkage.model import (
     default_model,
     normalised,
     params_from_splink,
+    probability,
     splink_settings,
     term_frequencies,
     training_hash,
 )
+from parley.linkage.rarity import NameCounts, vouch_weight
 from parley.linkage.scoring import Scorer
 
 log = logging.getLogger(__name__)
@@ -79,9 +86,13 @@ def link_rows(rows: list[Features], *, model: LinkageModel | None = None,
     say(f"clustering {len(pairs):,} candidate pairs")
     scorer = Scorer(model)
     by_uid = {r.unique_id: r for r in rows}
+    names = NameCounts(rows)
+    bonus = vouch_weight(model)
 
     def weight(a: str, b: str) -> float:
-        return scorer.weight(by_uid[a], by_uid[b])
+        left, right = by_uid[a], by_uid[b]
+        w = scorer.weight(left, right)
+        return w + bonus if names.vouches(left, right) else w
 
     hard = reliable_fields(model)
 
@@ -89,7 +100,8 @@ def link_rows(rows: list[Features], *, model: LinkageModel | None = None,
         return conflict(by_uid[a], by_uid[b], hard) is not None
 
     def shared_fact(a: str, b: str) -> bool:
-        return corroborated(by_uid[a], by_uid[b])
+        left, right = by_uid[a], by_uid[b]
+        return corroborated(left, right) or names.vouches(left, right)
 
     edges = [(a, b, weight(a, b)) for a, b in pairs]
     partition = cluster([r.unique_id for r in rows], edges, weight, model.thresholds,
@@ -104,8 +116,9 @@ def predict(frame: Any, rows: Sequence[Features], model: LinkageModel, *, api: A
 
     linker = Linker(frame, splink_settings(model), log_level=logging.ERROR)
     _register_tf(linker, api, rows, model)
-    # A margin below the review threshold: Splink and Python may differ in the last bits.
-    floor = model.thresholds.review * 0.9
+    # A margin below the review threshold: Splink and Python may differ in the last bits,
+    # and a rare full name adds bits to an undated pair when clustering (``rarity``).
+    floor = probability(match_weight(model.thresholds.review * 0.9) - vouch_weight(model))
     predictions = linker.inference.predict(threshold_match_probability=floor,
                                            warning_mode="never")
     table = predictions.as_pandas_dataframe()  # type: ignore[no-untyped-call]
@@ -142,12 +155,15 @@ def fit(frame: Any, rows: Sequence[Features], *, api: Any, train: bool = True,
     tf = term_frequencies(rows)
     digest = training_hash(rows)
     n = len(rows)
+    measured = measured_reliable(rows)
+    hard = sorted(measured) if measured is not None else None
     if not train or n < MIN_RECORDS_TO_TRAIN:
         # A person appears in about as many lists whatever the size of the data, so the
         # chance that two random records match scales as one over the number of records.
         prior = _rescaled(base.prior, base.training_records, n)
         return replace(base, prior=prior, tf=tf, training_hash=digest, training_records=n,
-                       method="default" if base.method == "default" else base.method)
+                       method="default" if base.method == "default" else base.method,
+                       hard_rules=tuple(hard) if hard is not None else base.hard_rules)
     say("training the model (u by random sampling, m by expectation maximisation)")
     sample = list(rows)
     if n > TRAINING_SAMPLE:
@@ -156,7 +172,7 @@ def fit(frame: Any, rows: Sequence[Features], *, api: Any, train: bool = True,
     trained = _train(frame, base, len(sample))
     return replace(trained, prior=_rescaled(trained.prior, len(sample), n), tf=tf,
                    training_hash=digest, training_records=n, thresholds=base.thresholds,
-                   version=0)
+                   version=0, hard_rules=tuple(hard) if hard is not None else None)
 
 
 # EM and u sampling on more records than this learn nothing new and only take longer.

@@ -26,6 +26,7 @@ from parley.linkage.cluster import Decisions, Partition, ReviewPair, cluster, pa
 from parley.linkage.conflicts import conflict, corroborated, reliable_fields
 from parley.linkage.features import Features
 from parley.linkage.model import LinkageModel, match_weight, probability
+from parley.linkage.rarity import NameCounts, name_key, vouch_weight
 from parley.linkage.scoring import Evidence, Scorer
 
 
@@ -69,6 +70,7 @@ class Registry:
         self.model = model
         self.scorer = Scorer(model)
         self.index = BlockingIndex(rows)
+        self.names = NameCounts(self.index.rows())
         self.person_of: dict[str, str] = dict(person_of or {})
         # Older persons keep their ids when groups are rearranged (created order).
         self.person_order: dict[str, int] = dict(person_order or {})
@@ -76,18 +78,25 @@ class Registry:
         self._new_person_id = new_person_id
         self._review_w = match_weight(model.thresholds.review)
         self.hard = reliable_fields(model)
+        self._vouch_w = vouch_weight(model)
 
     def __len__(self) -> int:
         return len(self.index)
 
     def weight(self, a: str, b: str) -> float:
-        return self.scorer.weight(self.index.row(a), self.index.row(b))
+        return self.row_weight(self.index.row(a), self.index.row(b))
+
+    def row_weight(self, left: Features, right: Features) -> float:
+        """The model's weight, plus what a rare full name adds to an undated pair."""
+        w = self.scorer.weight(left, right)
+        return w + self._vouch_w if self.names.vouches(left, right) else w
 
     def conflicting(self, a: str, b: str) -> bool:
         return conflict(self.index.row(a), self.index.row(b), self.hard) is not None
 
     def corroborated(self, a: str, b: str) -> bool:
-        return corroborated(self.index.row(a), self.index.row(b))
+        left, right = self.index.row(a), self.index.row(b)
+        return corroborated(left, right) or self.names.vouches(left, right)
 
     # --- one record --------------------------------------------------------------------
 
@@ -110,9 +119,19 @@ class Registry:
 
     def add(self, rows: Sequence[Features]) -> Changes:
         """Index ``rows`` (new records) and resolve the components they reach."""
+        keys = {k for k in (name_key(r) for r in rows) if k is not None}
+        was_rare = {k: self.names.rare(k) for k in keys}
         for row in rows:
             self.index.add(row)
-        return self.recluster([r.unique_id for r in rows])
+            self.names.add(row)
+        seeds = [r.unique_id for r in rows]
+        # A full name that stops (or starts) being rare changes what its undated
+        # records may link to: their components are re-clustered too, as a batch run
+        # over everything would cluster them.
+        for key in sorted(keys):
+            if self.names.rare(key) != was_rare[key]:
+                seeds.extend(r.unique_id for r in self.names.holders(key))
+        return self.recluster(seeds)
 
     def recluster(self, seeds: Iterable[str], decisions: Decisions | None = None
                   ) -> Changes:
@@ -140,7 +159,7 @@ class Registry:
                 key = pair(uid, other)
                 if key in edges:
                     continue
-                w = self.scorer.weight(*(self.index.row(k) for k in key))
+                w = self.row_weight(*(self.index.row(k) for k in key))
                 if w < self._review_w:
                     continue
                 edges[key] = w

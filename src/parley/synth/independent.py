@@ -271,9 +271,10 @@ class ListMix:
     twins: float = 0.03
     brothers: float = 0.04
     namesakes: float = 0.06
-    # Zipf exponents: given names are far more concentrated than surnames.
-    given_s: float = 1.0
-    surname_s: float = 0.8
+    # Zipf exponents: given names are far more concentrated than surnames (the commonest
+    # surname about 1 % of people, the commonest given name about 14 %).
+    given_s: float = 0.9
+    surname_s: float = 0.5
     noise: float = 1.0
 
 
@@ -321,8 +322,8 @@ class _Maker:
         self.given_f_uk = self._shuffled(UkPerson.first_names_female)
         self.given_m_ru = self._shuffled(RuPerson.first_names_male)
         self.given_f_ru = self._shuffled(RuPerson.first_names_female)
-        self.surnames_uk = self._shuffled(UkPerson.last_names_male)
-        self.surnames_ru = self._shuffled(RuPerson.last_names_male)
+        self.surnames_uk = self._shuffled(_derived(UkPerson.last_names_male, _UK_SUFFIXES))
+        self.surnames_ru = self._shuffled(_derived(RuPerson.last_names_male, _RU_SUFFIXES))
         self.places_uk = self._shuffled(UkAddress.city_names)
         self.places_ru = self._shuffled(RuAddress.city_names)
         self.units = [str(rng.randrange(1000, 10000)) for _ in range(300)]
@@ -414,8 +415,12 @@ class _Maker:
                 born += timedelta(days=40)
         place_uk = first.place_uk if kind != "namesake" or rng.random() < 0.5 else self._zipf(
             self.places_uk, 0.7)
+        father_uk, father_ru = first.father_uk, first.father_ru
+        if kind == "namesake" and rng.random() < 0.6:
+            # Namesakes by chance or after one grandfather: most have another father.
+            father_uk, father_ru = self._given(False, russian)
         return Person(self._key(), first.female, first.surname_uk, first.surname_ru,
-                      given_uk, given_ru, first.father_uk, first.father_ru, born,
+                      given_uk, given_ru, father_uk, father_ru, born,
                       place_uk, russify(place_uk), self._number(),
                       first.unit if kind == "twin" or rng.random() < 0.3
                       else self._zipf(self.units, 0.8),
@@ -624,6 +629,27 @@ def _patronymic(father: str, female: bool, language: str) -> str:
     if father.endswith("ь"):
         return father[:-1] + ("евна" if female else "евич")
     return father + ("овна" if female else "ович")
+
+
+# Surname endings: Faker's few hundred surnames are stems for the thousands a country has
+# (Абраменко, Абрамчук, Абрамишин are three families).
+_UK_SUFFIXES = ("енко", "чук", "ук", "юк", "ишин", "ський", "ів", "як", "ець", "ович", "ко")
+_RU_SUFFIXES = ("ов", "ев", "ин", "ский", "енко", "ых", "ук")
+
+
+def _derived(surnames: Sequence[str], suffixes: tuple[str, ...]) -> list[str]:
+    """The surnames and, for each, the same stem with the other common endings."""
+    out = dict.fromkeys(surnames)
+    for surname in surnames:
+        for suffix in suffixes:
+            if surname.endswith(suffix) and len(surname) - len(suffix) >= 3:
+                stem = surname[: -len(suffix)]
+                for other in suffixes:
+                    if stem[-1] in "аеиіоуюяєї" and other[0] in "аеиіоуюяєї":
+                        continue
+                    out.setdefault(stem + other)
+                break
+    return sorted(out)
 
 
 def _feminine(surname: str) -> str:
