@@ -185,6 +185,8 @@ def _cluster_component(nodes: list[str], edges: list[tuple[str, str, float]],
     groups = _Groups(nodes)
     decided_same: set[str] = set()
     for a, b in sorted(decisions.same):
+        if a not in groups.parent or b not in groups.parent:
+            continue  # the other record has not arrived yet (incremental resolution)
         groups.union(a, b)
         decided_same.update((a, b))
     auto_w = match_weight(th.auto)

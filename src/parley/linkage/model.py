@@ -194,7 +194,7 @@ _HASHED = tuple(c for c in Features.__slots__ if c not in ("unique_id", "source"
 _ADDED_LEVELS: dict[str, dict[str, tuple[str, float, float]]] = {
     # label: (the level it follows, m, u)
     "birth": {"birth years one apart, month equal, days one apart":
-              ("birth years one apart, day and month equal", 0.004, 2.0e-5)},
+              ("birth years one apart, day and month equal", 0.0012, 2.0e-5)},
 }
 
 

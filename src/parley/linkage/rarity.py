@@ -21,9 +21,8 @@ registry (updated as lists arrive), so both see the same counts for the same rec
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import math
+from collections.abc import Iterable
 
 from parley.linkage.conflicts import dates_conflict
 from parley.linkage.features import Features

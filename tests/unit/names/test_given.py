@@ -371,3 +371,21 @@ def test_foreign_spellings_of_common_names(language: str) -> None:
 def test_polish_jerzy_is_not_yurii() -> None:
     assert given_name_key("Jerzy") != given_name_key("Jurij")
     assert given_name_key("Jurek") != given_name_key("Юрко")
+
+
+def test_latin_diminutives_and_russian_passport_forms() -> None:
+    """Families write pet names in Latin; Russian passports write the Russian form."""
+    from parley.names import given_name_key, patronymic_key
+
+    pets = {"Vania": "ivan", "Vanya": "ivan", "Sasha": "oleksandr", "Kolia": "mykola",
+            "Kolya": "mykola", "Dima": "dmytro", "Zhenia": "yevhen", "Zhenya": "yevhen",
+            "Misha": "mykhailo", "Petia": "petro", "Volodia": "volodymyr", "Yura": "yurii"}
+    for pet, key in pets.items():
+        assert given_name_key(pet) == key, pet
+    passport = {"GRIGORII": "hryhorii", "ALEKSANDR": "oleksandr", "DMITRII": "dmytro",
+                "NIKOLAI": "mykola", "EVGENII": "yevhen", "VASILII": "vasyl",
+                "IURII": "yurii", "MIKHAIL": "mykhailo", "ALEKSEI": "oleksii"}
+    for form, key in passport.items():
+        assert given_name_key(form) == key, form
+    assert patronymic_key("NIKOLAEVICH") == patronymic_key("Миколайович") == "mykola"
+    assert patronymic_key("GRIGOREVICH") == "hryhorii"
