@@ -30,6 +30,7 @@ from parley.linkage.model import (
     LevelParams,
     LinkageModel,
     default_model,
+    match_weight,
     normalised,
     params_from_splink,
     probability,
