@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from parley.services.registry.persons import PersonRecord, facts_of, sides_of
+from parley.domain.person_facts import PersonRecord, facts_of, sides_of
 
 PARTIES = ("UA", "RU")
 

@@ -35,9 +35,10 @@ from parley.domain.agreements import (
 )
 from parley.domain.eligibility import Eligibility, eligibility
 from parley.domain.events import AgreementRecorded, AgreementSigned
+from parley.domain.person_facts import PersonView
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json, sha256_hex
-from parley.services.registry.persons import PersonView, load_people
+from parley.services.registry.persons import load_people
 from parley.store import UnitOfWork
 from parley.store.tables import (
     actors,

@@ -26,6 +26,7 @@ from parley.domain.events import (
     StagePersonWithdrawn,
     VerificationRecorded,
 )
+from parley.domain.person_facts import ORIGIN_KINDS, PersonRecord, PersonView
 from parley.domain.planning import INTERVIEW_OUTCOMES, NOT_IN_STAGE, PENDING, WISHES
 from parley.domain.stage_head import direction as direction_of
 from parley.errors import Conflict, InputError, NotFound
@@ -37,7 +38,7 @@ from parley.services.exchange.agreements import (
     party_of,
     require_active,
 )
-from parley.services.registry.persons import ORIGIN_KINDS, PersonRecord, PersonView, load_people
+from parley.services.registry.persons import load_people
 from parley.store import RecordCipher, UnitOfWork
 from parley.store.tables import (
     interviews,

@@ -1,30 +1,15 @@
-"""What Parley knows about persons: facts for eligibility, sides, and the current status.
+"""Loading what Parley knows about persons: their records, facts, sides and status.
 
-**Sides.** Which party holds a person and which party the person belongs to come from
-the kinds of the lists the person's records are on (``docs/exchange.md``):
-
-- ``capture_card`` and ``visit_list``: the list's party is the **detaining** party
-  (its capture notifications; the places of detention the intermediary visited);
-- ``origin_list`` and ``inquiry``: the list's party is the person's **own** party (its
-  list of its missing and captured; a family's inquiry through it).
-
-When only one side is known, the other is the agreement's other party (a person on the
-detaining party's cards belongs to the other side; a person on an origin list marked
-captured is held by the other side). Two different detaining parties, or two different
-own parties, leave the side unknown (and the person out of any direction) until the
-records are corrected or re-linked.
-
-**Facts** come from the linked records (sealed; opened here) and from events: birth
-dates (``yyyy-mm-dd``, ``yyyy-mm`` or ``yyyy``), civilian or serviceman (the ``status``
-and ``rank`` columns, a service number), deceased (``status``; a remains case
-identified), a wound or sickness reported (``status``), certified (``medical.certified``).
+The rules live in the domain: :mod:`parley.domain.person_facts` (sides from list kinds,
+facts from the records' cells) and :mod:`parley.domain.person_status` (the current status
+from the steps). This module reads the records (sealed; opened here) and the exchange's
+rows, and calls them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, bindparam, select
@@ -32,7 +17,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.sql.elements import BindParameter
 
 from parley.bootstrap import App
-from parley.domain.eligibility import BirthDate, PersonFacts
+from parley.domain.person_facts import PersonRecord, PersonView, facts_of, sides_of
+from parley.domain.person_status import (
+    PersonStatus,
+    Step,
+    base_status,
+    current_status,
+    handover_steps,
+    interview_step,
+    verified_step,
+)
 from parley.errors import NotFound
 from parley.store import RecordCipher
 from parley.store.keyed import KeyedQuery, keyed
@@ -55,85 +49,8 @@ from parley.store.tables import (
     verifications,
 )
 
-HOLDER_KINDS = frozenset({"capture_card", "visit_list"})
-ORIGIN_KINDS = frozenset({"origin_list", "inquiry"})
-DECEASED_WORDS = ("deceased", "dead", "killed", "died", "загинув", "загибл", "помер",
-                  "погиб", "умер", "убит", "мертв")
-CIVILIAN_WORDS = ("civilian", "цивільн", "гражданск", "мирн")
-WOUNDED_WORDS = ("wounded", "sick", "injured", "поранен", "хвор", "ранен", "болен",
-                 "травм")
-CAPTURED_WORDS = ("captured", "pow", "prisoner", "detained", "полон", "плен", "затриман",
-                  "задержан")
-MILITARY_RANKS = ("солдат", "сержант", "лейтенант", "капітан", "капитан", "майор",
-                  "полковник", "рядов", "матрос", "старшина", "прапорщик", "єфрейтор",
-                  "ефрейтор", "private", "sergeant", "lieutenant", "captain", "major",
-                  "colonel", "corporal")
-
-STATUSES = ("held", "nominated", "verified", "handed_over", "repatriated",
-            "declined_repatriation", "deceased", "missing")
-
-
-@dataclass(frozen=True)
-class PersonRecord:
-    """One source record linked to a person, with its list's provenance."""
-
-    record_id: str
-    list_id: str
-    kind: str
-    source: str
-    party: str | None
-    commitment: str
-    list_seq: int
-    link_seq: int
-    row_number: int
-    fields: Mapping[str, str] | None  # None once erased
-
-
-@dataclass(frozen=True)
-class Sides:
-    """Which parties' lists say they detain the person (``holders``) or list the person as
-    their own (``owns``), each with the first list that says so; ``seen_held`` when the
-    person is known to be in detention (a capture card, a visit list, an origin list
-    marking the person captured)."""
-
-    holders: Mapping[str, str]
-    owns: Mapping[str, str]
-    seen_held: bool
-
-    def direction(self, parties: tuple[str, str]) -> tuple[str, str] | None:
-        """``(sending, receiving)`` between the agreement's ``parties`` (None: unknown)."""
-        a, b = parties
-        holders = [p for p in self.holders if p in parties]
-        owns = [p for p in self.owns if p in parties]
-        if len(holders) > 1 or len(owns) > 1:
-            return None
-        own = owns[0] if owns else (b if holders[0] == a else a) if holders else None
-        holder = holders[0] if holders else \
-            (b if own == a else a) if own is not None and self.seen_held else None
-        if holder is None or own is None or holder == own:
-            return None
-        return holder, own
-
-    @property
-    def problem(self) -> str:
-        """Why the sides cannot be told apart, if they cannot."""
-        if len(self.holders) > 1:
-            return f"detained according to lists of {', '.join(sorted(self.holders))}"
-        if len(self.owns) > 1:
-            return f"claimed as their own by {', '.join(sorted(self.owns))}"
-        if set(self.holders) & set(self.owns):
-            return f"{next(iter(self.holders))} both detains the person and lists them as " \
-                   "its own"
-        if not self.holders and not self.seen_held:
-            return "no list says the person is detained"
-        return ""
-
-
-def _has(text: str | None, words: Iterable[str]) -> bool:
-    if not text:
-        return False
-    folded = text.casefold()
-    return any(w in folded for w in words)
+__all__ = ["PersonStatus", "PersonView", "load_people", "load_records", "person_status",
+           "statuses"]
 
 
 _RECORDS = KeyedQuery.of(
@@ -195,91 +112,6 @@ def load_records(conn: Connection, cipher: RecordCipher,
     return dict(out)
 
 
-def sides_of(records: Iterable[PersonRecord], *, parties: Iterable[str] = ()) -> Sides:
-    """Derive the detaining and own party from the kinds of lists the records are on.
-
-    A visit list made by the intermediary itself (its party is not one of ``parties``
-    of the conflict, when given) says only that the person is detained, not by whom."""
-    conflict = set(parties)
-    holders: dict[str, str] = {}
-    owns: dict[str, str] = {}
-    seen = False
-    for rec in records:
-        if rec.kind in HOLDER_KINDS:
-            seen = True
-            if rec.party is not None and (not conflict or rec.party in conflict):
-                holders.setdefault(rec.party, rec.source)
-        elif rec.kind in ORIGIN_KINDS:
-            if rec.party is not None:
-                owns.setdefault(rec.party, rec.source)
-            if rec.fields and _has(rec.fields.get("status"), CAPTURED_WORDS):
-                seen = True
-    return Sides(holders=holders, owns=owns, seen_held=seen)
-
-
-def facts_of(person_id: str, records: Iterable[PersonRecord], *,
-             certified: bool | None = None, certified_source: str = "",
-             identified_case: str | None = None) -> PersonFacts:
-    """A person's facts for eligibility, each with where it came from."""
-    recs = list(records)
-    births: list[BirthDate] = []
-    sources: dict[str, str] = {}
-    civilian: bool | None = None
-    deceased: bool | None = None
-    reported = False
-    held = False
-    rank: str | None = None
-    own_rank: str | None = None
-    for rec in recs:
-        f = rec.fields or {}
-        if rec.kind in HOLDER_KINDS:
-            held = True
-        if f.get("birth_date"):
-            born = BirthDate.parse(f["birth_date"], source=rec.source)
-            if born is not None:
-                births.append(born)
-        status, rank_text = f.get("status"), f.get("rank")
-        if _has(status, CIVILIAN_WORDS) or _has(rank_text, CIVILIAN_WORDS):
-            civilian = True
-            sources.setdefault("civilian", rec.source)
-        elif civilian is None and (f.get("service_number") or _has(rank_text, MILITARY_RANKS)):
-            civilian = False
-            sources.setdefault("civilian", rec.source)
-        if _has(status, DECEASED_WORDS):
-            deceased = True
-            sources["deceased"] = rec.source
-        if _has(status, WOUNDED_WORDS):
-            reported = True
-            sources.setdefault("wounded_reported", rec.source)
-        if _has(status, CAPTURED_WORDS):
-            held = True
-        if rank_text:
-            rank = rank or rank_text
-            if rec.kind in ORIGIN_KINDS:
-                own_rank = own_rank or rank_text
-    if identified_case is not None:
-        deceased = True
-        sources["deceased"] = f"remains case {identified_case}"
-    elif deceased is None and held:
-        deceased = False
-    if certified is not None:
-        sources["seriously_wounded_or_sick"] = certified_source
-    return PersonFacts(
-        person_id=person_id, births=tuple(births), wounded_certified=certified,
-        wounded_reported=reported, civilian=civilian, deceased=deceased,
-        rank=own_rank or rank, lists=frozenset(r.list_id for r in recs), sources=sources)
-
-
-@dataclass(frozen=True)
-class PersonView:
-    """A person's facts and sides, as the exchange services use them."""
-
-    person_id: str
-    records: list[PersonRecord]
-    facts: PersonFacts
-    sides: Sides
-
-
 def load_people(conn: Connection, cipher: RecordCipher,
                 person_ids: Iterable[str] | None = None) -> dict[str, PersonView]:
     """Facts and sides of the given persons (every person when None)."""
@@ -304,25 +136,6 @@ def load_people(conn: Connection, cipher: RecordCipher,
 
 
 # --- status ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PersonStatus:
-    """A person's current status and the event (and source) that established it."""
-
-    person_id: str
-    status: str
-    event_seq: int | None
-    event_type: str | None
-    source: str
-    history: list[tuple[str, int | None, str]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, object]:
-        return {"person_id": self.person_id, "status": self.status,
-                "event_seq": self.event_seq, "event_type": self.event_type,
-                "source": self.source,
-                "history": [{"status": s, "event_seq": q, "source": src}
-                            for s, q, src in self.history]}
 
 
 def person_status(app: App, person_id: str, *, viewer: str | None = None) -> PersonStatus:
@@ -355,89 +168,73 @@ def statuses(app: App, person_ids: Iterable[str] | None = None, *,
     out = {}
     for pid in ids:
         view = views[pid]
-        history: list[tuple[str, int | None, str]] = []
-        base = _base_status(view)
-        history.append(base)
-        history += sorted(steps.get(pid, []), key=lambda s: s[1] or 0)
-        current = _current(history)
-        out[pid] = PersonStatus(person_id=pid, status=current[0], event_seq=current[1],
-                                event_type=types.get(current[1]) if current[1] else None,
-                                source=current[2], history=history)
+        history = [base_status(view),
+                   *sorted(steps.get(pid, []), key=lambda s: s.event_seq or 0)]
+        current = current_status(history)
+        out[pid] = PersonStatus(person_id=pid, status=current.status,
+                                event_seq=current.event_seq,
+                                event_type=types.get(current.event_seq)
+                                if current.event_seq else None,
+                                source=current.source, history=history)
     return out
 
 
-_RANK = {"missing": 0, "held": 0, "nominated": 1, "verified": 2, "declined_repatriation": 3,
-         "handed_over": 4, "repatriated": 5, "deceased": 6}
-
-
-def _current(history: list[tuple[str, int | None, str]]) -> tuple[str, int | None, str]:
-    best = history[0]
-    for step in history[1:]:
-        if step[0] == "wishes":  # a later interview in which the person chose to return
-            if best[0] == "declined_repatriation":
-                best = ("verified", step[1], step[2])
-            continue
-        if _RANK[step[0]] >= _RANK[best[0]]:
-            best = step
-    return best
-
-
-def _base_status(view: PersonView) -> tuple[str, int | None, str]:
-    recs = view.records
-    if view.facts.deceased:
-        source = view.facts.sources.get("deceased", "")
-        rec = next((r for r in recs if r.source == source), None)
-        if rec is not None:
-            return ("deceased", rec.link_seq, f"list {rec.source}")
-    held = [r for r in recs if r.kind in HOLDER_KINDS]
-    if held:
-        return ("held", held[0].link_seq, f"list {held[0].source} ({held[0].kind}, "
-                                         f"{held[0].party})")
-    if recs:
-        return ("missing", recs[0].link_seq, f"list {recs[0].source} ({recs[0].kind}); "
-                                            "no detaining party's record")
-    return ("missing", None, "no records")
+Steps = dict[str, list[Step]]
 
 
 def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: bool
-                    ) -> dict[str, list[tuple[str, int | None, str]]]:
+                    ) -> Steps:
     """Each person's steps through the exchange (nominated, verified, interviewed, handed
     over, repatriated, identified among remains), each with its event and source.
 
     A few persons (a status page, an API read) are read by key through indexes; many are
     read table by table and filtered here."""
     keys = keyed(ids)
-    steps: dict[str, list[tuple[str, int | None, str]]] = defaultdict(list)
+    steps: Steps = defaultdict(list)
     noms = {r.id: r for r in _NOMINATIONS.run(conn, keys) if r.person_id in ids}
     for r in noms.values():
-        steps[r.person_id].append(("nominated", r.event_seq, f"nominated by {r.nominated_by}"))
-    if not noms:
-        return _identified(conn, ids, keys, steps)
-    nom_keys = sorted(noms) if keys is not None else None
+        steps[r.person_id].append(Step("nominated", r.event_seq,
+                                       f"nominated by {r.nominated_by}"))
+    if noms:
+        nom_keys = sorted(noms) if keys is not None else None
+        _add_verified(conn, noms, nom_keys, steps)
+        if confidential:
+            _add_interviews(conn, app, noms, nom_keys, steps)
+        _add_handovers(conn, ids, keys, noms, steps)
+    _add_identified(conn, ids, keys, steps)
+    return steps
+
+
+def _add_verified(conn: Connection, noms: dict[str, Any], nom_keys: list[str] | None,
+                  steps: Steps) -> None:
+    """Nominations whose identity and eligibility checks were confirmed."""
     checks: dict[str, dict[str, tuple[str, int]]] = defaultdict(dict)
     for r in _VERIFICATIONS.run(conn, nom_keys):
         if r.nomination_id in noms:
             checks[r.nomination_id][r.kind] = (r.outcome, r.event_seq)
     for nom_id, done in checks.items():
-        if all(done.get(k, ("", 0))[0] == "confirmed" for k in ("identity", "eligibility")):
-            seq = max(q for _, q in done.values())
-            steps[noms[nom_id].person_id].append(
-                ("verified", seq, "identity confirmed by the receiving party, eligibility "
-                                  "by the intermediary"))
-    if confidential:
-        latest: dict[str, tuple[int, bytes, str]] = {}
-        for r in _INTERVIEWS.run(conn, nom_keys):
-            if r.nomination_id in noms and (r.nomination_id not in latest
-                                            or r.event_seq > latest[r.nomination_id][0]):
-                latest[r.nomination_id] = (r.event_seq, r.sealed, r.id)
-        for nom_id, (seq, sealed, row_id) in latest.items():
-            outcome = app.cipher.open(sealed, row_id=row_id).get("outcome")
-            pid = noms[nom_id].person_id
-            if outcome == "declines":
-                steps[pid].append(("declined_repatriation", seq,
-                                   "private interview by the intermediary (confidential)"))
-            elif outcome == "wishes":
-                steps[pid].append(("wishes", seq, "private interview by the intermediary"))
+        step = verified_step(done)
+        if step is not None:
+            steps[noms[nom_id].person_id].append(step)
+
+
+def _add_interviews(conn: Connection, app: App, noms: dict[str, Any],
+                    nom_keys: list[str] | None, steps: Steps) -> None:
+    """Each nomination's latest private interview (sealed; only the intermediary sees)."""
+    latest: dict[str, tuple[int, bytes, str]] = {}
+    for r in _INTERVIEWS.run(conn, nom_keys):
+        if r.nomination_id in noms and (r.nomination_id not in latest
+                                        or r.event_seq > latest[r.nomination_id][0]):
+            latest[r.nomination_id] = (r.event_seq, r.sealed, r.id)
+    for nom_id, (seq, sealed, row_id) in latest.items():
+        step = interview_step(app.cipher.open(sealed, row_id=row_id).get("outcome"), seq)
+        if step is not None:
+            steps[noms[nom_id].person_id].append(step)
+
+
+def _add_handovers(conn: Connection, ids: set[str], keys: list[str] | None,
+                   noms: dict[str, Any], steps: Steps) -> None:
+    """Handovers confirmed by all three sides, and the stages closed since."""
     if keys is None:
         confirmations, listed = conn.execute(_CONFIRMATIONS), conn.execute(_LISTED)
     else:
@@ -452,27 +249,20 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
         if r.person_id in ids:
             confirmed[(r.stage_id, r.person_id)].append(r.event_seq)
     for r in listed:
-        seqs = confirmed.get((r.stage_id, r.person_id), [])
-        if r.person_id not in ids or len(seqs) < 3:
-            continue
-        steps[r.person_id].append(("handed_over", max(seqs),
-                                   f"stage {r.number} ({r.stage_date}), confirmed by "
-                                   "sending, receiving and intermediary"))
-        if r.closed_seq is not None:
-            steps[r.person_id].append(("repatriated", r.closed_seq,
-                                       f"stage {r.number} closed and signed by all three"))
-    return _identified(conn, ids, keys, steps)
+        if r.person_id in ids:
+            steps[r.person_id] += handover_steps(
+                stage_number=r.number, stage_date=r.stage_date,
+                confirmations=confirmed.get((r.stage_id, r.person_id), []),
+                closed_seq=r.closed_seq)
 
 
-def _identified(conn: Connection, ids: set[str], keys: list[str] | None,
-                steps: dict[str, list[tuple[str, int | None, str]]]
-                ) -> dict[str, list[tuple[str, int | None, str]]]:
-    """Add the remains cases identified as the persons to their steps."""
+def _add_identified(conn: Connection, ids: set[str], keys: list[str] | None,
+                    steps: Steps) -> None:
+    """The remains cases identified as the persons."""
     for r in _IDENTIFIED.run(conn, keys):
         if r.person_id in ids:
-            steps[r.person_id].append(("deceased", r.identified_seq,
-                                       f"remains case {r.case_number} identified"))
-    return steps
+            steps[r.person_id].append(Step("deceased", r.identified_seq,
+                                           f"remains case {r.case_number} identified"))
 
 
 def _event_types(conn: Connection, seqs: set[int | None]) -> dict[int | None, str]:
