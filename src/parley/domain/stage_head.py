@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,6 +42,9 @@ EMPTY_ROOT_HEX = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b8
 HEAD_FIELDS = ("kind", "agreement", "stage", "direction", "category", "tree_size", "root",
                "time")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+#: RFC 9162 MTH over raw leaf data (``parley.ledger.tree_root``): the caller supplies the
+#: hash, so that this module stays free of Parley's other packages.
+MerkleRoot = Callable[[Sequence[bytes]], bytes]
 _PARTY = re.compile(r"[A-Z0-9]{1,16}")
 
 
@@ -156,3 +159,30 @@ def signed_head_json(head: StageHead, cosignatures: Iterable[Cosignature]) -> di
     return {"head": head.to_json(),
             "cosignatures": [c.to_json() for c in sorted(cosignatures,
                                                           key=lambda c: (c.party, c.actor))]}
+
+
+def build_heads(*, agreement: str, stage: str, directions: Iterable[str],
+                categories: Sequence[str], leaves: Mapping[tuple[str, str], Iterable[str]],
+                time: str, tree_root: MerkleRoot) -> list[StageHead]:
+    """The heads of a closing stage: one per direction and category, in that order (also
+    empty ones), each over the commitments handed over (``leaves``, per (direction,
+    category)) in leaf order."""
+    heads = []
+    for direction in directions:
+        for category in categories:
+            ordered = leaf_order(leaves.get((direction, category), ()))
+            root = tree_root([bytes.fromhex(c) for c in ordered]).hex() if ordered \
+                else EMPTY_ROOT_HEX
+            heads.append(StageHead(agreement=agreement, stage=stage, direction=direction,
+                                   category=category, tree_size=len(ordered), root=root,
+                                   time=time))
+    return heads
+
+
+def totals_of(heads: Iterable[StageHead], *, directions: Iterable[str]
+              ) -> dict[str, dict[str, int]]:
+    """The totals a closing stage signs: ``{direction: {category: tree_size}}``."""
+    totals: dict[str, dict[str, int]] = {d: {} for d in directions}
+    for head in heads:
+        totals[head.direction][head.category] = head.tree_size
+    return totals

@@ -2,16 +2,14 @@
 
 Each listed person is confirmed by the sending party, the receiving party and the
 intermediary (confirming twice changes nothing). Discrepancies are found and kept open
-until resolved, or carried to a later stage by an explicit decision:
+until resolved, or carried to a later stage by an explicit decision. A stage closes only
+with no open discrepancy; closing records the totals per direction and category and
+their stage heads, cosigned by both parties and the intermediary.
 
-- ``not_handed_over``: on the list, confirmed by nobody;
-- ``not_nominated``: handed over without being on the list (reported by a side);
-- ``identity_disputed``: the receiving party disputes who the person is;
-- ``count_mismatch``: the three sides' confirmed counts differ in a direction and
-  category (persons or remains cases).
-
-A stage closes only with no open discrepancy; closing records the totals per direction
-and category and their stage heads, cosigned by both parties and the intermediary.
+The rules (the sides, which discrepancies the confirmations show, which resolution each
+kind may take and what it means) are in :mod:`parley.domain.handover`; the stage heads'
+form and building in :mod:`parley.domain.stage_head`. This module reads the stage's
+rows, calls those rules, and writes their outcome with its events in one transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +17,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,6 +25,7 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
+from parley.domain.agreements import AgreementTerms
 from parley.domain.events import (
     DiscrepancyCarried,
     DiscrepancyOpened,
@@ -38,16 +37,35 @@ from parley.domain.events import (
     StagePersonListed,
     StagePersonWithdrawn,
 )
+from parley.domain.handover import (
+    KINDS,
+    RESOLUTIONS,
+    ROLES,
+    Discrepancy,
+    Finding,
+    carried_with,
+    confirmed_by_all,
+    count_mismatches,
+    disputed_persons,
+    handed_over_leaves,
+    may_resolve,
+    resolution_refused,
+    review,
+    role_of,
+    unconfirmed_cases,
+    unconfirmed_in,
+)
 from parley.domain.stage_head import (
-    EMPTY_ROOT_HEX,
     Cosignature,
     StageHead,
-    leaf_order,
-    parse_direction,
+    build_heads,
     signed_head_json,
+    totals_of,
 )
+from parley.domain.stage_head import direction as direction_of
 from parley.errors import Conflict, InputError, NotFound
-from parley.ledger import canonical_json, leaf_hash, root_from_leaf_hashes, sign
+from parley.ledger import canonical_json, sign
+from parley.ledger.merkle import tree_root
 from parley.services.exchange.agreements import (
     Agreement,
     evaluate_people,
@@ -56,7 +74,7 @@ from parley.services.exchange.agreements import (
     party_of,
     stored_terms,
 )
-from parley.services.exchange.stages import ROLES, Stage, get_stage_in, stage_from_row
+from parley.services.exchange.stages import Stage, get_stage_in, stage_from_row
 from parley.services.exchange.verification import nominate_in
 from parley.services.registry.persons import load_people
 from parley.store import UnitOfWork, timestamp
@@ -73,33 +91,11 @@ from parley.store.tables import (
     stages,
 )
 
-KINDS = ("not_handed_over", "not_nominated", "identity_disputed", "count_mismatch")
-RESOLUTIONS: dict[str, tuple[str, ...]] = {
-    "not_handed_over": ("person_remains_held", "handed_over"),
-    "not_nominated": ("admitted", "returned"),
-    "identity_disputed": ("identity_confirmed", "person_remains_held"),
-    "count_mismatch": ("withdrawn_unconfirmed", "confirmations_agree"),
-}
-
-
-@dataclass(frozen=True)
-class Discrepancy:
-    id: str
-    stage_id: str
-    opened_stage_id: str
-    kind: str
-    person_id: str | None
-    direction: str
-    category: str | None
-    counts: dict[str, int] | None
-    status: str
-    resolution: str | None
-
-    def describe(self) -> str:
-        what = f"person {self.person_id}" if self.person_id else \
-            f"{self.direction} {self.category}: " + ", ".join(
-                f"{k} {v}" for k, v in sorted((self.counts or {}).items()))
-        return f"{self.kind} ({what})"
+__all__ = [
+    "KINDS", "RESOLUTIONS", "ClosedStage", "Discrepancy", "carry_discrepancy", "check_stage",
+    "close_stage", "confirm_handover", "detect", "dispute_identity", "list_discrepancies",
+    "open_stage", "report_unlisted", "resolve_discrepancy", "role_of",
+]
 
 
 def _discrepancy(r: Any) -> Discrepancy:
@@ -157,17 +153,6 @@ def open_stage(conn: Connection, stage_id: str) -> tuple[Stage, Agreement]:
         raise Conflict(f"stage {stage.number} of {agreement.terms.reference} is closed; "
                        "nothing changed")
     return stage, agreement
-
-
-def role_of(party: str, direction: str, intermediary: str) -> str | None:
-    sending, receiving = parse_direction(direction)
-    if party == sending:
-        return "sending"
-    if party == receiving:
-        return "receiving"
-    if party == intermediary:
-        return "intermediary"
-    return None
 
 
 # Built once: every confirmation runs them.
@@ -245,21 +230,24 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
     return added
 
 
-def _open(uow: UnitOfWork, *, agreement: Agreement, stage: Stage, kind: str,
-          person_id: str | None, direction: str, category: str | None,
-          counts: dict[str, int] | None, actor: str) -> Discrepancy:
-    disc_id = str(uuid.uuid4())
-    ev = uow.append(DiscrepancyOpened(discrepancy_id=disc_id, stage_id=stage.id, kind=kind,
-                                      person_id=person_id, direction=direction,
-                                      category=category, counts=counts), actor=actor)
+def _open(uow: UnitOfWork, *, agreement: Agreement, stage: Stage, finding: Finding,
+          actor: str) -> Discrepancy:
+    """Open a discrepancy in ``stage``: its event and its row."""
+    disc = Discrepancy(id=str(uuid.uuid4()), stage_id=stage.id, opened_stage_id=stage.id,
+                       kind=finding.kind, person_id=finding.person_id,
+                       direction=finding.direction, category=finding.category,
+                       counts=finding.counts, status="open", resolution=None)
+    ev = uow.append(DiscrepancyOpened(discrepancy_id=disc.id, stage_id=stage.id,
+                                      kind=disc.kind, person_id=disc.person_id,
+                                      direction=disc.direction, category=disc.category,
+                                      counts=disc.counts), actor=actor)
     uow.conn.execute(insert(discrepancies).values(
-        id=disc_id, agreement_id=agreement.id, stage_id=stage.id, opened_stage_id=stage.id,
-        kind=kind, person_id=person_id, direction=direction, category=category,
-        counts=json.dumps(counts, sort_keys=True) if counts is not None else None,
+        id=disc.id, agreement_id=agreement.id, stage_id=stage.id, opened_stage_id=stage.id,
+        kind=disc.kind, person_id=disc.person_id, direction=disc.direction,
+        category=disc.category,
+        counts=json.dumps(disc.counts, sort_keys=True) if disc.counts is not None else None,
         status="open", resolution=None, event_seq=ev.seq, resolved_seq=None))
-    return Discrepancy(id=disc_id, stage_id=stage.id, opened_stage_id=stage.id, kind=kind,
-                       person_id=person_id, direction=direction, category=category,
-                       counts=counts, status="open", resolution=None)
+    return disc
 
 
 def dispute_identity(app: App, *, stage_id: str, person_id: str, actor: str) -> Discrepancy:
@@ -285,9 +273,9 @@ def dispute_identity(app: App, *, stage_id: str, person_id: str, actor: str) -> 
             raise Conflict(f"{party} already confirmed person {person_id} in stage "
                            f"{stage.number}")
         uow.append(IdentityDisputed(stage_id=stage_id, person_id=person_id), actor=actor)
-        disc = _open(uow, agreement=agreement, stage=stage, kind="identity_disputed",
-                     person_id=person_id, direction=row.direction, category=row.category,
-                     counts=None, actor=actor)
+        disc = _open(uow, agreement=agreement, stage=stage, actor=actor,
+                     finding=Finding("identity_disputed", person_id, row.direction,
+                                     row.category))
         uow.commit()
     return disc
 
@@ -318,9 +306,9 @@ def report_unlisted(app: App, *, stage_id: str, person_id: str, actor: str) -> D
         (row,) = evaluate_people(agreement.terms, views.values())
         uow.append(HandoverUnlisted(stage_id=stage_id, direction=direction,
                                     person_id=person_id, role=role), actor=actor)
-        disc = _open(uow, agreement=agreement, stage=stage, kind="not_nominated",
-                     person_id=person_id, direction=direction,
-                     category=row.eligibility.category, counts=None, actor=actor)
+        disc = _open(uow, agreement=agreement, stage=stage, actor=actor,
+                     finding=Finding("not_nominated", person_id, direction,
+                                     row.eligibility.category))
         uow.commit()
     return disc
 
@@ -329,6 +317,7 @@ def report_unlisted(app: App, *, stage_id: str, person_id: str, actor: str) -> D
 
 
 def _person_roles(conn: Connection, stage_id: str) -> dict[str, set[str]]:
+    """Which sides confirmed each person of the stage."""
     roles: dict[str, set[str]] = defaultdict(set)
     for r in conn.execute(select(handover_confirmations.c.person_id,
                                  handover_confirmations.c.role).where(
@@ -337,7 +326,8 @@ def _person_roles(conn: Connection, stage_id: str) -> dict[str, set[str]]:
     return roles
 
 
-def _remains_roles(conn: Connection, stage_id: str) -> dict[str, tuple[Any, set[str]]]:
+def _remains(conn: Connection, stage_id: str) -> list[tuple[Any, set[str]]]:
+    """The stage's remains cases, each with the sides that confirmed it."""
     cases = {r.id: r for r in conn.execute(select(remains_cases).where(
         remains_cases.c.stage_id == stage_id))}
     roles: dict[str, set[str]] = defaultdict(set)
@@ -345,23 +335,13 @@ def _remains_roles(conn: Connection, stage_id: str) -> dict[str, tuple[Any, set[
         for r in conn.execute(select(remains_confirmations).where(
                 remains_confirmations.c.case_id.in_(list(cases)))):
             roles[r.case_id].add(r.role)
-    return {cid: (row, roles.get(cid, set())) for cid, row in cases.items()}
+    return [(row, roles.get(cid, set())) for cid, row in cases.items()]
 
 
 def _mismatches(conn: Connection, stage_id: str, disputed: set[str]
                 ) -> dict[tuple[str, str], dict[str, int]]:
-    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(ROLES, 0))
-    roles = _person_roles(conn, stage_id)
-    for pid, row in _listed(conn, stage_id).items():
-        if pid in disputed or not roles.get(pid):
-            continue
-        for role in roles[pid]:
-            counts[(row.direction, row.category)][role] += 1
-    for row, case_roles in _remains_roles(conn, stage_id).values():
-        for role in case_roles:
-            counts[(row.direction, row.category)][role] += 1
-    return {k: v for k, v in counts.items() if len(set(v.values())) > 1}
+    return count_mismatches(_listed(conn, stage_id), _remains(conn, stage_id),
+                            person_roles=_person_roles(conn, stage_id), disputed=disputed)
 
 
 def detect(uow: UnitOfWork, stage: Stage, agreement: Agreement, *, actor: str
@@ -370,30 +350,13 @@ def detect(uow: UnitOfWork, stage: Stage, agreement: Agreement, *, actor: str
     the stage's open discrepancies."""
     conn = uow.conn
     current = _open_discrepancies(conn, stage.id)
-    disputed = {d.person_id for d in current if d.kind == "identity_disputed"
-                and d.person_id is not None}
-    roles = _person_roles(conn, stage.id)
-    listed = _listed(conn, stage.id)
-    mismatches = _mismatches(conn, stage.id, disputed)
-    for d in current:
-        if d.kind == "not_handed_over" and d.person_id is not None and \
-                roles.get(d.person_id, set()) >= set(ROLES):
-            _resolve(uow, d, "handed_over", actor=actor)
-        elif d.kind == "count_mismatch" and (d.direction, d.category or "") not in mismatches:
-            _resolve(uow, d, "confirmations_agree", actor=actor)
-    open_keys = {(d.kind, d.person_id, d.direction, d.category)
-                 for d in _open_discrepancies(conn, stage.id)}
-    for pid, row in sorted(listed.items()):
-        if not roles.get(pid) and pid not in disputed and \
-                ("not_handed_over", pid, row.direction, row.category) not in open_keys:
-            _open(uow, agreement=agreement, stage=stage, kind="not_handed_over",
-                  person_id=pid, direction=row.direction, category=row.category,
-                  counts=None, actor=actor)
-    for (direction, category), counts in sorted(mismatches.items()):
-        if ("count_mismatch", None, direction, category) not in open_keys:
-            _open(uow, agreement=agreement, stage=stage, kind="count_mismatch",
-                  person_id=None, direction=direction, category=category, counts=counts,
-                  actor=actor)
+    found = review(current, _listed(conn, stage.id),
+                   person_roles=_person_roles(conn, stage.id),
+                   mismatches=_mismatches(conn, stage.id, disputed_persons(current)))
+    for disc, resolution in found.cleared:
+        _resolve(uow, disc, resolution, actor=actor)
+    for finding in found.found:
+        _open(uow, agreement=agreement, stage=stage, finding=finding, actor=actor)
     return _open_discrepancies(conn, stage.id)
 
 
@@ -425,6 +388,13 @@ def _get_discrepancy(conn: Connection, discrepancy_id: str) -> Discrepancy:
     if row is None:
         raise NotFound(f"discrepancy {discrepancy_id} is not known")
     return _discrepancy(row)
+
+
+def _open_one(conn: Connection, discrepancy_id: str) -> Discrepancy:
+    disc = _get_discrepancy(conn, discrepancy_id)
+    if disc.status != "open":
+        raise Conflict(f"discrepancy {disc.id} is already resolved ({disc.resolution})")
+    return disc
 
 
 def _resolve(uow: UnitOfWork, disc: Discrepancy, resolution: str, *, actor: str) -> None:
@@ -463,57 +433,100 @@ def _list_person(uow: UnitOfWork, *, stage_id: str, person_id: str, nomination_i
             state="listed", event_seq=ev.seq))
 
 
+@dataclass(frozen=True)
+class _Resolving:
+    """What resolving one discrepancy works with (inside its unit of work)."""
+
+    uow: UnitOfWork
+    app: App
+    disc: Discrepancy
+    stage: Stage
+    agreement: Agreement
+    actor: str
+
+
+def _keep_held(r: _Resolving) -> None:
+    """``person_remains_held``: the person leaves the stage's list."""
+    if r.disc.person_id is not None:
+        _withdraw(r.uow, r.stage.id, r.disc.person_id, r.disc.kind, actor=r.actor)
+
+
+def _all_sides_confirmed(r: _Resolving) -> None:
+    """``handed_over``: only once all three sides confirmed the person."""
+    roles = _person_roles(r.uow.conn, r.stage.id)
+    if not confirmed_by_all(roles.get(r.disc.person_id or "", set())):
+        raise Conflict(f"person {r.disc.person_id} is not confirmed by all three sides "
+                       f"in stage {r.stage.number}")
+
+
+def _counts_agree(r: _Resolving) -> None:
+    """``confirmations_agree``: only once the three sides' counts agree."""
+    if (r.disc.direction, r.disc.category or "") in _mismatches(r.uow.conn, r.stage.id, set()):
+        raise Conflict(f"the confirmations of {r.disc.direction} {r.disc.category} in stage "
+                       f"{r.stage.number} still differ")
+
+
+def _withdraw_unconfirmed(r: _Resolving) -> None:
+    """``withdrawn_unconfirmed``: the persons not confirmed by all three leave the list;
+    remains cases cannot be withdrawn, so each must be confirmed first."""
+    conn = r.uow.conn
+    for case in unconfirmed_cases(_remains(conn, r.stage.id), r.disc):
+        raise Conflict(f"remains case {case.case_number} is not confirmed by all "
+                       "three sides; confirm it or carry the discrepancy")
+    for pid in unconfirmed_in(_listed(conn, r.stage.id), r.disc,
+                              person_roles=_person_roles(conn, r.stage.id)):
+        _withdraw(r.uow, r.stage.id, pid, "count_mismatch", actor=r.actor)
+
+
+def _admit(r: _Resolving) -> None:
+    """``admitted``: the person handed over unlisted is nominated and listed after the
+    fact, in the category the person falls in."""
+    disc = r.disc
+    if disc.category is None:
+        raise Conflict(f"person {disc.person_id} falls in no category of "
+                       f"{r.agreement.terms.reference}; cannot be admitted")
+    assert disc.person_id is not None
+    (nom,) = nominate_in(r.uow, r.app, r.agreement, [disc.person_id], actor=r.actor,
+                         party=None)
+    _list_person(r.uow, stage_id=r.stage.id, person_id=disc.person_id,
+                 nomination_id=nom.id, direction=nom.direction, category=disc.category,
+                 commitment=nom.commitment, origin="admitted", actor=r.actor)
+
+
+def _nothing_to_change(r: _Resolving) -> None:
+    """``returned`` and ``identity_confirmed`` record the decision only."""
+
+
+#: What resolving with each resolution does beyond recording it (see MEANINGS).
+_RESOLVING: dict[str, Callable[[_Resolving], None]] = {
+    "person_remains_held": _keep_held,
+    "handed_over": _all_sides_confirmed,
+    "admitted": _admit,
+    "returned": _nothing_to_change,
+    "identity_confirmed": _nothing_to_change,
+    "withdrawn_unconfirmed": _withdraw_unconfirmed,
+    "confirmations_agree": _counts_agree,
+}
+
+
 def resolve_discrepancy(app: App, *, discrepancy_id: str, resolution: str, actor: str
                         ) -> Discrepancy:
-    """Resolve an open discrepancy (see ``RESOLUTIONS`` for what each kind allows)."""
+    """Resolve an open discrepancy (see ``RESOLUTIONS`` for what each kind allows and
+    ``MEANINGS`` in :mod:`parley.domain.handover` for what each resolution means)."""
     with app.uow() as uow:
         conn = exclusive(uow)
-        disc = _get_discrepancy(conn, discrepancy_id)
-        if disc.status != "open":
-            raise Conflict(f"discrepancy {disc.id} is already resolved ({disc.resolution})")
-        allowed = RESOLUTIONS[disc.kind]
-        if resolution not in allowed:
-            raise InputError(f"a {disc.kind} discrepancy is resolved as "
-                             f"{' or '.join(allowed)}, not {resolution!r}")
+        disc = _open_one(conn, discrepancy_id)
+        refused = resolution_refused(disc.kind, resolution)
+        if refused:
+            raise InputError(refused)
         stage, agreement = open_stage(conn, disc.stage_id)
         party, _ = party_of(conn, actor)
-        receiving = parse_direction(disc.direction)[1]
-        if party != agreement.terms.intermediary and not (
-                resolution == "identity_confirmed" and party == receiving):
+        if not may_resolve(party=party, resolution=resolution, direction=disc.direction,
+                           intermediary=agreement.terms.intermediary):
             raise Conflict(f"only the intermediary ({agreement.terms.intermediary}) "
                            f"resolves this discrepancy; {actor} is of {party}")
-        roles = _person_roles(conn, stage.id)
-        if resolution == "handed_over" and roles.get(disc.person_id or "", set()) \
-                < set(ROLES):
-            raise Conflict(f"person {disc.person_id} is not confirmed by all three sides "
-                           f"in stage {stage.number}")
-        if resolution == "confirmations_agree" and (disc.direction, disc.category or "") in \
-                _mismatches(conn, stage.id, set()):
-            raise Conflict(f"the confirmations of {disc.direction} {disc.category} in stage "
-                           f"{stage.number} still differ")
-        if resolution == "person_remains_held" and disc.person_id is not None:
-            _withdraw(uow, stage.id, disc.person_id, disc.kind, actor=actor)
-        if resolution == "withdrawn_unconfirmed":
-            for pid, row in sorted(_listed(conn, stage.id).items()):
-                if (row.direction, row.category) == (disc.direction, disc.category) and \
-                        roles.get(pid, set()) < set(ROLES):
-                    _withdraw(uow, stage.id, pid, "count_mismatch", actor=actor)
-            for row, case_roles in _remains_roles(conn, stage.id).values():
-                if (row.direction, row.category) == (disc.direction, disc.category) and \
-                        case_roles < set(ROLES):
-                    raise Conflict(f"remains case {row.case_number} is not confirmed by all "
-                                   "three sides; confirm it or carry the discrepancy")
-        if resolution == "admitted":
-            if disc.category is None:
-                raise Conflict(f"person {disc.person_id} falls in no category of "
-                               f"{agreement.terms.reference}; cannot be admitted")
-            assert disc.person_id is not None
-            (nom,) = nominate_in(uow, app, agreement, [disc.person_id], actor=actor,
-                                 party=None)
-            _list_person(uow, stage_id=stage.id, person_id=disc.person_id,
-                         nomination_id=nom.id, direction=nom.direction,
-                         category=disc.category, commitment=nom.commitment,
-                         origin="admitted", actor=actor)
+        _RESOLVING[resolution](_Resolving(uow=uow, app=app, disc=disc, stage=stage,
+                                          agreement=agreement, actor=actor))
         _resolve(uow, disc, resolution, actor=actor)
         uow.commit()
     return replace(disc, status="resolved", resolution=resolution)
@@ -525,9 +538,7 @@ def carry_discrepancy(app: App, *, discrepancy_id: str, to_stage_id: str, actor:
     not yet closed stage of the same agreement."""
     with app.uow() as uow:
         conn = exclusive(uow)
-        disc = _get_discrepancy(conn, discrepancy_id)
-        if disc.status != "open":
-            raise Conflict(f"discrepancy {disc.id} is already resolved ({disc.resolution})")
+        disc = _open_one(conn, discrepancy_id)
         stage, agreement = open_stage(conn, disc.stage_id)
         _require_intermediary(conn, agreement, actor, "carries discrepancies")
         target = get_stage_in(conn, to_stage_id)
@@ -536,20 +547,14 @@ def carry_discrepancy(app: App, *, discrepancy_id: str, to_stage_id: str, actor:
                            f"{agreement.terms.reference} than stage {stage.number}")
         if target.status == "closed":
             raise Conflict(f"stage {target.number} is closed")
-        moving: list[Any] = []
         listed = _listed(conn, stage.id)
-        if disc.person_id is not None and disc.person_id in listed:
-            moving.append(listed[disc.person_id])
-        elif disc.kind == "count_mismatch":
-            roles = _person_roles(conn, stage.id)
-            moving += [row for pid, row in sorted(listed.items())
-                       if (row.direction, row.category) == (disc.direction, disc.category)
-                       and 0 < len(roles.get(pid, set())) < len(ROLES)]
+        moving = carried_with(disc, listed, person_roles=_person_roles(conn, stage.id))
         uow.append(DiscrepancyCarried(discrepancy_id=disc.id, from_stage_id=stage.id,
                                       to_stage_id=target.id), actor=actor)
-        for row in moving:
-            _withdraw(uow, stage.id, row.person_id, "carried", actor=actor, state="carried")
-            _list_person(uow, stage_id=target.id, person_id=row.person_id,
+        for pid in moving:
+            row = listed[pid]
+            _withdraw(uow, stage.id, pid, "carried", actor=actor, state="carried")
+            _list_person(uow, stage_id=target.id, person_id=pid,
                          nomination_id=row.nomination_id, direction=row.direction,
                          category=row.category, commitment=row.commitment,
                          origin="carried", actor=actor)
@@ -577,62 +582,58 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
         conn = exclusive(uow)
         stage, agreement = open_stage(conn, stage_id)
         _require_intermediary(conn, agreement, actor, "closes stages")
-        still_open = detect(uow, stage, agreement, actor=actor)
-        if still_open:
-            shown = "; ".join(d.describe() for d in still_open[:3])
-            more = f" and {len(still_open) - 3} more" if len(still_open) > 3 else ""
-            raise Conflict(f"stage {stage.number} of {agreement.terms.reference} cannot "
-                           f"close: {len(still_open)} open discrepancies ({shown}{more}); "
-                           "resolve them or carry them to a later stage")
-        leaves: dict[tuple[str, str], list[str]] = defaultdict(list)
-        roles = _person_roles(conn, stage.id)
-        for pid, row in _listed(conn, stage.id).items():
-            if roles.get(pid, set()) >= set(ROLES):
-                leaves[(row.direction, row.category)].append(row.commitment)
-        for row, case_roles in _remains_roles(conn, stage.id).values():
-            if case_roles >= set(ROLES):
-                leaves[(row.direction, row.category)].append(row.commitment)
-        now = timestamp(uow.now())
+        _refuse_open(stage, agreement, detect(uow, stage, agreement, actor=actor))
         terms = agreement.terms
-        signers = [(side, terms.signatories[side])
-                   for side in sorted((*terms.parties, terms.intermediary))]
-        totals: dict[str, dict[str, int]] = {}
-        signed: list[dict[str, Any]] = []
-        head_rows = []
-        for sending, receiving in terms.directions():
-            direction = f"{sending}->{receiving}"
-            totals[direction] = {}
-            for cat in terms.by_priority():
-                ordered = leaf_order(leaves.get((direction, cat.code), []))
-                root = root_from_leaf_hashes(
-                    [leaf_hash(bytes.fromhex(c)) for c in ordered]).hex() \
-                    if ordered else EMPTY_ROOT_HEX
-                head = StageHead(agreement=agreement.id, stage=stage.id, direction=direction,
-                                 category=cat.code, tree_size=len(ordered), root=root,
-                                 time=now)
-                message = head.to_bytes()
-                cosigs = [Cosignature(actor=signer, party=side,
-                                      signature=sign(app.keyring.private(signer), message))
-                          for side, signer in signers]
-                item = signed_head_json(head, cosigs)
-                signed.append(item)
-                totals[direction][cat.code] = len(ordered)
-                head_rows.append({"stage_id": stage.id, "direction": direction,
-                                  "category": cat.code, "tree_size": len(ordered),
-                                  "root": root, "head": message.decode("utf-8"),
-                                  "cosignatures": json.dumps(item["cosignatures"])})
+        now = timestamp(uow.now())
+        directions = [direction_of(sending, receiving)
+                      for sending, receiving in terms.directions()]
+        heads = build_heads(
+            agreement=agreement.id, stage=stage.id, directions=directions,
+            categories=[c.code for c in terms.by_priority()],
+            leaves=handed_over_leaves(_listed(conn, stage.id), _remains(conn, stage.id),
+                                      person_roles=_person_roles(conn, stage.id)),
+            time=now, tree_root=tree_root)
+        signed = [_cosign(app, terms, head) for head in heads]
+        totals = totals_of(heads, directions=directions)
         carried = sorted(r.id for r in conn.execute(select(discrepancies.c.id).where(
             discrepancies.c.opened_stage_id == stage.id,
             discrepancies.c.stage_id != stage.id)))
         ev = uow.append(StageClosed(agreement_id=agreement.id, stage_id=stage.id,
                                     totals=totals, heads=signed, carried=carried),
                         actor=actor)
-        for row in head_rows:
-            row["event_seq"] = ev.seq
-        conn.execute(insert(stage_heads), head_rows)
+        conn.execute(insert(stage_heads), [
+            _head_row(stage.id, head, item, event_seq=ev.seq)
+            for head, item in zip(heads, signed, strict=True)])
         conn.execute(update(stages).where(stages.c.id == stage.id).values(
             status="closed", closed_seq=ev.seq, closed_at=now,
             totals=canonical_json(totals).decode("utf-8")))
         uow.commit()
     return ClosedStage(stage=replace(stage, status="closed", closed_seq=ev.seq),
                        totals=totals, heads=signed, event_seq=ev.seq)
+
+
+def _refuse_open(stage: Stage, agreement: Agreement, still_open: list[Discrepancy]) -> None:
+    if still_open:
+        shown = "; ".join(d.describe() for d in still_open[:3])
+        more = f" and {len(still_open) - 3} more" if len(still_open) > 3 else ""
+        raise Conflict(f"stage {stage.number} of {agreement.terms.reference} cannot "
+                       f"close: {len(still_open)} open discrepancies ({shown}{more}); "
+                       "resolve them or carry them to a later stage")
+
+
+def _cosign(app: App, terms: AgreementTerms, head: StageHead) -> dict[str, Any]:
+    """The head signed by each side's signatory: both parties and the intermediary."""
+    message = head.to_bytes()
+    return signed_head_json(head, [
+        Cosignature(actor=signer, party=side, signature=sign(app.keyring.private(signer),
+                                                             message))
+        for side, signer in ((side, terms.signatories[side])
+                             for side in sorted((*terms.parties, terms.intermediary)))])
+
+
+def _head_row(stage_id: str, head: StageHead, signed: dict[str, Any], *, event_seq: int
+              ) -> dict[str, Any]:
+    return {"stage_id": stage_id, "direction": head.direction, "category": head.category,
+            "tree_size": head.tree_size, "root": head.root,
+            "head": head.to_bytes().decode("utf-8"),
+            "cosignatures": json.dumps(signed["cosignatures"]), "event_seq": event_seq}

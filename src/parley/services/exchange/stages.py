@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from parley.bootstrap import App
 from parley.domain.agreements import Category
 from parley.domain.events import StagePlanned
+from parley.domain.handover import ROLES
 from parley.domain.planning import (
     CONFIDENTIAL_REASONS,
     NOT_ELIGIBLE,
@@ -54,8 +55,6 @@ from parley.store.tables import (
     stage_persons,
     stages,
 )
-
-ROLES = ("sending", "receiving", "intermediary")
 
 
 @dataclass(frozen=True)
