@@ -32,7 +32,17 @@ class Event:
         return {f.name: _plain(getattr(self, f.name)) for f in dataclasses.fields(self)}
 
 
+class PayloadValue:
+    """A typed value inside an event's fields that writes itself as canonical-JSON values
+    (:meth:`to_payload`); the event that holds it reads it back in ``from_payload``."""
+
+    def to_payload(self) -> Any:
+        raise NotImplementedError
+
+
 def _plain(value: Any) -> Any:
+    if isinstance(value, PayloadValue):
+        return _plain(value.to_payload())
     if isinstance(value, tuple):
         return [_plain(v) for v in value]
     if isinstance(value, list):
@@ -557,18 +567,53 @@ class StageClosed(Event):
     carried: list[str]
 
 
+@dataclass(frozen=True)
+class RemainsCase(PayloadValue):
+    """A remains case as ``remains.confirmed`` names it: its number, and its commitment
+    when the sending side's confirmation creates the case (the leaf of the case in the
+    stage head). In the payload a case with its commitment is the object
+    ``{"case_number", "commitment"}``, and a case number alone is a plain string."""
+
+    case_number: str
+    commitment: str | None = None
+
+    def to_payload(self) -> dict[str, str] | str:
+        if self.commitment is None:
+            return self.case_number
+        return {"case_number": self.case_number, "commitment": self.commitment}
+
+    @classmethod
+    def from_payload(cls, item: dict[str, str] | str) -> RemainsCase:
+        if isinstance(item, str):
+            return cls(item)
+        return cls(item["case_number"], item.get("commitment"))
+
+
 @event
 @dataclass(frozen=True)
 class RemainsConfirmed(Event):
     """One side confirms remains handed over in a stage, by case number: ``role`` is
-    ``sending`` (with each case's commitment), ``receiving`` or ``intermediary``."""
+    ``sending`` (each case with its commitment: ``{"case_number", "commitment"}``),
+    ``receiving`` or ``intermediary`` (each case its number, a string)."""
 
     name: ClassVar[str] = "remains.confirmed"
     stage_id: str
     direction: str
     category: str
     role: str
-    cases: list[Any]
+    cases: tuple[RemainsCase, ...]
+
+    def __post_init__(self) -> None:
+        sending = self.role == "sending"
+        for case in self.cases:
+            if (case.commitment is not None) != sending:
+                raise ValueError(f"remains case {case.case_number}: only the sending side's "
+                                 "confirmation carries a commitment, and it always does")
+
+    @classmethod
+    def from_payload(cls, payload: dict[str, Any]) -> Event:
+        cases = tuple(RemainsCase.from_payload(c) for c in payload.get("cases", ()))
+        return super().from_payload({**payload, "cases": cases})
 
 
 @event

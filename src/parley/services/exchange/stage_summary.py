@@ -16,13 +16,21 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
+from parley.domain.events import RemainsCase
+from parley.domain.handover import confirmed_by_all
+from parley.domain.stage_head import direction as direction_of
+from parley.ledger import parse_canonical
 from parley.services.exchange.agreements import get_agreement_in
-from parley.services.exchange.stages import ROLES, stages_of
+from parley.services.exchange.stages import Stage, stages_of
+from parley.services.ledger import iter_events
 from parley.store.tables import (
     discrepancies,
     handover_confirmations,
@@ -36,6 +44,22 @@ from parley.store.tables import (
 )
 
 COLUMNS = ("nominated", "verified", "declined", "handed_over", "open_discrepancies")
+Cell = dict[str, int]
+
+
+class _Figures:
+    """One stage's figures: direction -> category -> column -> count. Every direction
+    and category of the agreement is there; others (no category: ``none``) are added
+    when something counts in them."""
+
+    def __init__(self, directions: Iterable[str], codes: Iterable[str]) -> None:
+        codes = list(codes)
+        self.table: dict[str, dict[str, Cell]] = {
+            d: {c: dict.fromkeys(COLUMNS, 0) for c in codes} for d in directions}
+
+    def cell(self, direction: str, category: str | None) -> Cell:
+        row = self.table.setdefault(direction, {})
+        return row.setdefault(category or "none", dict.fromkeys(COLUMNS, 0))
 
 
 def stage_table(app: App, agreement_id: str) -> dict[str, Any]:
@@ -43,88 +67,105 @@ def stage_table(app: App, agreement_id: str) -> dict[str, Any]:
     with app.read() as conn:
         agreement = get_agreement_in(conn, agreement_id)
         terms = agreement.terms
-        all_stages = stages_of(conn, agreement.id)
-        interview_rows = conn.execute(select(interviews, nominations.c.person_id).join(
-            nominations, nominations.c.id == interviews.c.nomination_id).where(
-            nominations.c.agreement_id == agreement.id)).all()
-        latest: dict[str, tuple[int, str]] = {}
-        for r in interview_rows:
-            if r.person_id not in latest or r.event_seq > latest[r.person_id][0]:
-                latest[r.person_id] = (r.event_seq, str(
-                    app.cipher.open(r.sealed, row_id=r.id).get("outcome")))
-        declined_seen: set[str] = set()
-        directions = [f"{a}->{b}" for a, b in terms.directions()]
+        outcomes = _interview_outcomes(conn, app, agreement.id)
+        directions = [direction_of(a, b) for a, b in terms.directions()]
         codes = [c.code for c in terms.by_priority()]
-        out_stages = []
+        declined_seen: set[str] = set()
         running = {d: dict.fromkeys(codes, 0) for d in directions}
-        for st in all_stages:
-            table = {d: {c: dict.fromkeys(COLUMNS, 0) for c in codes} for d in directions}
-
-            def cell(direction: str, category: str | None,
-                     table: dict[str, dict[str, dict[str, int]]] = table) -> dict[str, int]:
-                row = table.setdefault(direction, {})
-                return row.setdefault(category or "none", dict.fromkeys(COLUMNS, 0))
-
-            people = conn.execute(select(stage_persons).where(
-                stage_persons.c.stage_id == st.id)).all()
-            roles: dict[str, set[str]] = defaultdict(set)
-            for r in conn.execute(select(handover_confirmations).where(
-                    handover_confirmations.c.stage_id == st.id)):
-                roles[r.person_id].add(r.role)
-            disputes = {r.person_id: r.resolution for r in conn.execute(
-                select(discrepancies).where(discrepancies.c.kind == "identity_disputed",
-                                            discrepancies.c.stage_id == st.id))}
-            for p in people:
-                c = cell(p.direction, p.category)
-                c["nominated"] += 1
-                withdrew = p.state == "withdrawn" and \
-                    latest.get(p.person_id, (0, "wishes"))[1] != "wishes"
-                disputed = p.person_id in disputes and \
-                    disputes[p.person_id] != "identity_confirmed"
-                if not withdrew and not disputed and p.state != "carried":
-                    c["verified"] += 1
-                if withdrew and latest[p.person_id][1] == "declines" and \
-                        p.person_id not in declined_seen:
-                    declined_seen.add(p.person_id)
-                    c["declined"] += 1
-                if p.state == "listed" and roles.get(p.person_id, set()) >= set(ROLES):
-                    c["handed_over"] += 1
-            for r in conn.execute(select(plan_exclusions).where(
-                    plan_exclusions.c.stage_id == st.id, plan_exclusions.c.sealed.is_not(None))):
-                reason = app.cipher.open(r.sealed, row_id=f"{st.id}:{r.person_id}")["reason"]
-                if reason == "declined" and r.person_id not in declined_seen:
-                    declined_seen.add(r.person_id)
-                    cell(r.direction, r.category)["declined"] += 1
-            cases = conn.execute(select(remains_cases).where(
-                remains_cases.c.stage_id == st.id)).all()
-            case_roles: dict[str, set[str]] = defaultdict(set)
-            if cases:
-                for r in conn.execute(select(remains_confirmations).where(
-                        remains_confirmations.c.case_id.in_([c.id for c in cases]))):
-                    case_roles[r.case_id].add(r.role)
-            for case in cases:
-                c = cell(case.direction, case.category)
-                got = case_roles.get(case.id, set())
-                c["nominated"] += "sending" in got
-                c["verified"] += "receiving" in got
-                c["handed_over"] += got >= set(ROLES)
+        out_stages = []
+        for st in stages_of(conn, agreement.id):
+            figures = _Figures(directions, codes)
+            _count_listed(conn, st, figures, outcomes, declined_seen)
+            _count_declined_in_plan(conn, app, st, figures, declined_seen)
+            _count_remains(conn, st, figures)
             for r in conn.execute(select(discrepancies).where(
                     discrepancies.c.stage_id == st.id, discrepancies.c.status == "open")):
-                cell(r.direction, r.category)["open_discrepancies"] += 1
+                figures.cell(r.direction, r.category)["open_discrepancies"] += 1
             signed = conn.execute(select(stages.c.totals).where(
                 stages.c.id == st.id)).scalar()
-            totals = json.loads(signed) if signed else None
-            for d, row in table.items():
-                for code, figures in row.items():
-                    if d in running and code in running[d]:
-                        running[d][code] += figures["handed_over"]
+            _add_handed_over(running, figures)
             out_stages.append({
                 "number": st.number, "date": st.date, "status": st.status,
                 "stage_id": st.id, "closed_event": st.closed_seq,
-                "signed_totals": totals, "directions": table,
+                "signed_totals": json.loads(signed) if signed else None,
+                "directions": figures.table,
             })
     return {"agreement": terms.reference, "agreement_id": agreement.id,
             "columns": list(COLUMNS), "stages": out_stages, "handed_over_total": running}
+
+
+def _interview_outcomes(conn: Connection, app: App, agreement_id: str) -> dict[str, str]:
+    """Each nominated person's latest interview outcome (sealed; opened here)."""
+    latest: dict[str, tuple[int, str]] = {}
+    for r in conn.execute(select(interviews, nominations.c.person_id).join(
+            nominations, nominations.c.id == interviews.c.nomination_id).where(
+            nominations.c.agreement_id == agreement_id)):
+        if r.person_id not in latest or r.event_seq > latest[r.person_id][0]:
+            latest[r.person_id] = (r.event_seq, str(
+                app.cipher.open(r.sealed, row_id=r.id).get("outcome")))
+    return {pid: outcome for pid, (_, outcome) in latest.items()}
+
+
+def _count_listed(conn: Connection, st: Stage, figures: _Figures, outcomes: dict[str, str],
+                  declined_seen: set[str]) -> None:
+    """The stage's persons: everyone ever on its list is nominated; verified unless they
+    withdrew at interview, stayed disputed or were carried on; declined once (the first
+    stage that left them out); handed over when listed and confirmed by all three."""
+    roles: dict[str, set[str]] = defaultdict(set)
+    for r in conn.execute(select(handover_confirmations).where(
+            handover_confirmations.c.stage_id == st.id)):
+        roles[r.person_id].add(r.role)
+    disputes = {r.person_id: r.resolution for r in conn.execute(
+        select(discrepancies).where(discrepancies.c.kind == "identity_disputed",
+                                    discrepancies.c.stage_id == st.id))}
+    for p in conn.execute(select(stage_persons).where(stage_persons.c.stage_id == st.id)):
+        c = figures.cell(p.direction, p.category)
+        c["nominated"] += 1
+        outcome = outcomes.get(p.person_id, "wishes")
+        withdrew = p.state == "withdrawn" and outcome != "wishes"
+        disputed = p.person_id in disputes and disputes[p.person_id] != "identity_confirmed"
+        if not withdrew and not disputed and p.state != "carried":
+            c["verified"] += 1
+        if withdrew and outcome == "declines" and p.person_id not in declined_seen:
+            declined_seen.add(p.person_id)
+            c["declined"] += 1
+        if p.state == "listed" and confirmed_by_all(roles.get(p.person_id, set())):
+            c["handed_over"] += 1
+
+
+def _count_declined_in_plan(conn: Connection, app: App, st: Stage, figures: _Figures,
+                            declined_seen: set[str]) -> None:
+    """Persons the stage's plan left out because they declined (reasons are sealed)."""
+    for r in conn.execute(select(plan_exclusions).where(
+            plan_exclusions.c.stage_id == st.id, plan_exclusions.c.sealed.is_not(None))):
+        reason = app.cipher.open(r.sealed, row_id=f"{st.id}:{r.person_id}")["reason"]
+        if reason == "declined" and r.person_id not in declined_seen:
+            declined_seen.add(r.person_id)
+            figures.cell(r.direction, r.category)["declined"] += 1
+
+
+def _count_remains(conn: Connection, st: Stage, figures: _Figures) -> None:
+    """Remains cases: nominated when sent, verified when received, handed over when all
+    three sides confirmed."""
+    cases = conn.execute(select(remains_cases).where(remains_cases.c.stage_id == st.id)).all()
+    case_roles: dict[str, set[str]] = defaultdict(set)
+    if cases:
+        for r in conn.execute(select(remains_confirmations).where(
+                remains_confirmations.c.case_id.in_([c.id for c in cases]))):
+            case_roles[r.case_id].add(r.role)
+    for case in cases:
+        c = figures.cell(case.direction, case.category)
+        got = case_roles.get(case.id, set())
+        c["nominated"] += "sending" in got
+        c["verified"] += "receiving" in got
+        c["handed_over"] += confirmed_by_all(got)
+
+
+def _add_handed_over(running: dict[str, dict[str, int]], figures: _Figures) -> None:
+    for d, row in figures.table.items():
+        for code, cell in row.items():
+            if d in running and code in running[d]:
+                running[d][code] += cell["handed_over"]
 
 
 def render_table(summary: dict[str, Any]) -> list[str]:
@@ -157,76 +198,100 @@ def figures_from_events(app: App, agreement_id: str) -> dict[str, dict[str, dict
     """Recount, from the signed events alone, each stage's nominated and handed-over
     persons (and remains cases) and open discrepancies per direction and category, and
     the totals its ``stage.closed`` event signed. The stage table must agree with this."""
-    from parley.ledger import parse_canonical
-    from parley.services.ledger import iter_events
-
     with app.read() as conn:
         agreement = get_agreement_in(conn, agreement_id)
         stage_ids = {s.id for s in stages_of(conn, agreement.id)}
         stored = list(iter_events(conn))
-    listed: dict[tuple[str, str], tuple[str, str]] = {}
-    active: set[tuple[str, str]] = set()
-    roles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    cases: dict[tuple[str, str], tuple[str, str]] = {}
-    case_roles: dict[tuple[str, str], set[str]] = defaultdict(set)
-    discrepancies_at: dict[str, tuple[str, str, str | None]] = {}
-    open_ids: set[str] = set()
-    signed: dict[str, Any] = {}
+    recount = _Recount()
     for ev in stored:
         p = parse_canonical(ev.payload.encode("utf-8"))
-        stage = p.get("stage_id")
-        if stage not in stage_ids:
-            continue
-        if ev.type == "stage.planned":
-            for direction, entries in p["lists"].items():
-                for e in entries:
-                    listed[(stage, e["person_id"])] = (direction, e["category"])
-                    active.add((stage, e["person_id"]))
-        elif ev.type == "stage.person_listed":
-            listed[(stage, p["person_id"])] = (p["direction"], p["category"])
-            active.add((stage, p["person_id"]))
-        elif ev.type == "stage.person_withdrawn":
-            active.discard((stage, p["person_id"]))
-        elif ev.type == "handover.confirmed":
-            for pid in p["person_ids"]:
-                roles[(stage, pid)].add(p["role"])
-        elif ev.type == "remains.confirmed":
-            for case in p["cases"]:
-                number = case["case_number"] if isinstance(case, dict) else case
-                cases.setdefault((stage, number), (p["direction"], p["category"]))
-                case_roles[(stage, number)].add(p["role"])
-        elif ev.type == "discrepancy.opened":
-            discrepancies_at[p["discrepancy_id"]] = (stage, p["direction"], p["category"])
-            open_ids.add(p["discrepancy_id"])
-        elif ev.type == "discrepancy.carried":
-            _, direction, category = discrepancies_at[p["discrepancy_id"]]
-            discrepancies_at[p["discrepancy_id"]] = (p["to_stage_id"], direction, category)
-        elif ev.type == "discrepancy.resolved":
-            open_ids.discard(p["discrepancy_id"])
-        elif ev.type == "stage.closed":
-            signed[stage] = p["totals"]
-    out: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in stage_ids}
+        # A carried discrepancy names the stage it leaves (``from_stage_id``).
+        stage = p.get("stage_id", p.get("from_stage_id"))
+        if stage in stage_ids:
+            recount.apply(ev.type, stage, p)
+    return recount.figures(stage_ids)
 
-    def cell(stage: str, direction: str, category: str | None) -> dict[str, int]:
-        row: dict[str, dict[str, int]] = out[stage].setdefault(direction, {})
-        return row.setdefault(category or "none",
-                              {"nominated": 0, "handed_over": 0, "open_discrepancies": 0})
 
-    for (stage, pid), (direction, category) in listed.items():
-        c = cell(stage, direction, category)
-        c["nominated"] += 1
-        if (stage, pid) in active and roles[(stage, pid)] >= set(ROLES):
-            c["handed_over"] += 1
-    for key, (direction, category) in cases.items():
-        c = cell(key[0], direction, category)
-        c["nominated"] += "sending" in case_roles[key]
-        c["handed_over"] += case_roles[key] >= set(ROLES)
-    for disc in open_ids:
-        stage, direction, category = discrepancies_at[disc]
-        cell(stage, direction, category)["open_discrepancies"] += 1
-    for stage, totals in signed.items():
-        out[stage]["signed_totals"] = totals
-    return out
+Key = tuple[str, str]  # (stage, person id or case number)
+
+
+@dataclass
+class _Recount:
+    """The stage figures folded from the exchange's events, in chain order."""
+
+    listed: dict[Key, tuple[str, str]] = field(default_factory=dict)
+    active: set[Key] = field(default_factory=set)
+    roles: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
+    cases: dict[Key, tuple[str, str]] = field(default_factory=dict)
+    case_roles: dict[Key, set[str]] = field(default_factory=lambda: defaultdict(set))
+    discrepancies_at: dict[str, tuple[str, str, str | None]] = field(default_factory=dict)
+    open_ids: set[str] = field(default_factory=set)
+    signed: dict[str, Any] = field(default_factory=dict)
+
+    def apply(self, event_type: str, stage: str, p: dict[str, Any]) -> None:
+        handler = getattr(self, "_" + event_type.replace(".", "_"), None)
+        if handler is not None:
+            handler(stage, p)
+
+    def _stage_planned(self, stage: str, p: dict[str, Any]) -> None:
+        for direction, entries in p["lists"].items():
+            for e in entries:
+                self.listed[(stage, e["person_id"])] = (direction, e["category"])
+                self.active.add((stage, e["person_id"]))
+
+    def _stage_person_listed(self, stage: str, p: dict[str, Any]) -> None:
+        self.listed[(stage, p["person_id"])] = (p["direction"], p["category"])
+        self.active.add((stage, p["person_id"]))
+
+    def _stage_person_withdrawn(self, stage: str, p: dict[str, Any]) -> None:
+        self.active.discard((stage, p["person_id"]))
+
+    def _handover_confirmed(self, stage: str, p: dict[str, Any]) -> None:
+        for pid in p["person_ids"]:
+            self.roles[(stage, pid)].add(p["role"])
+
+    def _remains_confirmed(self, stage: str, p: dict[str, Any]) -> None:
+        for item in p["cases"]:
+            number = RemainsCase.from_payload(item).case_number
+            self.cases.setdefault((stage, number), (p["direction"], p["category"]))
+            self.case_roles[(stage, number)].add(p["role"])
+
+    def _discrepancy_opened(self, stage: str, p: dict[str, Any]) -> None:
+        self.discrepancies_at[p["discrepancy_id"]] = (stage, p["direction"], p["category"])
+        self.open_ids.add(p["discrepancy_id"])
+
+    def _discrepancy_carried(self, stage: str, p: dict[str, Any]) -> None:
+        _, direction, category = self.discrepancies_at[p["discrepancy_id"]]
+        self.discrepancies_at[p["discrepancy_id"]] = (p["to_stage_id"], direction, category)
+
+    def _discrepancy_resolved(self, stage: str, p: dict[str, Any]) -> None:
+        self.open_ids.discard(p["discrepancy_id"])
+
+    def _stage_closed(self, stage: str, p: dict[str, Any]) -> None:
+        self.signed[stage] = p["totals"]
+
+    def figures(self, stage_ids: Iterable[str]) -> dict[str, dict[str, dict[str, Any]]]:
+        out: dict[str, dict[str, dict[str, Any]]] = {s: {} for s in stage_ids}
+
+        def cell(stage: str, direction: str, category: str | None) -> dict[str, int]:
+            row: dict[str, dict[str, int]] = out[stage].setdefault(direction, {})
+            return row.setdefault(category or "none",
+                                  {"nominated": 0, "handed_over": 0, "open_discrepancies": 0})
+
+        for (stage, pid), (direction, category) in self.listed.items():
+            c = cell(stage, direction, category)
+            c["nominated"] += 1
+            if (stage, pid) in self.active and confirmed_by_all(self.roles[(stage, pid)]):
+                c["handed_over"] += 1
+        for key, (direction, category) in self.cases.items():
+            c = cell(key[0], direction, category)
+            c["nominated"] += "sending" in self.case_roles[key]
+            c["handed_over"] += confirmed_by_all(self.case_roles[key])
+        for disc in self.open_ids:
+            cell(*self.discrepancies_at[disc])["open_discrepancies"] += 1
+        for stage, totals in self.signed.items():
+            out[stage]["signed_totals"] = totals
+        return out
 
 
 def trace_check(app: App, agreement_id: str) -> list[str]:
