@@ -251,9 +251,12 @@ class ListReader:
         header_first = self._header_first
         check = validator.check
         for number, cells in chain(lookahead, self._stream):
+            # The common case, a full data row (four cells or more, after the first data
+            # row and before any footer, not a repeated header), is taken as it is;
+            # _skip_reason decides every other row.
             if not (footer or first_data) and len(cells) - cells.count("") >= 4 and (
                     cells[0] or next(c for c in cells if c)).strip().casefold() != header_first:
-                reason = None  # the common case, a full data row (see _skip_reason)
+                reason = None
             else:
                 reason = self._skip_reason(cells, name_indexes, number_indexes,
                                            canonical_indexes, footer, first_data)
@@ -279,11 +282,10 @@ class ListReader:
     def _skip_reason(self, cells: Sequence[str], name_indexes: set[int],
                      number_indexes: set[int], canonical_indexes: set[int], footer: bool,
                      first_data: bool) -> str | None:
-        if not footer and not first_data and len(cells) - cells.count("") >= 4:
-            # The common case, a full data row: only a repeated header could be skipped.
-            first = next(c for c in cells if c)
-            if first.strip().casefold() != self._header_first:
-                return None
+        """Why a row that is not plainly a full data row is skipped (None: it is data):
+        a blank row, a footer, a numbered empty row, a section heading, the columns'
+        numbers under the header, a repeated header. ``__iter__`` takes full data rows
+        without asking."""
         filled = [(i, c) for i, c in enumerate(cells) if c and not c.isspace()]
         if not filled:
             return "blank"

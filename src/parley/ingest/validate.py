@@ -147,27 +147,17 @@ class RowValidator:
         self._known = {c.index for c in self.columns}
         self._width = max(self._known, default=-1) + 1
         self._gaps = [i for i in range(self._width) if i not in self._known]
-        # Per column: (position, key, target kind, target, extra key, length limit).
-        self._plan: list[tuple[Column, int, str, int, str, str]] = []
+        readers: dict[str, _Reader | None] = {
+            _FIELD: None,  # the common case, stored as it is (inline in check)
+            _NAME: self._name, _NUMBER: self._number, _EXTRA: self._extra,
+            _DATE: self._date, _DATE_PLACE: self._date_place,
+            _GIVEN_PATRONYMIC: self._given_patronymic, _SEX: self._sex,
+        }
+        # Per column: (column, position, how its text is read, length limit, target).
+        self._plan: list[tuple[Column, int, _Reader | None, int, str]] = []
         for c in self.columns:
-            target = c.field
-            if target == BIRTH_DATE_PLACE:
-                mode, limit = _DATE_PLACE, EXTRA_MAX_LENGTH
-            elif target == GIVEN_PATRONYMIC:
-                mode, limit = _GIVEN_PATRONYMIC, DEFAULT_MAX_LENGTH
-            elif target is None or target in (CASE_NUMBER, LIST_NUMBER):
-                mode, limit = _EXTRA, EXTRA_MAX_LENGTH
-            elif target in DATE_FIELDS:
-                mode, limit = _DATE, DEFAULT_MAX_LENGTH
-            elif target == "sex":
-                mode, limit = _SEX, DEFAULT_MAX_LENGTH
-            elif target in NAME_PARTS:
-                mode, limit = _NAME, MAX_LENGTH.get(target, DEFAULT_MAX_LENGTH)
-            elif target in NUMBER_FIELDS:
-                mode, limit = _NUMBER, DEFAULT_MAX_LENGTH
-            else:
-                mode, limit = _FIELD, MAX_LENGTH.get(target, DEFAULT_MAX_LENGTH)
-            self._plan.append((c, c.index, mode, limit, target or "", c.extra_key))
+            mode, limit = _mode_of(c.field)
+            self._plan.append((c, c.index, readers[mode], limit, c.field or ""))
         self._name_columns = {c.label for c in self.columns if c.field in NAME_FIELDS}
         self._name_labels = " / ".join(c.label for c in self.columns
                                        if c.field in NAME_FIELDS) or "name"
@@ -181,96 +171,108 @@ class RowValidator:
         extra: dict[str, str] = {}
         problems: list[Problem] = []
         width = len(values)
-        for column, index, mode, limit, target, extra_key in self._plan:
-            if index >= width:
+        for column, index, read, limit, target in self._plan:
+            if index >= width or not values[index]:
                 continue
-            raw = values[index]
-            if not raw:
+            try:
+                text = cell_text(values[index])
+            except ValueProblem as exc:
+                problems.append(Problem(number, column.label, _shown(values[index]), str(exc),
+                                        "encoding" if "encoding" in str(exc) else "control"))
                 continue
-            if raw.isprintable() and raw[0] != " " and raw[-1] != " " and "  " not in raw \
-                    and "\ufffd" not in raw:
-                # The common case: nothing to clean but (for non-ASCII) normalisation.
-                text = raw if raw.isascii() else _nfc("NFC", raw)
-            else:
-                try:
-                    text = clean_text(raw)
-                except ValueProblem as exc:
-                    problems.append(Problem(number, column.label, _shown(raw), str(exc),
-                                            "encoding" if "encoding" in str(exc) else
-                                            "control"))
-                    continue
-                if not text:
-                    continue
-            if text[0] == "'":
-                # Excel's mark for "text, not a number" ('0123456), exported with the value.
-                text = text[1:].strip()
-                if not text:
-                    continue
+            if not text:
+                continue
             if len(text) > limit:
                 problems.append(Problem(number, column.label, _shown(text),
                                         f"longer than {limit} characters ({len(text)})",
                                         "too_long"))
-            elif mode is _FIELD:
+            elif read is None:
                 fields[target] = text
-            elif mode is _NAME:
-                if not text.isascii():
-                    repaired = self._repaired.get(text)
-                    if repaired is None:
-                        repaired = self._repair(text)
-                        if len(self._repaired) >= _NAME_CACHE:
-                            self._repaired.clear()
-                        self._repaired[text] = repaired
-                    if repaired != text:
-                        extra[f"{target}_original"] = text
-                        text = repaired
-                if target == "given_name" and " " in text and self._given_holds_patronymic:
-                    given, _, last = text.rpartition(" ")
-                    if _PATRONYMIC_WORD.search(last):
-                        fields["patronymic"] = last
-                        text = given
-                fields[target] = text
-            elif mode is _NUMBER:
-                if text[-1] == "0" or "e" in text or "E" in text:
-                    try:
-                        text = whole_number(text)
-                    except ValueProblem as exc:
-                        problems.append(Problem(number, column.label, _shown(text), str(exc),
-                                                "lost_digits"))
-                        continue
-                fields[target] = text
-            elif mode is _EXTRA:
-                extra[extra_key] = text
-            elif mode is _DATE:
-                self._date(number, column, target, text, fields, extra, problems)
-            elif mode is _DATE_PLACE:
-                self._date_place(number, column, text, fields, extra, problems)
-            elif mode is _GIVEN_PATRONYMIC:
-                if not text.isascii():
-                    text = self._repair(text)
-                given, _, patronymic = text.partition(" ")
-                fields.setdefault("given_name", given)
-                if patronymic.strip():
-                    fields.setdefault("patronymic", patronymic.strip())
             else:
-                sex = normalise_sex(text)
-                if sex is None:
-                    extra["sex_original"] = text
-                else:
-                    fields["sex"] = sex
-                    if text not in ("M", "F"):
-                        extra["sex_original"] = text
+                read(number, column, target, text, fields, extra, problems)
         if width > self._width or (self._gaps and any(
                 i < width and values[i] for i in self._gaps)):
             self._overflow(number, values, extra, problems)
+        self._whole_row(number, fields, extra, problems)
+        if problems:
+            return QuarantinedRow(row_number=number, cells=self._cells(values),
+                                  problems=tuple(problems),
+                                  partial=RecordInput(row_number=number, fields=fields,
+                                                      extra=extra))
+        return RecordInput(row_number=number, fields=fields, extra=extra)
+
+    # -- reading one cell's text into its field (see _mode_of) -------------------------
+
+    def _name(self, number: int, column: Column, target: str, text: str,
+              fields: dict[str, str], extra: dict[str, str], problems: list[Problem]) -> None:
+        """A name part, in one script (the original kept when repaired); an "Ім'я" cell
+        may also hold the patronymic."""
+        if not text.isascii():
+            repaired = self._repaired.get(text)
+            if repaired is None:
+                repaired = self._repair(text)
+                if len(self._repaired) >= _NAME_CACHE:
+                    self._repaired.clear()
+                self._repaired[text] = repaired
+            if repaired != text:
+                extra[f"{target}_original"] = text
+                text = repaired
+        if target == "given_name" and " " in text and self._given_holds_patronymic:
+            given, _, last = text.rpartition(" ")
+            if _PATRONYMIC_WORD.search(last):
+                fields["patronymic"] = last
+                text = given
+        fields[target] = text
+
+    def _number(self, number: int, column: Column, target: str, text: str,
+                fields: dict[str, str], extra: dict[str, str], problems: list[Problem]
+                ) -> None:
+        """An identifier a spreadsheet may have written as a number (see whole_number)."""
+        if text[-1] == "0" or "e" in text or "E" in text:
+            try:
+                text = whole_number(text)
+            except ValueProblem as exc:
+                problems.append(Problem(number, column.label, _shown(text), str(exc),
+                                        "lost_digits"))
+                return
+        fields[target] = text
+
+    def _extra(self, number: int, column: Column, target: str, text: str,
+               fields: dict[str, str], extra: dict[str, str], problems: list[Problem]) -> None:
+        """A column of no canonical field (or a case or list number): kept as it is."""
+        extra[column.extra_key] = text
+
+    def _given_patronymic(self, number: int, column: Column, target: str, text: str,
+                          fields: dict[str, str], extra: dict[str, str],
+                          problems: list[Problem]) -> None:
+        """One column for given name and patronymic ("Олександр Миколайович")."""
+        if not text.isascii():
+            text = self._repair(text)
+        given, _, patronymic = text.partition(" ")
+        fields.setdefault("given_name", given)
+        if patronymic.strip():
+            fields.setdefault("patronymic", patronymic.strip())
+
+    def _sex(self, number: int, column: Column, target: str, text: str,
+             fields: dict[str, str], extra: dict[str, str], problems: list[Problem]) -> None:
+        """``M`` or ``F`` (other spellings kept as the original)."""
+        sex = normalise_sex(text)
+        if sex is None:
+            extra["sex_original"] = text
+            return
+        fields["sex"] = sex
+        if text not in ("M", "F"):
+            extra["sex_original"] = text
+
+    # -- the row as a whole ------------------------------------------------------------
+
+    def _whole_row(self, number: int, fields: dict[str, str], extra: dict[str, str],
+                   problems: list[Problem]) -> None:
+        """A name (or, for remains, a case number), and a record id not used before."""
         if "full_name" in fields:
             self._names(fields)
         if "surname" not in fields and "given_name" not in fields and "full_name" not in fields:
-            case = extra.get(CASE_NUMBER) or fields.get("record_id")
-            named_problem = any(p.column in self._name_columns for p in problems)
-            if not (self.kind == "remains" and case) and not named_problem:
-                what = ("no name and no case number" if self.kind == "remains" else
-                        "no name (surname, given name and full name are all empty)")
-                problems.append(Problem(number, self._name_labels, "", what, "no_name"))
+            self._no_name(number, fields, extra, problems)
         if self.kind == "remains" and "record_id" not in fields and extra.get(CASE_NUMBER):
             fields["record_id"] = extra[CASE_NUMBER]
         record_id = fields.get("record_id")
@@ -279,12 +281,17 @@ class RowValidator:
             if first != number:
                 problems.append(Problem(number, self._id_label, record_id,
                                         f"record id repeats row {first}", "duplicate_id"))
-        if problems:
-            return QuarantinedRow(row_number=number, cells=self._cells(values),
-                                  problems=tuple(problems),
-                                  partial=RecordInput(row_number=number, fields=fields,
-                                                      extra=extra))
-        return RecordInput(row_number=number, fields=fields, extra=extra)
+
+    def _no_name(self, number: int, fields: dict[str, str], extra: dict[str, str],
+                 problems: list[Problem]) -> None:
+        """A row without a name is quarantined, unless remains have a case number or a
+        name cell already has its own problem."""
+        case = extra.get(CASE_NUMBER) or fields.get("record_id")
+        named_problem = any(p.column in self._name_columns for p in problems)
+        if not (self.kind == "remains" and case) and not named_problem:
+            what = ("no name and no case number" if self.kind == "remains" else
+                    "no name (surname, given name and full name are all empty)")
+            problems.append(Problem(number, self._name_labels, "", what, "no_name"))
 
     def _cells(self, values: Sequence[str]) -> dict[str, str]:
         """A quarantined row's cells as the file had them, by column key."""
@@ -296,8 +303,9 @@ class RowValidator:
                 cells[f"column {column_letter(index)}"] = raw
         return cells
 
-    def _date_place(self, number: int, column: Column, text: str, fields: dict[str, str],
-                    extra: dict[str, str], problems: list[Problem]) -> None:
+    def _date_place(self, number: int, column: Column, target: str, text: str,
+                    fields: dict[str, str], extra: dict[str, str], problems: list[Problem]
+                    ) -> None:
         """``01.02.1990, м. Київ`` → birth date and birth place (the original kept)."""
         extra[column.extra_key] = text
         match = _LEADING_DATE.match(text)
@@ -400,6 +408,49 @@ class RowValidator:
                            ("patronymic", patronymic)):
             if value and key not in fields:
                 fields[key] = value
+
+
+#: How a column's text is read into the row: (row, column, target, text, fields,
+#: extra, problems).
+_Reader = Callable[[int, Column, str, str, dict[str, str], dict[str, str], list[Problem]],
+                   None]
+
+
+def _mode_of(target: str | None) -> tuple[str, int]:
+    """How a column of ``target`` (its canonical field) is read, and its length limit."""
+    if target == BIRTH_DATE_PLACE:
+        return _DATE_PLACE, EXTRA_MAX_LENGTH
+    if target == GIVEN_PATRONYMIC:
+        return _GIVEN_PATRONYMIC, DEFAULT_MAX_LENGTH
+    if target is None or target in (CASE_NUMBER, LIST_NUMBER):
+        return _EXTRA, EXTRA_MAX_LENGTH
+    if target in DATE_FIELDS:
+        return _DATE, DEFAULT_MAX_LENGTH
+    if target == "sex":
+        return _SEX, DEFAULT_MAX_LENGTH
+    if target in NAME_PARTS:
+        return _NAME, MAX_LENGTH.get(target, DEFAULT_MAX_LENGTH)
+    if target in NUMBER_FIELDS:
+        return _NUMBER, DEFAULT_MAX_LENGTH
+    return _FIELD, MAX_LENGTH.get(target, DEFAULT_MAX_LENGTH)
+
+
+def cell_text(raw: str) -> str:
+    """A cell's text as a field holds it: cleaned (see ``clean_text``; raises
+    :class:`ValueProblem` for control characters or a broken encoding), in NFC, without
+    Excel's leading ``'`` (its mark for "text, not a number", exported with the value).
+    Empty when nothing is left."""
+    if raw.isprintable() and raw[0] != " " and raw[-1] != " " and "  " not in raw \
+            and "\ufffd" not in raw:
+        # The common case: nothing to clean but (for non-ASCII) normalisation.
+        text = raw if raw.isascii() else _nfc("NFC", raw)
+    else:
+        text = clean_text(raw)
+        if not text:
+            return text
+    if text[0] == "'":
+        text = text[1:].strip()
+    return text
 
 
 def whole_number(text: str) -> str:
