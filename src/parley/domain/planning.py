@@ -262,22 +262,46 @@ def violations(request: PlanRequest, candidates: Sequence[Candidate], plan: Plan
 
     Used by the tests' properties and by the stage service before it records a plan.
     """
-    problems: list[str] = []
     by_id = {c.person_id: c for c in candidates}
-    a, b = request.directions
-    cats = {c.code: c for c in request.categories}
+    problems = _unaccounted(by_id, plan) + _over_capacity(request, plan) + \
+        _not_ready_selected(request, by_id, plan) + _wrongly_left_out(request, by_id, plan)
+    for cat in request.categories:
+        problems += _category_broken(request, cat, by_id, plan)
+    return problems
+
+
+def _unaccounted(by_id: Mapping[str, Candidate], plan: Plan) -> list[str]:
+    """Every candidate is either selected or left out, exactly once."""
     listed = [s.person_id for s in plan.selected] + [x.person_id for x in plan.left_out]
     if sorted(listed) != sorted(by_id):
-        problems.append("the plan does not account for every candidate exactly once")
-    for d in (a, b):
-        if plan.count(d) > request.capacity:
-            problems.append(f"{d}: {plan.count(d)} over the capacity {request.capacity}")
+        return ["the plan does not account for every candidate exactly once"]
+    return []
+
+
+def _over_capacity(request: PlanRequest, plan: Plan) -> list[str]:
+    return [f"{d}: {plan.count(d)} over the capacity {request.capacity}"
+            for d in request.directions if plan.count(d) > request.capacity]
+
+
+def _not_ready_selected(request: PlanRequest, by_id: Mapping[str, Candidate], plan: Plan
+                        ) -> list[str]:
+    """Only candidates ready to go (rule 1) are in the stage, in their own category."""
+    cats = {c.code: c for c in request.categories}
+    problems = []
     for s in plan.selected:
         c = by_id.get(s.person_id)
         if c is None or _not_ready(c, cats) is not None or c.category != s.category:
             problems.append(f"{s.person_id} is in the stage but not ready to go")
-    sizes = {d: plan.count(d) for d in (a, b)}
+    return problems
+
+
+def _wrongly_left_out(request: PlanRequest, by_id: Mapping[str, Candidate], plan: Plan
+                      ) -> list[str]:
+    """Capacity holds back only a full direction; the seriously wounded and sick are held
+    back by capacity alone, and only while no one else goes (rule 2)."""
+    sizes = {d: plan.count(d) for d in request.directions}
     others_go = {s.direction for s in plan.selected if not s.protected}
+    problems = []
     for x in plan.left_out:
         c = by_id[x.person_id]
         if x.reason == CAPACITY and sizes.get(x.direction, 0) < request.capacity:
@@ -289,30 +313,44 @@ def violations(request: PlanRequest, candidates: Sequence[Candidate], plan: Plan
         if c.protected and x.reason == CAPACITY and x.direction in others_go:
             problems.append(f"{x.person_id} is seriously wounded or sick and waits while "
                             "others go")
-    for cat in request.categories:
-        chosen = {d: [by_id[s.person_id] for s in plan.selected
-                      if s.direction == d and s.category == cat.code and not s.protected]
-                  for d in (a, b)}
-        total = {d: sum(1 for s in plan.selected if s.direction == d and s.category == cat.code)
-                 for d in (a, b)}
-        if cat.limit is not None:
-            for d in (a, b):
-                if chosen[d] and request.moved.get((d, cat.code), 0) + total[d] > cat.limit:
-                    problems.append(f"{d} {cat.code}: over the cap {cat.limit}")
-        na, nb = len(chosen[a]), len(chosen[b])
-        if cat.ratio == "n_for_n" and na != nb:
-            problems.append(f"{cat.code}: {na} for {nb} breaks one for one")
-        if cat.ratio == "scale":
-            va = sum(c.value or 0 for c in chosen[a])
-            vb = sum(c.value or 0 for c in chosen[b])
-            if va != vb:
-                problems.append(f"{cat.code}: values {va} and {vb} differ")
-        if cat.ratio == "all_for_all" and na != nb:
-            more, fewer = (a, b) if na > nb else (b, a)
-            waiting = [x for x in plan.left_out if x.direction == fewer
-                       and x.category == cat.code and x.reason != DECLINED
-                       and by_id[x.person_id].eligibility == ELIGIBLE]
-            if waiting:
-                problems.append(f"{cat.code}: {more} sends {max(na, nb)} for "
-                                f"{min(na, nb)} while {fewer} still has persons to send")
     return problems
+
+
+def _category_broken(request: PlanRequest, cat: CategoryPlanTerms,
+                     by_id: Mapping[str, Candidate], plan: Plan) -> list[str]:
+    """A category's cap over the agreement and its ratio between the directions (rule 3);
+    the protected count against the cap but not the ratio."""
+    a, b = request.directions
+    chosen = {d: [by_id[s.person_id] for s in plan.selected
+                  if s.direction == d and s.category == cat.code and not s.protected]
+              for d in (a, b)}
+    total = {d: sum(1 for s in plan.selected if s.direction == d and s.category == cat.code)
+             for d in (a, b)}
+    problems = [f"{d} {cat.code}: over the cap {cat.limit}" for d in (a, b)
+                if cat.limit is not None and chosen[d]
+                and request.moved.get((d, cat.code), 0) + total[d] > cat.limit]
+    na, nb = len(chosen[a]), len(chosen[b])
+    if cat.ratio == "n_for_n" and na != nb:
+        problems.append(f"{cat.code}: {na} for {nb} breaks one for one")
+    if cat.ratio == "scale":
+        va = sum(c.value or 0 for c in chosen[a])
+        vb = sum(c.value or 0 for c in chosen[b])
+        if va != vb:
+            problems.append(f"{cat.code}: values {va} and {vb} differ")
+    if cat.ratio == "all_for_all" and na != nb:
+        problems += _all_for_all_broken(cat, by_id, plan, chosen, a, b)
+    return problems
+
+
+def _all_for_all_broken(cat: CategoryPlanTerms, by_id: Mapping[str, Candidate], plan: Plan,
+                        chosen: Mapping[str, list[Candidate]], a: str, b: str) -> list[str]:
+    """All for all sends more one way only when the other way has nobody left to send."""
+    na, nb = len(chosen[a]), len(chosen[b])
+    more, fewer = (a, b) if na > nb else (b, a)
+    waiting = [x for x in plan.left_out if x.direction == fewer
+               and x.category == cat.code and x.reason != DECLINED
+               and by_id[x.person_id].eligibility == ELIGIBLE]
+    if not waiting:
+        return []
+    return [f"{cat.code}: {more} sends {max(na, nb)} for {min(na, nb)} while {fewer} still "
+            "has persons to send"]
