@@ -172,94 +172,122 @@ def _cluster_component(nodes: list[str], edges: list[tuple[str, str, float]],
                        conflicting: PairTest, corroborated: PairTest) -> Partition:
     if len(nodes) == 1:
         return Partition(groups=[nodes], how={nodes[0]: "single"})
-    cache: dict[tuple[str, str], float] = {}
+    component = _Component(nodes, edges, weight, th, decisions, conflicting)
+    decided_same = component.join_decided()
+    sure_w, auto_w = match_weight(th.uncorroborated), match_weight(th.auto)
+    automatic = sorted(((w, *pair(a, b)) for a, b, w in edges
+                        if w >= sure_w or (w >= auto_w and corroborated(a, b))),
+                       key=lambda e: (-e[0], e[1], e[2]))
+    deferred = component.join_automatic(automatic)
+    partition = component.partition(decided_same)
+    partition.review = _review_pairs(partition, edges, deferred, component.groups, decisions,
+                                     decided_same, match_weight(th.review))
+    return partition
 
-    def score(a: str, b: str) -> float:
+
+class _Component:
+    """One connected component being clustered: its groups of records so far (rule 1
+    and 2 of the module docstring), the pairs' weights (scored once, on demand), and the
+    tests a merge of two groups must pass."""
+
+    def __init__(self, nodes: list[str], edges: list[tuple[str, str, float]],
+                 weight: PairWeight, th: Thresholds, decisions: Decisions,
+                 conflicting: PairTest) -> None:
+        self.groups = _Groups(nodes)
+        self.weights = {pair(a, b): w for a, b, w in edges}
+        self.weight = weight
+        self.th = th
+        self.decisions = decisions
+        self.conflicting = conflicting
+        self.contradiction_w = match_weight(th.contradiction)
+        #: record -> the automatic links it takes part in, (weight, other record).
+        self.adjacency: dict[str, list[tuple[float, str]]] = {}
+
+    def score(self, a: str, b: str) -> float:
         key = pair(a, b)
-        if key not in cache:
-            cache[key] = weight(*key)
-        return cache[key]
+        w = self.weights.get(key)
+        if w is None:
+            w = self.weights[key] = self.weight(*key)
+        return w
 
-    for a, b, w in edges:
-        cache[pair(a, b)] = w
-    groups = _Groups(nodes)
-    decided_same: set[str] = set()
-    for a, b in sorted(decisions.same):
-        if a not in groups.parent or b not in groups.parent:
-            continue  # the other record has not arrived yet (incremental resolution)
-        groups.union(a, b)
-        decided_same.update((a, b))
-    auto_w = match_weight(th.auto)
-    contradiction_w = match_weight(th.contradiction)
+    def join_decided(self) -> set[str]:
+        """Join what reviewers said is the same person; the records so joined."""
+        decided_same: set[str] = set()
+        for a, b in sorted(self.decisions.same):
+            if a not in self.groups.parent or b not in self.groups.parent:
+                continue  # the other record has not arrived yet (incremental resolution)
+            self.groups.union(a, b)
+            decided_same.update((a, b))
+        return decided_same
 
-    def contradicts(ra: str, rb: str) -> bool:
+    def join_automatic(self, automatic: list[tuple[float, str, str]]) -> list[ReviewPair]:
+        """Take the automatic links strongest first; a link that would join conflicting
+        or ambiguous groups is not made but deferred to review."""
+        for w, a, b in automatic:
+            self.adjacency.setdefault(a, []).append((w, b))
+            self.adjacency.setdefault(b, []).append((w, a))
+        deferred: list[ReviewPair] = []
+        for w, a, b in automatic:
+            ra, rb = self.groups.find(a), self.groups.find(b)
+            if ra == rb:
+                continue
+            if not self.compatible(ra, rb):
+                deferred.append(ReviewPair(a, b, w, "conflicting"))
+            elif self.rival(ra, rb, w) or self.rival(rb, ra, w):
+                deferred.append(ReviewPair(a, b, w, "ambiguous"))
+            else:
+                self.groups.union(ra, rb)
+        return deferred
+
+    def contradicts(self, ra: str, rb: str) -> bool:
         """Some record of one group cannot be the same person as some record of the other."""
-        for x in groups.members[ra]:
-            for y in groups.members[rb]:
-                if (pair(x, y) in decisions.different or conflicting(x, y)
-                        or score(x, y) < contradiction_w):
+        different, conflicting = self.decisions.different, self.conflicting
+        score, floor = self.score, self.contradiction_w
+        for x in self.groups.members[ra]:
+            for y in self.groups.members[rb]:
+                if (pair(x, y) in different or conflicting(x, y) or score(x, y) < floor):
                     return True
         return False
 
-    def compatible(ra: str, rb: str) -> bool:
-        if contradicts(ra, rb):
+    def compatible(self, ra: str, rb: str) -> bool:
+        """No contradiction, and the groups agree on average (mean probability ≥ ½)."""
+        if self.contradicts(ra, rb):
             return False
-        left, right = groups.members[ra], groups.members[rb]
-        total = sum(probability(score(x, y)) for x in left for y in right)
+        left, right = self.groups.members[ra], self.groups.members[rb]
+        total = sum(probability(self.score(x, y)) for x in left for y in right)
         return total >= 0.5 * len(left) * len(right)
 
-    sure_w = match_weight(th.uncorroborated)
-    auto = sorted(((w, *pair(a, b)) for a, b, w in edges
-                   if w >= sure_w or (w >= auto_w and corroborated(a, b))),
-                  key=lambda e: (-e[0], e[1], e[2]))
-    adjacency: dict[str, list[tuple[float, str]]] = {}
-    for w, a, b in auto:
-        adjacency.setdefault(a, []).append((w, b))
-        adjacency.setdefault(b, []).append((w, a))
-
-    def rival(ra: str, rb: str, w: float) -> bool:
+    def rival(self, ra: str, rb: str, w: float) -> bool:
         """Another group could join ``ra`` nearly as strongly as ``rb`` but excludes ``rb``."""
-        floor = w - th.ambiguity
+        floor = w - self.th.ambiguity
         seen: set[str] = set()
-        for member in groups.members[ra]:
-            for w2, other in adjacency.get(member, ()):
+        for member in self.groups.members[ra]:
+            for w2, other in self.adjacency.get(member, ()):
                 if w2 < floor:
                     continue
-                rc = groups.find(other)
+                rc = self.groups.find(other)
                 if rc in (ra, rb) or rc in seen:
                     continue
                 seen.add(rc)
-                if contradicts(rc, rb) and not contradicts(rc, ra):
+                if self.contradicts(rc, rb) and not self.contradicts(rc, ra):
                     return True
         return False
 
-    deferred: list[ReviewPair] = []
-    for w, a, b in auto:
-        ra, rb = groups.find(a), groups.find(b)
-        if ra == rb:
-            continue
-        if not compatible(ra, rb):
-            deferred.append(ReviewPair(a, b, w, "conflicting"))
-            continue
-        if rival(ra, rb, w) or rival(rb, ra, w):
-            deferred.append(ReviewPair(a, b, w, "ambiguous"))
-            continue
-        groups.union(ra, rb)
-
-    partition = Partition()
-    for members in groups.members.values():
-        group = sorted(members)
-        partition.groups.append(group)
-        if len(group) == 1:
-            partition.how[group[0]] = "single"
-            continue
-        for x in group:
-            best = max(score(x, y) for y in group if y != x)
-            partition.best[x] = probability(best)
-            partition.how[x] = "review" if x in decided_same else "auto"
-    partition.review = _review_pairs(partition, edges, deferred, groups, decisions,
-                                     decided_same, match_weight(th.review))
-    return partition
+    def partition(self, decided_same: set[str]) -> Partition:
+        """The groups as persons, each record with its strongest link in its group and
+        how it got there (``review``: a reviewer joined it)."""
+        partition = Partition()
+        for members in self.groups.members.values():
+            group = sorted(members)
+            partition.groups.append(group)
+            if len(group) == 1:
+                partition.how[group[0]] = "single"
+                continue
+            for x in group:
+                best = max(self.score(x, y) for y in group if y != x)
+                partition.best[x] = probability(best)
+                partition.how[x] = "review" if x in decided_same else "auto"
+        return partition
 
 
 def _review_pairs(partition: Partition, edges: list[tuple[str, str, float]],
