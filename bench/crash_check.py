@@ -129,24 +129,8 @@ def check(app: App, writes: list[Write], *, final: bool = False) -> Findings:
     by_sha: dict[str, list[Any]] = {}
     for lst in lists.values():
         by_sha.setdefault(lst.file_sha256, []).append(lst)
-        records = record_counts.get(lst.id, 0)
-        held = quarantine_counts.get(lst.id, 0)
-        if (records, held) != (lst.accepted, lst.quarantined) or \
-                imported_events[lst.id] != 1:
-            found.half_applied.append(
-                f"list {lst.id} ({lst.file_name}): {records} records and {held} quarantined "
-                f"rows stored, counts say {lst.accepted} and {lst.quarantined}; "
-                f"{imported_events[lst.id]} list.imported events")
-    for list_id in set(imported_events) - set(lists):
-        found.half_applied.append(f"list.imported event for list {list_id}, which is missing")
-    for key, times in confirmed_events.items():
-        if times > 1:
-            found.duplicated.append(f"handover confirmation {key} is {times} times in the chain")
-    if set(confirmed_events) != confirmed_rows:
-        found.half_applied.append(
-            f"handover confirmations table and chain differ: "
-            f"{len(confirmed_rows - set(confirmed_events))} rows without an event, "
-            f"{len(set(confirmed_events) - confirmed_rows)} events without a row")
+    _check_lists(lists, record_counts, quarantine_counts, imported_events, found)
+    _check_confirmations(confirmed_events, confirmed_rows, found)
     inquiry_by_marker: dict[str, list[tuple[str, str]]] = {}
     for row in inquiry_rows:
         fields = app.cipher.open(row.sealed, row_id=row.rid) if row.sealed is not None else {}
@@ -159,19 +143,55 @@ def check(app: App, writes: list[Write], *, final: bool = False) -> Findings:
         elif w.kind == "inquiry":
             _check_inquiry(app, w, inquiry_by_marker.get(w.marker, []), found)
         elif w.kind == "confirm" and w.state == "acked":
-            stage = (w.answer or {}).get("stage_id", "")
-            missing = [p for p in w.persons if (stage, w.role, p) not in confirmed_rows]
-            if missing:
-                found.lost.append(f"{w.name()}: {len(missing)} of {len(w.persons)} "
-                                  "acknowledged confirmations are missing")
-            new = (w.answer or {}).get("new_confirmations")
-            if new != len(w.persons):
-                found.wrong_answers.append(
-                    f"{w.name()}: answered {new} new confirmations for {len(w.persons)} "
-                    "persons nobody else confirms in that role (acted twice?)")
+            _check_confirm(w, confirmed_rows, found)
         if final and w.state != "acked":
             found.unacknowledged.append(f"{w.name()}: {w.state} {w.detail}".strip())
     return found
+
+
+def _check_lists(lists: dict[str, Any], record_counts: dict[str, int],
+                 quarantine_counts: dict[str, int], imported_events: Counter[str],
+                 found: Findings) -> None:
+    """Each list's stored rows match its counts and its one list.imported event."""
+    for lst in lists.values():
+        records = record_counts.get(lst.id, 0)
+        held = quarantine_counts.get(lst.id, 0)
+        if (records, held) != (lst.accepted, lst.quarantined) or \
+                imported_events[lst.id] != 1:
+            found.half_applied.append(
+                f"list {lst.id} ({lst.file_name}): {records} records and {held} quarantined "
+                f"rows stored, counts say {lst.accepted} and {lst.quarantined}; "
+                f"{imported_events[lst.id]} list.imported events")
+    for list_id in set(imported_events) - set(lists):
+        found.half_applied.append(f"list.imported event for list {list_id}, which is missing")
+
+
+def _check_confirmations(confirmed_events: Counter[tuple[str, str, str]],
+                         confirmed_rows: set[tuple[str, str, str]], found: Findings) -> None:
+    """Each handover confirmation is once in the chain and once in its table."""
+    for key, times in confirmed_events.items():
+        if times > 1:
+            found.duplicated.append(f"handover confirmation {key} is {times} times in the chain")
+    if set(confirmed_events) != confirmed_rows:
+        found.half_applied.append(
+            f"handover confirmations table and chain differ: "
+            f"{len(confirmed_rows - set(confirmed_events))} rows without an event, "
+            f"{len(set(confirmed_events) - confirmed_rows)} events without a row")
+
+
+def _check_confirm(w: Write, confirmed_rows: set[tuple[str, str, str]], found: Findings
+                   ) -> None:
+    """An acknowledged confirmation is stored, and answered as new for every person."""
+    stage = (w.answer or {}).get("stage_id", "")
+    missing = [p for p in w.persons if (stage, w.role, p) not in confirmed_rows]
+    if missing:
+        found.lost.append(f"{w.name()}: {len(missing)} of {len(w.persons)} "
+                          "acknowledged confirmations are missing")
+    new = (w.answer or {}).get("new_confirmations")
+    if new != len(w.persons):
+        found.wrong_answers.append(
+            f"{w.name()}: answered {new} new confirmations for {len(w.persons)} "
+            "persons nobody else confirms in that role (acted twice?)")
 
 
 def _check_import(app: App, w: Write, stored: list[Any], layouts: set[str],

@@ -24,7 +24,7 @@ cartel valued a colonel at 15 privates). Pure: parsing takes text, nothing is re
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -293,13 +293,15 @@ _Loader.add_implicit_resolver(
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+    # PyYAML's stubs leave construct_object unannotated; it returns the node's value.
+    construct: Callable[[yaml.Node], Any] = loader.construct_object
     seen: dict[Any, Any] = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node)  # type: ignore[no-untyped-call]
+        key = construct(key_node)
         if key in seen:
             raise AgreementError(
                 f"line {key_node.start_mark.line + 1}: key {key!r} appears twice")
-        seen[key] = loader.construct_object(value_node)  # type: ignore[no-untyped-call]
+        seen[key] = construct(value_node)
     return seen
 
 

@@ -174,7 +174,7 @@ def build_candidates(conn: Connection, cipher: RecordCipher, agreement: Agreemen
         cat: Category | None = cats.get(e.category) if e.category else None
         direction = state.nomination.direction if state else row.direction
         assert direction is not None
-        verified = bool(state) and state.verified(  # type: ignore[union-attr]
+        verified = state is not None and state.verified(
             e.category, needs_medical=bool(cat and cat.protected),
             certified=view.facts.wounded_certified)
         value = None

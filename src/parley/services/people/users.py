@@ -15,10 +15,12 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.engine import Row
 
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError, NotFound
@@ -81,13 +83,10 @@ def _secret_hash(app: App, purpose: str, secret: str) -> str:
     return app.cipher.lookup_hash(f"parley-{purpose}-v1:{secret}")
 
 
-def _user(row: object) -> User:
-    return User(
-        id=row.id, username=row.username, role=row.role,  # type: ignore[attr-defined]
-        party=row.party_code, actor=row.actor_id,  # type: ignore[attr-defined]
-        display_name=row.display_name,  # type: ignore[attr-defined]
-        disabled=row.disabled_at is not None,  # type: ignore[attr-defined]
-    )
+def _user(row: Row[Any]) -> User:
+    return User(id=row.id, username=row.username, role=row.role, party=row.party_code,
+                actor=row.actor_id, display_name=row.display_name,
+                disabled=row.disabled_at is not None)
 
 
 def add_user(app: App, *, username: str, role: str, party: str, actor: str | None = None,
