@@ -34,7 +34,7 @@ class Event:
 
 class PayloadValue:
     """A typed value inside an event's fields that writes itself as canonical-JSON values
-    (:meth:`to_payload`); the event that holds it reads it back in ``from_payload``."""
+    (:meth:`to_payload`); its type reads it back from a stored payload."""
 
     def to_payload(self) -> Any:
         raise NotImplementedError
@@ -584,6 +584,7 @@ class RemainsCase(PayloadValue):
 
     @classmethod
     def from_payload(cls, item: dict[str, str] | str) -> RemainsCase:
+        """A case as a stored ``remains.confirmed`` payload has it (either form)."""
         if isinstance(item, str):
             return cls(item)
         return cls(item["case_number"], item.get("commitment"))
@@ -609,11 +610,6 @@ class RemainsConfirmed(Event):
             if (case.commitment is not None) != sending:
                 raise ValueError(f"remains case {case.case_number}: only the sending side's "
                                  "confirmation carries a commitment, and it always does")
-
-    @classmethod
-    def from_payload(cls, payload: dict[str, Any]) -> Event:
-        cases = tuple(RemainsCase.from_payload(c) for c in payload.get("cases", ()))
-        return super().from_payload({**payload, "cases": cases})
 
 
 @event
