@@ -201,9 +201,15 @@ def _given_conflict(left: Features, right: Features) -> bool:
 
 
 def _unknown_names_differ(left: Features, right: Features) -> bool:
-    """Two given names, one or both not in the table: two names when they share no
-    initial (in any of their forms: Олександр may be О. or А.) and are no slip of each
-    other (Антіп against Олександр, Наркіс against Симон: twins)."""
+    """Two given names written out, one or both not in the table: two names when they are
+    no slip of each other and neither may be the other's pet form or other-language form
+    (Антіп against Олександр, Аркадий against Ермолай, Наркіс against Симон: twins;
+    Slavko against Ярослав, Ihorko against Ігор, Bodia against Богдан: one man).
+
+    Both are full names here (an initial is judged by :func:`initials_meet` before), so
+    the initials a name may take in another language (Олександр: О. or А.) do not make
+    two written names one: twins Олександр and Антіп share that initial.
+    """
     if left.given is None or right.given is None:
         return False
     if not set(left.given_set).isdisjoint(right.given_set):
@@ -211,7 +217,22 @@ def _unknown_names_differ(left: Features, right: Features) -> bool:
     a, b = left.given_str, right.given_str
     if a is None or b is None or len(a) < 3 or len(b) < 3:
         return False
-    return not initials_meet(left, right) and OSA.distance(a, b, score_cutoff=2) > 2
+    return not _related_forms(a, b) and OSA.distance(a, b, score_cutoff=2) > 2
+
+
+# First letters one name takes in Ukrainian, Russian and their Latin spellings
+# (Олекса/Алексей, Євген/Евгений/Ievgen, Гліб/Глеб/Hlib).
+_FIRST_KIN = {"a": "ao", "o": "oa", "e": "eiy", "i": "iey", "y": "yie", "h": "hg",
+              "g": "gh"}
+
+
+def _related_forms(a: str, b: str) -> bool:
+    """May two spellings (skeletons) be forms of one name: a pet form (Slavko in Iaroslav,
+    Ihorko of Ihor, Bodia of Bohdan), or the same beginning in two languages?"""
+    if a[0] in _FIRST_KIN.get(b[0], b[0]) and a[1] == b[1]:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    return len(short) >= 4 and short[:4] in long
 
 
 def dates_conflict(left: Features, right: Features) -> bool:

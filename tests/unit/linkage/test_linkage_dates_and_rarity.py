@@ -51,9 +51,23 @@ def test_given_names_outside_the_table_conflict_unless_they_may_be_one_name() ->
     assert conflict(narkis, symon) == "given name"
     assert conflict(antip, narkis) == "given name"
     assert conflict(antip, antyp) is None
-    # Олександр may be written А. (Александр): against Антіп the initials meet, no rule.
+    # Олександр may be written А. (Александр), but two names written out are two names:
+    # twins Олександр and Антіп (and Аркадий, Ермолай) stay apart.
     oleksandr = rec("e", surname="Осіпук", given_name="Олександр", birth_date="14.04.1969")
-    assert conflict(antip, oleksandr) is None
+    assert conflict(antip, oleksandr) == "given name"
+    arkadii = rec("f", surname="Ищак", given_name="Аркадий", birth_date="10.08.1998")
+    yermolai = rec("g", surname="Ищак", given_name="Ермолай", birth_date="10.08.1998")
+    assert conflict(arkadii, yermolai) == "given name"
+    # Against an initial the initials still decide: А. may be Олександр.
+    initial = rec("h", surname="Осіпук", given_name="А.", birth_date="14.04.1969")
+    assert conflict(initial, oleksandr) is None
+
+
+def test_pet_forms_outside_the_table_are_no_conflict() -> None:
+    for full, pet in (("Ярослав", "Slavko"), ("Ігор", "Ihorko"), ("Богдан", "Bodya")):
+        a = rec("a", surname="Колодуб", given_name=full, birth_date="21.07.1998")
+        b = rec("b", surname="Kolodub", given_name=pet, birth_date="21.07.1998")
+        assert conflict(a, b) is None, (full, pet)
 
 
 def test_conflict_rules_are_measured_on_records_sharing_a_service_number() -> None:
