@@ -78,6 +78,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("surname_pre", "given", "birth_y")),  # a typo late in the surname
     Rule(("surname", "given", "birth_m")),  # a year from an age and a day misread at once
     Rule(("surname_ph", "given", "patronymic")),  # a misheard surname, no date to share
+    Rule(("surname_pre", "given", "patronymic")),  # the same, the sound changed late
     # Surname and given name in each other's columns (Андрій | Вовк against Вовк Андрей),
     # with a birth year: the swap counts in two comparisons, so without a date it would
     # outweigh what a straight match of the same names gives.

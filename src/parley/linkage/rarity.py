@@ -22,13 +22,15 @@ registry (updated as lists arrive), so both see the same counts for the same rec
 from __future__ import annotations
 
 import math
+
+from rapidfuzz.distance import Levenshtein
 from collections.abc import Iterable
 
 from parley.linkage.conflicts import dates_conflict
 from parley.linkage.features import Features
 from parley.linkage.model import LinkageModel
 
-NameKey = tuple[str, str, str]
+NameKey = tuple[str, ...]
 
 # More records than this under one full name is more than one person leaves in the
 # lists (an origin list, a card, a visit, an inquiry or two, a copy): a common name.
@@ -47,6 +49,27 @@ def name_key(row: Features) -> NameKey | None:
     return (row.surname, row.given, row.patronymic)
 
 
+def short_key(row: Features) -> NameKey | None:
+    """Surname and given-name keys (an inquiry often gives no patronymic)."""
+    if row.surname is None or row.given is None or row.given_is_init:
+        return None
+    return ("", row.surname, row.given)
+
+
+def sound_key(row: Features) -> NameKey | None:
+    """The phonetic surname (across scripts) with the given-name and patronymic keys:
+    one key for the spellings of a surname misheard or mistyped (Kravets, Kramets)."""
+    key = name_key(row)
+    if key is None or row.surname_ph is None:
+        return None
+    return ("~", row.surname_ph, row.given or "", row.patronymic or "")
+
+
+def name_keys(row: Features) -> list[NameKey]:
+    """Every key the record is counted under."""
+    return [k for k in (name_key(row), short_key(row), sound_key(row)) if k is not None]
+
+
 class NameCounts:
     """Records per full-name key, and how many people their dates show."""
 
@@ -56,12 +79,12 @@ class NameCounts:
         for row in rows:
             self.add(row)
 
-    def add(self, row: Features) -> NameKey | None:
-        key = name_key(row)
-        if key is not None:
+    def add(self, row: Features) -> list[NameKey]:
+        keys = name_keys(row)
+        for key in keys:
             self._rows.setdefault(key, []).append(row)
             self._people.pop(key, None)
-        return key
+        return keys
 
     def holders(self, key: NameKey) -> list[Features]:
         return self._rows.get(key, [])
@@ -95,15 +118,34 @@ class NameCounts:
         return len(self._rows.get(key, ())) <= MAX_RECORDS and self.people(key) <= 1
 
     def vouches(self, left: Features, right: Features) -> bool:
-        """Do the two records share a rare full name, one of them without any date?
+        """Do the two records share a rare name, one of them without any date?
 
         Two dated records (a year is a date) are judged by their dates, never by the
-        name alone.
+        name alone. The name is the full name (surname, given name, patronymic) when
+        both give a patronymic; surname and given name when one gives none (an
+        inquiry); the full name with the surname misheard or mistyped (phonetic keys
+        equal or one edit apart) when the full name is rare under both spellings and
+        under its sound. Patronymics that differ never vouch.
         """
         if left.birth_y is not None and right.birth_y is not None:
             return False
         key = name_key(left)
-        return key is not None and key == name_key(right) and self.rare(key)
+        if key is not None and key == name_key(right):
+            return self.rare(key)
+        if left.patronymic_any is None or right.patronymic_any is None:
+            short = short_key(left)
+            return short is not None and short == short_key(right) and self.rare(short)
+        other = name_key(right)
+        if key is None or other is None or key[1:] != other[1:]:
+            return False
+        a, b = left.surname, right.surname
+        sound = sound_key(left)
+        if a is None or b is None or sound is None:
+            return False
+        if sound != sound_key(right) and Levenshtein.distance(a, b, score_cutoff=1) > 1:
+            return False
+        return (self.rare(key) and self.rare(other) and self.rare(sound)
+                and self.rare(sound_key(right)))
 
 
 # The birth comparison's level whose weight a rare full name is worth.

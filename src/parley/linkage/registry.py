@@ -26,7 +26,7 @@ from parley.linkage.cluster import Decisions, Partition, ReviewPair, cluster, pa
 from parley.linkage.conflicts import conflict, corroborated, reliable_fields
 from parley.linkage.features import Features
 from parley.linkage.model import LinkageModel, match_weight, probability
-from parley.linkage.rarity import NameCounts, name_key, vouch_weight
+from parley.linkage.rarity import NameCounts, name_keys, vouch_weight
 from parley.linkage.scoring import Evidence, Scorer
 
 
@@ -119,7 +119,7 @@ class Registry:
 
     def add(self, rows: Sequence[Features]) -> Changes:
         """Index ``rows`` (new records) and resolve the components they reach."""
-        keys = {k for k in (name_key(r) for r in rows) if k is not None}
+        keys = {k for r in rows for k in name_keys(r)}
         was_rare = {k: self.names.rare(k) for k in keys}
         for row in rows:
             self.index.add(row)
