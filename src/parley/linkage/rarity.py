@@ -125,7 +125,9 @@ class NameCounts:
         both give a patronymic; surname and given name when one gives none (an
         inquiry); the full name with the surname misheard or mistyped (phonetic keys
         equal or one edit apart) when the full name is rare under both spellings and
-        under its sound. Patronymics that differ never vouch.
+        under its sound. These two weaker names vouch only when the registry holds
+        exactly one dated person under them (a list without any date shows nobody, and
+        its pairs go to review). Patronymics that differ never vouch.
         """
         if left.birth_y is not None and right.birth_y is not None:
             return False
@@ -134,7 +136,8 @@ class NameCounts:
             return self.rare(key)
         if left.patronymic_any is None or right.patronymic_any is None:
             short = short_key(left)
-            return short is not None and short == short_key(right) and self.rare(short)
+            return (short is not None and short == short_key(right) and self.rare(short)
+                    and self.people(short) == 1)
         other = name_key(right)
         if key is None or other is None or key[1:] != other[1:]:
             return False
@@ -145,7 +148,7 @@ class NameCounts:
         if sound != sound_key(right) and Levenshtein.distance(a, b, score_cutoff=1) > 1:
             return False
         return (self.rare(key) and self.rare(other) and self.rare(sound)
-                and self.rare(sound_key(right)))
+                and self.rare(sound_key(right)) and self.people(sound) == 1)
 
 
 # The birth comparison's level whose weight a rare full name is worth.

@@ -104,7 +104,25 @@ def test_a_rare_full_name_vouches_for_an_undated_record_a_common_one_does_not() 
                    birth_date="03.01.1979")
     names.add(namesake)
     assert not names.vouches(dated, undated)
-    # Without a patronymic there is no full name to vouch.
+    # Without a patronymic on one side, surname and given name vouch when rare...
     short = rec("d", surname="Hrytsenko", given_name="Hryhorii")
-    assert not NameCounts([dated, short]).vouches(dated, short)
+    assert NameCounts([dated, short]).vouches(dated, short)
+    # ...and not when the registry holds two people under them (another father).
+    other = rec("e", surname="Гриценко", given_name="Григорій", patronymic="Петрович",
+                birth_date="02.02.1990")
+    assert not NameCounts([dated, short, other]).vouches(dated, short)
     assert vouch_weight(default_model()) > 0
+
+
+def test_a_rare_full_name_with_a_misheard_surname_vouches() -> None:
+    dated = rec("a", surname="КРАВЕЦЬ", given_name="Ярослав", patronymic="Симонович",
+                birth_date="29.05.1994")
+    misheard = rec("b", surname="Kramets", given_name="Yaroslav", patronymic="Symonovych")
+    assert NameCounts([dated, misheard]).vouches(dated, misheard)
+    # Another patronymic: no vouching, whatever the surname.
+    other = rec("c", surname="Kravets", given_name="Yaroslav", patronymic="Petrovych")
+    assert not NameCounts([dated, other]).vouches(dated, other)
+    # A second dated person under the sound of the name: no vouching.
+    namesake = rec("d", surname="Кравец", given_name="Ярослав", patronymic="Симонович",
+                   birth_date="01.01.1971")
+    assert not NameCounts([dated, misheard, namesake]).vouches(dated, misheard)
