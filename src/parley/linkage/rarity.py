@@ -22,9 +22,9 @@ registry (updated as lists arrive), so both see the same counts for the same rec
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from rapidfuzz.distance import Levenshtein
-from collections.abc import Iterable
 
 from parley.linkage.conflicts import dates_conflict
 from parley.linkage.features import Features
