@@ -19,12 +19,13 @@ def publish(
     ctx: typer.Context,
     out_dir: Path | None = typer.Option(None, "--out", help="Directory for the bundle."),
     k: int = typer.Option(DEFAULT_K, "--k", envvar="PARLEY_PUBLISH_K",
-                          help="Counts from 1 to k-1 are shown as 'fewer than k'."),
+                          help="Counts from 1 to k-1 are withheld, with whatever "
+                               "would give them away."),
     actor: str | None = typer.Option(None, "--actor",
                                      help="The intermediary's actor who signs."),
 ) -> None:
-    """Write the bundle (chain, keys, heads, checkpoints, terms, statements, totals,
-    CSV, report) to --out, signed by the intermediary."""
+    """Write the bundle (public events, checkpoint, cosigned stage heads, figures,
+    totals, CSV, report; never the event chain) to --out, signed by the intermediary."""
     from parley.services.publication.publish import publish_bundle
 
     if ctx.invoked_subcommand is not None:
@@ -33,9 +34,9 @@ def publish(
         raise InputError("parley publish needs --out DIR (or a subcommand: hold, release)")
     with open_app() as parley:
         result = publish_bundle(parley, out_dir, k=k, actor=actor)
-    out.print(f"bundle written to {result.directory}: {result.events} events "
-              f"({result.withheld} withheld), {result.checkpoints} checkpoints, "
-              f"head {result.head[:16]}…", soft_wrap=True)
+    out.print(f"bundle written to {result.directory}: {result.stages} closed stages "
+              f"({result.withheld_figures} figures withheld), {result.public_events} "
+              f"public events, checkpoint at {result.tree_size} events", soft_wrap=True)
     for stage in result.held_stages:
         out.print(f"  stage {stage}: figures held back", soft_wrap=True)
     out.print(f"  report: {out_dir / 'index.html'}; check it with `parley verify {out_dir}`",

@@ -13,22 +13,16 @@ from parley.errors import IntegrityFailure
 def verify(
     bundle: Path = typer.Argument(..., help="The bundle directory."),
     proof: Path | None = typer.Option(None, "--proof", help="A family proof file to check."),
-    workers: int | None = typer.Option(None, "--workers",
-                                       help="Processes for signature checks (default: all "
-                                            "cores)."),
 ) -> None:
-    """Check every hash, link, signature, cosignature, checkpoint and total of a bundle
-    with nothing but its files; exit 0 only if everything holds."""
+    """Check every published figure against the cosigned stage heads, and every
+    signature, with nothing but the bundle's files; exit 0 only if everything holds,
+    else name the first figure that does not."""
     from parley.reports import verify_bundle, verify_proof
 
-    result = verify_proof(bundle, proof, workers=workers) if proof is not None \
-        else verify_bundle(bundle, workers=workers)
+    result = verify_proof(bundle, proof) if proof is not None else verify_bundle(bundle)
     if result.failure is not None:
         raise IntegrityFailure(f"does not verify: {result.failure}")
-    out.print(f"bundle verified: {result.events} events ({result.withheld} withheld), "
-              f"{result.checkpoints} checkpoints, {result.heads} stage heads with "
-              f"{result.cosignatures} cosignatures, {result.totals} totals recomputed",
-              soft_wrap=True)
+    out.print(f"bundle verified: {result.summary()}", soft_wrap=True)
     for note in result.notes:
         out.print(f"  {note}", soft_wrap=True)
     if proof is not None:

@@ -557,7 +557,10 @@ class StageClosed(Event):
     """A stage closes: ``totals[direction][category]`` confirmed handed over, and for
     each direction and category the stage head (RFC 9162 root over the commitments,
     see ``domain/stage_head.py``) with the Ed25519 cosignatures of both parties and the
-    intermediary. ``carried`` lists the discrepancies carried to later stages."""
+    intermediary. ``carried`` lists the discrepancies carried to later stages.
+    ``public_head`` (added with the public bundle v2) is the cosigned public stage head
+    (``domain/public_head.py``): figures as commitments over unlinkable leaves, and the
+    padded persons tree of family proofs; None in stages closed before it."""
 
     name: ClassVar[str] = "stage.closed"
     agreement_id: str
@@ -565,6 +568,7 @@ class StageClosed(Event):
     totals: dict[str, Any]
     heads: list[Any]
     carried: list[str]
+    public_head: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

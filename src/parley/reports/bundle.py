@@ -3,7 +3,8 @@
 A bundle is a directory; ``docs/transparency.md`` describes every file so that anyone can
 write a verifier. Parley writes JSON files as sorted, indented UTF-8 followed by one
 newline, and names every other file's SHA-256 in ``manifest.json``, which an actor of the
-intermediary signs.
+intermediary signs. Nothing in a bundle concerns one person: the event chain is not
+part of it (the parties get it through sync), only the events that carry no person.
 """
 
 from __future__ import annotations
@@ -15,28 +16,27 @@ from typing import Any
 
 from parley.ledger.canonical import canonical_json
 
-FORMAT = "parley-bundle/1"
-PROOF_FORMAT = "parley-proof/1"
-MANIFEST_CONTEXT = b"parley-bundle-v1:"
-PROOF_CONTEXT = b"parley-proof-v1:"
+FORMAT = "parley-bundle/2"
+PROOF_FORMAT = "parley-proof/2"
+MANIFEST_CONTEXT = b"parley-bundle-v2:"
+PROOF_CONTEXT = b"parley-proof-v2:"
 
 MANIFEST = "manifest.json"
-EVENTS = "events.jsonl"
+EVENTS = "public-events.jsonl"
 KEYS = "keys.json"
-CHECKPOINTS = "checkpoints.json"
+CHECKPOINT = "checkpoint.json"
 AGREEMENTS = "agreements.json"
 STAGES = "stages.json"
 STATEMENTS = "statements.json"
-DISCREPANCIES = "discrepancies.json"
 TOTALS = "totals.json"
-ERASURES = "erasures.json"
 FIGURES_CSV = "figures.csv"
 REPORT = "index.html"
 
-#: Files derived from the events alone; the verifier recomputes each and compares.
-DERIVED = (KEYS, AGREEMENTS, STAGES, STATEMENTS, DISCREPANCIES, TOTALS, ERASURES)
+#: Files derived from the public events alone; the verifier recomputes each and compares.
+FROM_EVENTS = (KEYS, AGREEMENTS, STATEMENTS)
 #: Every file of a bundle other than the manifest, in the order the manifest lists them.
-FILES = (EVENTS, KEYS, CHECKPOINTS, *DERIVED[1:], FIGURES_CSV, REPORT)
+FILES = (EVENTS, CHECKPOINT, KEYS, AGREEMENTS, STATEMENTS, STAGES, TOTALS, FIGURES_CSV,
+         REPORT)
 
 
 def json_text(value: Any) -> str:

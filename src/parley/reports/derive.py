@@ -1,42 +1,25 @@
-"""Everything a bundle publishes besides the chain, derived from the chain alone.
+"""The bundle's derived files: from the public events, and totals from the verified stages.
 
-:func:`derive` walks the published events once and returns the content of every derived
-file (keys, agreements, stages with their cosigned heads, statements, discrepancies,
-totals, erasures). The publisher writes exactly this; the verifier recomputes it from the
-bundle's events and compares file by file, so a published total that the events do not
-support cannot pass. Pure: no database, no clock.
+``keys.json``, ``agreements.json`` and ``statements.json`` are recomputed from
+``public-events.jsonl``; ``totals.json`` from the figures that the cosigned stage heads
+prove (``reports/stages.py``) and the parties' statements. The publisher writes exactly
+this; the verifier recomputes it and compares file by file. Pure.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
+from parley.domain.public_head import TOTAL
 from parley.ledger.chain import StoredEvent
 from parley.reports import bundle as names
-from parley.reports import exchange
-from parley.reports.chain import PublishedEvent, WithheldEvent
-from parley.reports.policy import Policy, held_stages
-
-
-@dataclass
-class Derived:
-    """The derived files' content, plus what the verifier and the report need besides."""
-
-    files: dict[str, Any]
-    held: dict[str, dict[str, Any]]
-    #: (stage, direction, category) -> commitments of persons handed over (leaf order)
-    leaves: dict[tuple[str, str, str], list[str]] = field(default_factory=dict)
-    erased: dict[str, int] = field(default_factory=dict)
-    #: (stage, direction, category) -> (event seq, event hash, cosigned head) it came from
-    head_sources: dict[tuple[str, str, str], tuple[int, str, dict[str, Any]]] = field(
-        default_factory=dict)
+from parley.reports.stages import Figure
 
 
 class DeriveError(ValueError):
-    """An event's payload does not have the form its type defines (seq None: no one event)."""
+    """An event's payload does not have the form its type defines."""
 
     def __init__(self, seq: int | None, message: str) -> None:
         super().__init__(message)
@@ -44,78 +27,129 @@ class DeriveError(ValueError):
         self.message = message
 
 
-def stage_of(ev: StoredEvent) -> str | None:
-    """The stage an event belongs to, if any (its figures are held with the stage's)."""
-    if ev.type.startswith("publication."):
-        return None
-    return exchange.stage_of(ev.type, json.loads(ev.payload))
-
-
-def redact(events: Sequence[StoredEvent], held: set[str]) -> list[PublishedEvent]:
-    """The chain as published: events of held stages as signed hashes only."""
-    out: list[PublishedEvent] = []
-    for ev in events:
-        stage = stage_of(ev) if held else None
-        out.append(WithheldEvent.of(ev, stage) if stage in held and stage else ev)
-    return out
-
-
-def derive(events: Sequence[PublishedEvent], policy: Policy) -> Derived:
-    """The derived files; raises :class:`DeriveError` for a payload of the wrong form."""
-    seq: int | None = None
-    try:
-        return _derive(events, policy, lambda s: None)
-    except DeriveError:
-        raise
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
-        # Find the event at fault by deriving again, one event at a time.
-        marks: list[int] = []
-        try:
-            _derive(events, policy, marks.append)
-        except (KeyError, TypeError, ValueError, AttributeError, IndexError):
-            seq = marks[-1] if marks else None
-        raise DeriveError(seq, f"payload not of the form its event type defines "
-                               f"({type(exc).__name__}: {exc})") from None
-
-
-def _derive(events: Sequence[PublishedEvent], policy: Policy,
-            mark: Callable[[int], None]) -> Derived:
-    held = held_stages(events, policy.published_at)
+def from_events(events: Sequence[StoredEvent]) -> dict[str, Any]:
+    """keys.json, agreements.json and statements.json from the public events."""
     parties: dict[str, dict[str, Any]] = {}
     actors: dict[str, dict[str, Any]] = {}
-    erasures: list[dict[str, Any]] = []
-    erased: dict[str, int] = {}
-    state = exchange.ExchangeState()
+    agreements: dict[str, dict[str, Any]] = {}
+    statements: list[dict[str, Any]] = []
     for ev in events:
-        if not isinstance(ev, StoredEvent):
-            continue
-        mark(ev.seq)
-        payload = json.loads(ev.payload)
-        if ev.type == "party.registered":
-            parties.setdefault(payload["code"], {
-                "code": payload["code"], "title": payload["title"],
-                "kind": payload["kind"], "event": ev.seq})
-        elif ev.type == "actor.registered":
-            if ev.actor == payload.get("actor") and ev.actor not in actors:
-                actors[ev.actor] = {
-                    "actor": ev.actor, "party": payload["party"], "title": payload["title"],
-                    "role": payload["role"], "public_key": payload["public_key"],
-                    "event": ev.seq}
-        elif ev.type == "person.erased":
-            erasures.append({"event": ev.seq, "person": payload["person_id"],
-                             "commitments": sorted(payload["commitments"])})
-            for c in payload["commitments"]:
-                erased[c] = ev.seq
-        else:
-            state.apply(ev, payload)
-    files: dict[str, Any] = {
-        names.KEYS: {"parties": sorted(parties.values(), key=lambda p: p["code"]),
-                     "actors": sorted(actors.values(), key=lambda a: a["actor"])},
-        names.ERASURES: erasures,
+        try:
+            p = json.loads(ev.payload)
+            _apply(ev, p, parties, actors, agreements, statements)
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise DeriveError(ev.seq, f"payload not of the form its event type defines "
+                                      f"({type(exc).__name__}: {exc})") from None
+    return {
+        names.KEYS: {"parties": sorted(parties.values(), key=lambda x: x["code"]),
+                     "actors": sorted(actors.values(), key=lambda x: x["actor"])},
+        names.AGREEMENTS: sorted(agreements.values(), key=lambda a: a["event"]),
+        names.STATEMENTS: statements,
     }
-    mark(0)  # past the events: a failure now is in the heads as a whole
-    held_json = {s: h.to_json() for s, h in held.items()}
-    files.update(state.files(policy=policy, parties=parties, actors=actors,
-                             held=held_json))
-    return Derived(files=files, held=held_json, leaves=state.leaves(), erased=erased,
-                   head_sources=state.head_sources())
+
+
+def _apply(ev: StoredEvent, p: dict[str, Any], parties: dict[str, dict[str, Any]],
+           actors: dict[str, dict[str, Any]], agreements: dict[str, dict[str, Any]],
+           statements: list[dict[str, Any]]) -> None:
+    if ev.type == "party.registered":
+        parties.setdefault(p["code"], {"code": p["code"], "title": p["title"],
+                                       "kind": p["kind"], "event": ev.seq})
+    elif ev.type == "actor.registered":
+        if ev.actor == p.get("actor") and ev.actor not in actors:
+            actors[ev.actor] = {"actor": ev.actor, "party": p["party"], "title": p["title"],
+                                "role": p["role"], "public_key": p["public_key"],
+                                "event": ev.seq}
+    elif ev.type == "agreement.recorded":
+        terms = p["terms"]
+        agreements[p["agreement_id"]] = {
+            "id": p["agreement_id"], "reference": p["reference"], "terms": terms,
+            "terms_hash": p["terms_hash"], "event": ev.seq, "recorded_at": ev.recorded_at,
+            "signed_by": [{"party": terms.get("intermediary"), "actor": ev.actor,
+                           "event": ev.seq}]}
+    elif ev.type == "agreement.signed":
+        agreement = agreements.get(p["agreement_id"])
+        if agreement is not None and p["terms_hash"] == agreement["terms_hash"]:
+            agreement["signed_by"].append({"party": p["party"], "actor": ev.actor,
+                                           "event": ev.seq})
+    elif ev.type == "statement.recorded":
+        statements.append({
+            "id": p["statement_id"], "agreement": p["agreement_id"], "party": p["party"],
+            "stated_on": p["stated_on"], "source": p["source"], "stage": p["stage_id"],
+            "claims": p["claims"], "event": ev.seq, "actor": ev.actor})
+
+
+def _claim(statements: Sequence[dict[str, Any]], stage: str, party: str, direction: str,
+           category: str) -> int | None:
+    value = None
+    for st in statements:
+        if st["stage"] == stage and st["party"] == party:
+            claims = st["claims"].get(direction, {})
+            if category == TOTAL:
+                numbers = [v for v in claims.values()
+                           if isinstance(v, int) and not isinstance(v, bool)]
+                claim: Any = sum(numbers) if numbers else None
+            else:
+                claim = claims.get(category)
+            if isinstance(claim, int) and not isinstance(claim, bool):
+                value = claim
+    return value
+
+
+def totals(sections: Sequence[dict[str, Any]], figures: dict[str, list[Figure]], *, k: int,
+           statements: Sequence[dict[str, Any]], agreements: Sequence[dict[str, Any]]
+           ) -> dict[str, Any]:
+    """totals.json from verified stage sections (in published order) and their figures."""
+    categories: dict[str, str] = {}
+    caps: dict[str, int | None] = {}
+    for agreement in agreements:
+        for cat in agreement["terms"].get("categories", []):
+            categories.setdefault(cat["code"], cat.get("title") or cat["code"])
+            caps.setdefault(cat["code"], _agreed(cat))
+    rows: list[dict[str, Any]] = []
+    by_direction: list[dict[str, Any]] = []
+    running: dict[tuple[str, str], dict[str, Any]] = {}
+    for section in sections:
+        if section.get("head") is None:
+            continue
+        signers = [c["actor"] for c in section["head"]["cosignatures"]]
+        for f in figures[section["id"]]:
+            sending, _, receiving = f.direction.partition("->")
+            row = {"stage": f.stage, "stage_number": section["number"],
+                   "date": section["date"], "agreement": section["agreement"],
+                   "direction": f.direction, "from": sending, "to": receiving,
+                   "category": f.category, "confirmed": f.count, "withheld": f.reason,
+                   # beside a withheld figure a party's claim is not repeated: the
+                   # party's statement stays in statements.json, in its own words
+                   "claimed_by_sender": None if f.count is None else _claim(
+                       statements, f.stage, sending, f.direction, f.category),
+                   "claimed_by_receiver": None if f.count is None else _claim(
+                       statements, f.stage, receiving, f.direction, f.category),
+                   "confirmed_by": signers}
+            if f.category == TOTAL:
+                by_direction.append({key: row[key] for key in (
+                    "stage", "stage_number", "direction", "confirmed", "withheld",
+                    "claimed_by_sender", "claimed_by_receiver")})
+            else:
+                rows.append(row)
+            acc = running.setdefault((f.direction, f.category), {
+                "direction": f.direction, "category": f.category, "values": [],
+                "agreed": caps.get(f.category)})
+            previous = acc["values"][-1] if acc["values"] else {"published": 0,
+                                                                 "withheld_stages": 0}
+            acc["values"].append({
+                "stage": f.stage,
+                "published": previous["published"] + (f.count or 0),
+                "withheld_stages": previous["withheld_stages"] + (f.count is None)})
+    return {"k": k, "rows": rows, "by_direction": by_direction,
+            "categories": [{"code": c, "title": t} for c, t in categories.items()],
+            "cumulative": sorted(running.values(),
+                                 key=lambda c: (c["direction"], c["category"]))}
+
+
+def _agreed(cat: dict[str, Any]) -> int | None:
+    cap = cat.get("cap")
+    ratio = cat.get("ratio")
+    values = [v for v in (cap,) if isinstance(v, int) and not isinstance(v, bool)]
+    if isinstance(ratio, str) and ratio.split(" ")[0].isdigit():
+        values.append(int(ratio.split(" ")[0]))
+    return min(values) if values else None

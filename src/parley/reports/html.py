@@ -8,7 +8,6 @@ no request to anywhere. Readable on a phone (tables fold into cards under 40em).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,7 @@ from markupsafe import Markup
 
 from parley.reports import bundle as names
 from parley.reports.charts import Series, cumulative_lines, grouped_bars
-from parley.reports.checkpoints import Checkpoint
-from parley.reports.derive import Derived
+from parley.reports.suppression import REASONS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -30,14 +28,11 @@ def _env() -> Environment:
                        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def render_report(derived: Derived, manifest: dict[str, Any], *,
-                  checkpoints: Sequence[Checkpoint]) -> str:
-    files = derived.files
+def render_report(files: dict[str, Any], manifest: dict[str, Any]) -> str:
     view = report_view(files)
     return _env().get_template("report.html").render(
-        manifest=manifest, files=files, view=view,
-        checkpoint=checkpoints[-1] if checkpoints else None, charts=_charts(view),
-        names=names)
+        manifest=manifest, files=files, view=view, checkpoint=files[names.CHECKPOINT],
+        charts=_charts(view), names=names, reasons=REASONS)
 
 
 # --- words ----------------------------------------------------------------------------
@@ -130,6 +125,10 @@ def _shown(value: Any) -> str:
     return "—" if value is None else str(value)
 
 
+def _confirmed(row: dict[str, Any]) -> str:
+    return "withheld" if row.get("withheld") else _shown(row["confirmed"])
+
+
 def report_view(files: dict[str, Any]) -> dict[str, Any]:
     """Figures arranged for the page: per stage, per direction, rows per category."""
     totals = files[names.TOTALS]
@@ -148,14 +147,18 @@ def report_view(files: dict[str, Any]) -> dict[str, Any]:
     for st in files[names.STAGES]:
         if st.get("held"):
             stage_labels[st["id"]] = "A stage withheld for now"
-        elif st.get("number") is None:
-            stage_labels[st["id"]] = "A stage closed without a recorded plan"
         else:
             stage_labels[st["id"]] = f"Stage {st['number']}"
     statements_by_stage: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
+    withheld = {(r["stage"], r["direction"], r.get("category", "*"))
+                for r in [*totals["rows"], *totals["by_direction"]]
+                if r.get("withheld")}
     for st in files[names.STATEMENTS]:
         figures = [f"{n} {cat_titles.get(c, c).lower()} {direction_words(d)}"
-                   for d, cats in sorted(st["claims"].items()) for c, n in sorted(cats.items())]
+                   for d, cats in sorted(st["claims"].items()) for c, n in sorted(cats.items())
+                   if (st.get("stage"), d, c) not in withheld]
+        if len(figures) < sum(len(cats) for cats in st["claims"].values()):
+            figures.append("(figures of withheld categories not repeated here)")
         statements_by_stage[st.get("stage")].append({
             **st, "party_title": party_title(st["party"]), "at": long_date(st["stated_on"]),
             "figures": figures})
@@ -170,32 +173,33 @@ def report_view(files: dict[str, Any]) -> dict[str, Any]:
         for r in rows:
             directions[r["direction"]].append({
                 **r, "category_title": cat_titles.get(r["category"], r["category"]),
-                "confirmed_text": _shown(r["confirmed"]),
+                "confirmed_text": _confirmed(r),
+                "withheld_why": REASONS.get(r["withheld"] or "", ""),
                 "claimed_sender_text": _shown(r["claimed_by_sender"]),
                 "claimed_receiver_text": _shown(r["claimed_by_receiver"]),
                 "confirmed_by_text": ", ".join(
                     party_title(actor_party.get(a, a)) for a in r["confirmed_by"])})
-        if st["status"] == "closed":
-            status = (f"Closed on {long_date(st['closed_at'])}; each figure below is "
-                      "the size of a Merkle tree of the persons' commitments, cosigned by "
+        if st.get("head"):
+            status = (f"Closed on {long_date(st['closed_at'])}; each figure below is the "
+                      "number of leaves of a Merkle tree under the stage head cosigned by "
                       "both parties and the intermediary.")
+            totals_by_direction = {b["direction"]: b for b in totals["by_direction"]
+                                   if b["stage"] == st["id"]}
         else:
-            status = (f"Planned for {long_date(st['date'])}; figures are published when "
-                      "the stage closes.")
+            status = ("Closed before stage heads of this form were kept; its figures are "
+                      "not published.")
+            totals_by_direction = {}
         stages.append({
             **st, "label": f"{stage_labels[st['id']]}, {long_date(st['date'])}",
             "status_text": status,
             "directions": [{"key": d, "words": direction_words(d),
                             "sender": party_title(d.partition('->')[0]),
-                            "receiver": party_title(d.partition('->')[2]), "rows": v}
+                            "receiver": party_title(d.partition('->')[2]), "rows": v,
+                            "total": totals_by_direction.get(d),
+                            "total_text": _confirmed(totals_by_direction[d])
+                            if d in totals_by_direction else "—"}
                            for d, v in directions.items()],
             "statements": statements_by_stage.get(st["id"], [])})
-    discrepancies = []
-    for d in files[names.DISCREPANCIES]:
-        discrepancies.append({
-            **d, "stage_label": stage_labels.get(d["stage"], "a stage"),
-            "text": _discrepancy_words(d, cat_titles, direction_words),
-            "opened_on": long_date(d["opened_at"])})
     return {
         "parties": parties,
         "agreements": [{**a, "sentences": agreement_sentences(a, parties),
@@ -204,28 +208,12 @@ def report_view(files: dict[str, Any]) -> dict[str, Any]:
                        for a in files[names.AGREEMENTS]],
         "stages": stages,
         "general_statements": statements_by_stage.get(None, []),
-        "open_discrepancies": [d for d in discrepancies if d["status"] == "open"],
-        "resolved_discrepancies": [d for d in discrepancies if d["status"] != "open"],
         "cat_titles": cat_titles,
         "party_title": party_title,
         "direction_words": direction_words,
         "stage_labels": stage_labels,
         "totals": totals,
     }
-
-
-def _discrepancy_words(d: dict[str, Any], cat_titles: dict[str, str], direction_words: Any
-                       ) -> str:
-    kinds = {
-        "not_handed_over": "a person on the list was not confirmed as handed over",
-        "not_nominated": "a person was handed over who was not on the list",
-        "identity_disputed": "the receiving party disputes a person's identity",
-        "count_mismatch": "the three sides' counts differ",
-    }
-    text = kinds.get(d["kind"], d["kind"].replace("_", " "))
-    category = cat_titles.get(d["category"] or "", d["category"] or "")
-    where = direction_words(d["direction"]) if d.get("direction") else ""
-    return f"{text.capitalize()} ({', '.join(x for x in (category, where) if x)})"
 
 
 def _charts(view: dict[str, Any]) -> list[Markup]:
@@ -241,7 +229,6 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
     directions = sorted({r["direction"] for r in rows})
     categories = [c["code"] for c in totals["categories"]
                   if any(r["category"] == c["code"] for r in rows)]
-    k = totals["k"]
     charts: list[Markup] = []
 
     def arrow(direction: str) -> str:
@@ -259,15 +246,17 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
             series.append(Series(view["cat_titles"].get(cat, cat), values))
         charts.append(Markup(grouped_bars(  # noqa: S704 - our own escaped SVG
             f"Returned per stage, {arrow(direction)}", labels,
-            series, note=f"fewer than {k}")))
+            series, note="withheld")))
     for direction in directions:
         cum = [c for c in totals["cumulative"] if c["direction"] == direction]
         if not cum:
             continue
         series = [Series(view["cat_titles"].get(c["category"], c["category"]),
-                         [_number(v) for v in c["values"]]) for c in cum]
+                         [v["published"] for v in c["values"]]) for c in cum
+                  if c["category"] != "*"]
         targets = [(f"{view['cat_titles'].get(c['category'], c['category'])} agreed",
-                    c["agreed"], i) for i, c in enumerate(cum)
+                    c["agreed"], i) for i, c in enumerate(
+                        x for x in cum if x["category"] != "*")
                    if isinstance(c.get("agreed"), int)]
         charts.append(Markup(cumulative_lines(  # noqa: S704
             f"Cumulative against the agreement, {arrow(direction)}",
@@ -290,5 +279,5 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
              Series(f"claimed by {view['party_title'](sending)}", pick("claimed_by_sender")),
              Series(f"claimed by {view['party_title'](receiving)}",
                     pick("claimed_by_receiver"))],
-            note=f"fewer than {k}")))
+            note="withheld")))
     return charts

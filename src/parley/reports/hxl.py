@@ -4,8 +4,11 @@ Row 1 holds plain-language headers, row 2 the HXL hashtags (https://hxlstandard.
 ``#date``, ``#meta+stage+num``, ``#meta+stage+id``, ``#org+sender+code``,
 ``#org+receiver+code``, ``#group+category``, ``#affected+returned``,
 ``#affected+claimed+sender``, ``#affected+claimed+receiver``, ``#org+name+confirmed``,
-``#status+publication``. One row per closed stage, direction and category; a held stage
-has one row saying so and no figures. Rendered from the verified totals, so the verifier can
+``#status+publication``. One row per closed stage, direction and category, then one per
+stage and direction for the direction's total (category ``*``); a withheld figure has an
+empty count and the status ``withheld (small)`` (a count from 1 to k−1) or ``withheld
+(protects)`` (withheld so that a small count cannot be worked out); a held stage has one
+row saying so and no figures. Rendered from the verified totals, so the verifier can
 re-render it and compare byte for byte.
 """
 
@@ -17,7 +20,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from parley.reports import bundle as names
-from parley.reports.policy import Policy
 
 HEADERS = ("date", "stage", "stage id", "from", "to", "category", "returned (confirmed)",
            "claimed by the sending party", "claimed by the receiving party", "confirmed by",
@@ -28,17 +30,25 @@ HASHTAGS = ("#date", "#meta+stage+num", "#meta+stage+id", "#org+sender+code",
             "#status+publication")
 
 
-def figures_csv(files: Mapping[str, Any], policy: Policy) -> str:
-    """The CSV text for a bundle's derived files (``totals.json`` rows, in order)."""
+def figures_csv(files: Mapping[str, Any]) -> str:
+    """The CSV text for a bundle's verified files (``totals.json`` rows, then each
+    direction's total as category ``*``, then held stages)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADERS)
     writer.writerow(HASHTAGS)
-    for row in files[names.TOTALS]["rows"]:
+    totals = files[names.TOTALS]
+    signers = {r["stage"]: r["confirmed_by"] for r in totals["rows"]}
+    for row in [*totals["rows"], *totals["by_direction"]]:
+        sending, _, receiving = row["direction"].partition("->")
+        date = row.get("date") or next(
+            (r["date"] for r in totals["rows"] if r["stage"] == row["stage"]), "")
         writer.writerow([
-            row["date"], row["stage_number"], row["stage"], row["from"], row["to"],
-            row["category"], _cell(row["confirmed"]), _cell(row["claimed_by_sender"]),
-            _cell(row["claimed_by_receiver"]), " ".join(row["confirmed_by"]), "published",
+            date, row["stage_number"], row["stage"], sending, receiving,
+            row.get("category", "*"), _cell(row["confirmed"]),
+            _cell(row["claimed_by_sender"]), _cell(row["claimed_by_receiver"]),
+            " ".join(signers.get(row["stage"], [])),
+            "published" if row["withheld"] is None else f"withheld ({row['withheld']})",
         ])
     for stage in files[names.STAGES]:
         held = stage.get("held")

@@ -1,52 +1,51 @@
-"""Family proofs: one person's record and salt, and the path to a cosigned stage head.
+"""Family proofs (format ``parley-proof/2``): "handed over in stage N", and nothing else.
 
-A proof file is canonical JSON (one line) with the fields below; the intermediary signs it
-so that no byte can change unnoticed, but what convinces is the mathematics: the record
-and salt open the commitment, the inclusion proof leads from the commitment to the root
-of a stage head, and both parties and the intermediary cosigned that head. Nothing in it
-says anything about anyone else (the path holds only hashes of hashes).
+A proof file is one line of canonical JSON::
 
-    {"format": "parley-proof/1", "record": {...}, "salt": "<64 hex>",
-     "commitment": "<64 hex>", "leaf_index": 12, "inclusion": ["<64 hex>", ...],
-     "stage_head": {"head": {...}, "cosignatures": [...]},
-     "event": {"seq": 412, "hash": "<64 hex>"},   # the stage.closed event with the head
+    {"format": "parley-proof/2",
+     "stage_head": {"head": <parley/stage-head/v2>, "cosignatures": [...]},
+     "leaf": {"salt": "<64 hex>", "commitment": "<64 hex>"},
+     "index": 97, "inclusion": ["<64 hex>", ...],
      "issued_at": "...", "issuer": "<intermediary actor>", "signature": "<128 hex>"}
+
+The leaf ``SHA-256("parley-person-leaf-v1:" ‖ salt ‖ stage id ‖ commitment)`` sits at
+``index`` of the head's persons tree, which is padded with random dummy leaves to a power
+of two at least twice the stage's real size (and at least 64) and sorted, so neither the
+index nor the size says how many were handed over. The commitment is the one the
+exchange used for the person (``SHA-256(record salt ‖ record)``); the proof carries no
+record, no category and no figure. Whoever holds the record and its salt (the
+intermediary, unless they were erased) can show that the commitment is this person's.
+The intermediary signs the file.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from parley.domain.public_head import person_leaf
 from parley.ledger.canonical import CanonicalError, canonical_json, parse_canonical
-from parley.ledger.chain import StoredEvent
-from parley.ledger.hashing import verify_commitment
 from parley.ledger.merkle import leaf_hash, verify_inclusion
 from parley.ledger.signing import sign, verify_signature
 from parley.reports import bundle as names
-from parley.reports import exchange
-from parley.reports.chain import WithheldEvent
+from parley.reports.stages import check_head
 
 if TYPE_CHECKING:
     from parley.reports.verify import LoadedBundle
 
-PROOF_FIELDS = frozenset({"format", "record", "salt", "commitment", "leaf_index", "inclusion",
-                          "stage_head", "event", "issued_at", "issuer", "signature"})
+PROOF_FIELDS = frozenset({"format", "stage_head", "leaf", "index", "inclusion", "issued_at",
+                          "issuer", "signature"})
 
 
-def build_proof(*, record: dict[str, Any], salt: bytes, commitment: str, leaf_index: int,
-                inclusion: list[str], signed_head: dict[str, Any], event_seq: int,
-                event_hash: str, issued_at: str, issuer: str,
+def build_proof(*, signed_head: dict[str, Any], salt: str, commitment: str, index: int,
+                inclusion: list[str], issued_at: str, issuer: str,
                 key: Ed25519PrivateKey) -> dict[str, Any]:
     proof: dict[str, Any] = {
-        "format": names.PROOF_FORMAT, "record": record, "salt": salt.hex(),
-        "commitment": commitment, "leaf_index": leaf_index, "inclusion": inclusion,
-        "stage_head": signed_head, "event": {"seq": event_seq, "hash": event_hash},
-        "issued_at": issued_at, "issuer": issuer,
-    }
+        "format": names.PROOF_FORMAT, "stage_head": signed_head,
+        "leaf": {"salt": salt, "commitment": commitment}, "index": index,
+        "inclusion": inclusion, "issued_at": issued_at, "issuer": issuer}
     proof["signature"] = sign(key, names.proof_message(proof))
     return proof
 
@@ -78,53 +77,41 @@ def check_proof(bundle: LoadedBundle, path: Path, notes: list[str]) -> str | Non
 
 
 def _check(bundle: LoadedBundle, proof: dict[str, Any], notes: list[str]) -> str | None:
-    signers = exchange.signers_of(bundle.keys)
+    signers = bundle.signers
     issuer = proof["issuer"]
     if signers.kind_of.get(signers.party_of.get(issuer, ""), "") != "intermediary":
         return f"issuer {issuer!r} is not an actor of this bundle's intermediary"
     if not verify_signature(signers.keys[issuer], names.proof_message(proof),
                             proof["signature"]):
         return f"the issuer's signature does not verify (issuer {issuer})"
-    record, commitment = proof["record"], proof["commitment"]
-    salt = bytes.fromhex(proof["salt"])
-    if not isinstance(record, dict) or not verify_commitment(salt, record, commitment):
-        return "the record and salt do not open the commitment"
-    signed = proof["stage_head"]
-    problem = exchange.check_signed_head(signed, signers)
-    if problem is not None:
+    head, problem = check_head(proof["stage_head"], signers)
+    if head is None:
         return f"stage head: {problem}"
-    head = signed["head"]
-    index = proof["leaf_index"]
-    path = [bytes.fromhex(h) for h in proof["inclusion"]]
+    leaf = proof["leaf"]
+    if not isinstance(leaf, dict) or set(leaf) != {"salt", "commitment"}:
+        return "leaf must be {salt, commitment}"
+    salt, commitment = bytes.fromhex(leaf["salt"]), leaf["commitment"]
+    if len(salt) != 32 or len(bytes.fromhex(commitment)) != 32:
+        return "salt and commitment must be 32 bytes each"
+    index = proof["index"]
+    data = bytes.fromhex(person_leaf(salt, head.stage, commitment))
     if not isinstance(index, int) or isinstance(index, bool) or not verify_inclusion(
-            leaf_hash(bytes.fromhex(commitment)), index, head["tree_size"], path,
-            bytes.fromhex(head["root"])):
-        return (f"the inclusion proof does not lead from the commitment at leaf {index} to "
-                f"the root of the {head['direction']} {head['category']} head")
-    seq, stated = proof["event"]["seq"], proof["event"]["hash"]
-    if not isinstance(seq, int) or not 1 <= seq <= len(bundle.events):
-        return f"event {seq} is not in the bundle's chain"
-    ev = bundle.events[seq - 1]
-    if ev.hash != stated:
-        return f"event {seq} of the bundle has hash {ev.hash[:12]}…, the proof says " \
-               f"{stated[:12]}…"
-    if isinstance(ev, WithheldEvent):
-        if ev.stage_id != head["stage"]:
-            return f"event {seq} is withheld for another stage"
-        notes.append(f"the stage's figures are withheld in this bundle; the proof holds "
-                     f"against the head cosigned by {', '.join(_parties(signed))}")
-    elif isinstance(ev, StoredEvent) and \
-            signed not in exchange.signed_heads_of(ev.type, json.loads(ev.payload)):
-        return f"event {seq} does not carry this stage head"
-    erased_at = bundle.derived.erased.get(commitment)
-    if erased_at is not None:
-        notes.append(f"Parley erased this person's data at event {erased_at}; "
-                     "this proof is the only copy able to open the commitment")
-    notes.append(f"person in stage {head['stage']}, {head['direction']}, category "
-                 f"{head['category']}: leaf {index} of {head['tree_size']}, cosigned by "
-                 f"{', '.join(_parties(signed))}")
+            leaf_hash(data), index, head.persons_size,
+            [bytes.fromhex(h) for h in proof["inclusion"]], bytes.fromhex(head.persons_root)):
+        return "the inclusion proof does not lead from the person's leaf to the persons " \
+               "root of the cosigned stage head"
+    published = next((s for s in bundle.files[names.STAGES]
+                      if s.get("id") == head.stage and s.get("head")), None)
+    held = any(s.get("id") == head.stage and s.get("held")
+               for s in bundle.files[names.STAGES])
+    parties = ", ".join(c["party"] for c in proof["stage_head"]["cosignatures"])
+    if published is not None:
+        if published["head"] != proof["stage_head"]:
+            return f"the bundle publishes another head for stage {head.number}"
+    elif held:
+        notes.append("the stage's figures are withheld in this bundle; the proof holds "
+                     f"against the head cosigned by {parties}")
+    else:
+        return f"stage {head.stage} is not in this bundle"
+    notes.append(f"handed over in stage {head.number} of {head.date}, cosigned by {parties}")
     return None
-
-
-def _parties(signed: dict[str, Any]) -> list[str]:
-    return [str(c["party"]) for c in signed["cosignatures"]]

@@ -1,22 +1,25 @@
-"""`parley verify BUNDLE`: check a published bundle with nothing but its files.
+"""`parley verify BUNDLE`: check every published figure with nothing but the bundle.
 
 The checks, in the order their failures are reported:
 
-1. ``manifest.json`` is a bundle manifest of a known format;
-2. every event of ``events.jsonl``: hash, chain link and Ed25519 signature (keys from the
-   chain's own ``actor.registered`` events), and that withheld events belong to stages
-   held at publication time and no event of a held stage is published in full;
-3. every derived file (keys, agreements, stages, statements, discrepancies, totals,
-   erasures) equals what the events say: totals are recomputed from the handovers;
-4. every stage head: its cosignatures by both parties and the intermediary, and its size
-   and root against the commitments handed over in the events;
-5. every checkpoint: the intermediary's signature, its root and head against the events,
-   and the consistency proof from the checkpoint before it;
-6. ``figures.csv`` equals the CSV rendered from the verified totals;
-7. every file's SHA-256 as listed in the manifest, and the manifest's signature.
+1. ``manifest.json`` is a bundle manifest of this format;
+2. ``checkpoint.json`` is signed by an actor of the intermediary (keys from the public
+   events, step 3, which it anchors);
+3. every public event: its hash, its actor's signature (keys from the self-signed
+   ``actor.registered`` events before it), its inclusion in the checkpoint's tree;
+4. ``keys.json``, ``agreements.json`` and ``statements.json`` equal what the public
+   events say;
+5. every closed stage of ``stages.json``: the public head cosigned by both parties and
+   the intermediary; every shown figure's leaves, count and root against the head's
+   commitment; every other figure listed as withheld, with a shown total never beside a
+   single withheld category; held stages exactly those the publication events hold;
+6. ``totals.json`` equals the totals recomputed from the verified figures;
+7. ``figures.csv`` equals the CSV rendered from them;
+8. every file's SHA-256 as listed in the manifest, no other file, and the manifest's
+   signature.
 
-The result names the first failure: the file, the event where there is one, and what was
-expected. :func:`verify_proof` checks a family proof against a verified bundle.
+The result names the first failure: the file and the first figure (or event) that no
+longer holds. :func:`verify_proof` checks a family proof against a verified bundle.
 """
 
 from __future__ import annotations
@@ -27,22 +30,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parley.ledger.chain import ChainState
-from parley.ledger.merkle import verify_consistency
+from parley.ledger.chain import StoredEvent
 from parley.ledger.signing import verify_signature
 from parley.reports import bundle as names
-from parley.reports import exchange
-from parley.reports.chain import (
-    EventLineError,
-    PublishedEvent,
-    WithheldEvent,
-    read_events,
-    verify_published_chain,
-)
-from parley.reports.checkpoints import Checkpoint, checkpoint_signature_holds, roots_at
-from parley.reports.derive import Derived, DeriveError, derive, stage_of
+from parley.reports.checkpoints import Checkpoint, checkpoint_signature_holds
+from parley.reports.derive import DeriveError, from_events, totals
 from parley.reports.hxl import figures_csv
-from parley.reports.policy import Policy
+from parley.reports.policy import held_stages
+from parley.reports.public_events import (
+    PublicEvent,
+    PublicEventError,
+    read_public_events,
+    verify_public_events,
+)
+from parley.reports.stages import Figure, SectionError, Signers, check_section, signers_of
 
 
 @dataclass(frozen=True)
@@ -65,19 +66,24 @@ class VerifyResult:
     path: str
     failure: VerifyFailure | None = None
     events: int = 0
+    stages: int = 0
+    figures: int = 0
     withheld: int = 0
-    checkpoints: int = 0
-    heads: int = 0
+    leaves: int = 0
     cosignatures: int = 0
-    totals: int = 0
-    head: str = ""
+    tree_size: int = 0
     notes: list[str] = field(default_factory=list)
-    #: seconds spent per phase (read, chain, derive, heads, checkpoints, files)
+    #: seconds spent per phase
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.failure is None
+
+    def summary(self) -> str:
+        return (f"{self.stages} stages with {self.cosignatures} cosignatures, "
+                f"{self.figures} figures shown ({self.leaves} leaves), {self.withheld} "
+                f"withheld, {self.events} public events in a log of {self.tree_size}")
 
 
 class _Fail(Exception):
@@ -88,85 +94,106 @@ class _Fail(Exception):
 
 @dataclass
 class LoadedBundle:
-    """A bundle whose chain and derived files have been verified (for proofs, reports)."""
+    """A verified bundle (for proofs and the report)."""
 
     path: Path
     manifest: dict[str, Any]
-    events: list[PublishedEvent]
-    state: ChainState
-    derived: Derived
-
-    @property
-    def keys(self) -> dict[str, Any]:
-        value: dict[str, Any] = self.derived.files[names.KEYS]
-        return value
+    files: dict[str, Any]
+    signers: Signers
+    figures: dict[str, list[Figure]]
 
 
-def verify_bundle(path: Path | str, *, workers: int | None = None) -> VerifyResult:
+def verify_bundle(path: Path | str) -> VerifyResult:
     """Verify the bundle in directory ``path``; never raises for a bad bundle."""
     result = VerifyResult(path=str(path))
     try:
-        _verify(Path(path), result, workers=workers)
+        _verify(Path(path), result)
     except _Fail as fail:
         result.failure = fail.failure
     return result
 
 
-def _verify(path: Path, result: VerifyResult, *, workers: int | None) -> LoadedBundle:
+def _verify(path: Path, result: VerifyResult) -> LoadedBundle:
     if not path.is_dir():
         raise _Fail(str(path), None, "not a directory holding a bundle")
     clock = _Clock(result.timings)
     manifest = _manifest(path)
+    k = manifest["k"]
+    cp = _checkpoint(path, manifest)
     items = _events(path)
     clock("read")
-    failure, state = verify_published_chain(items, workers=workers)
-    clock("chain")
-    if failure is not None:
-        raise _Fail(names.EVENTS, failure.seq, failure.reason)
-    result.events = state.count
-    result.head = state.head
-    result.withheld = sum(isinstance(e, WithheldEvent) for e in items)
-    chain = manifest["chain"]
-    if chain != {"size": state.count, "head": state.head}:
-        raise _Fail(names.MANIFEST, None,
-                    f"the manifest names a chain of {chain.get('size')} events ending "
-                    f"{str(chain.get('head'))[:12]}…, the events file holds {state.count} "
-                    f"ending {state.head[:12]}…")
-    policy = Policy(published_at=manifest["published_at"], k=manifest["k"])
     try:
-        derived = derive(items, policy)
+        keys = verify_public_events(items, tree_size=cp.tree_size, root=cp.root)
+    except PublicEventError as exc:
+        raise _Fail(names.EVENTS, exc.seq, f"line {exc.line}: {exc.reason}") from None
+    events = [i.event for i in items]
+    result.events, result.tree_size = len(items), cp.tree_size
+    try:
+        files: dict[str, Any] = from_events(events)
     except DeriveError as exc:
-        raise _Fail(names.EVENTS, exc.seq or None, exc.message) from None
-    _check_withholding(items, derived)
-    for name in names.DERIVED:
-        published = _read_json(path, name)
-        difference = first_difference(published, derived.files[name])
-        if difference is not None:
-            raise _Fail(name, None, f"{difference} (recomputed from {names.EVENTS})")
-    clock("derive")
-    bundle = LoadedBundle(path=path, manifest=manifest, events=items, state=state,
-                          derived=derived)
-    heads = exchange.check_heads(derived, _intermediary_and_party_keys(bundle))
-    if heads.failure is not None:
-        raise _Fail(names.STAGES, heads.failure[0], heads.failure[1])
-    result.heads, result.cosignatures = heads.heads, heads.cosignatures
-    result.totals = exchange.count_totals(derived)
-    clock("heads")
-    result.checkpoints = _check_checkpoints(path, bundle)
-    clock("checkpoints")
-    expected_csv = figures_csv(derived.files, policy)
+        raise _Fail(names.EVENTS, exc.seq, exc.message) from None
+    signers = signers_of(files[names.KEYS])
+    _signed_by_intermediary(signers, keys, cp.signer, names.CHECKPOINT)
+    if not checkpoint_signature_holds(cp, keys[cp.signer]):
+        raise _Fail(names.CHECKPOINT, None, f"signature by {cp.signer} does not verify")
+    for name in names.FROM_EVENTS:
+        _compare(path, name, files[name], f"recomputed from {names.EVENTS}")
+    clock("events")
+    stages = _read_json(path, names.STAGES)
+    figures = _check_stages(stages, signers, k, events, manifest["published_at"], result)
+    files[names.STAGES] = stages
+    clock("stages")
+    expected = totals(stages, figures, k=k, statements=files[names.STATEMENTS],
+                      agreements=files[names.AGREEMENTS])
+    _compare(path, names.TOTALS, expected, f"recomputed from the figures of {names.STAGES}")
+    files[names.TOTALS] = expected
     csv_file = path / names.FIGURES_CSV
-    if not csv_file.is_file() or csv_file.read_bytes() != expected_csv.encode("utf-8"):
+    if not csv_file.is_file() or csv_file.read_bytes() != figures_csv(files).encode("utf-8"):
         raise _Fail(names.FIGURES_CSV, None,
                     f"differs from the CSV rendered from the verified {names.TOTALS}")
-    _check_files_and_signature(path, bundle)
+    _check_files_and_signature(path, manifest, signers, keys)
     clock("files")
-    return bundle
+    return LoadedBundle(path=path, manifest=manifest, files=files, signers=signers,
+                        figures=figures)
+
+
+def _check_stages(stages: Any, signers: Signers, k: int, events: list[StoredEvent],
+                  published_at: str, result: VerifyResult) -> dict[str, list[Figure]]:
+    if not isinstance(stages, list):
+        raise _Fail(names.STAGES, None, "expected a list of stages")
+    held = {s: h.to_json() for s, h in held_stages(events, published_at).items()}
+    figures: dict[str, list[Figure]] = {}
+    seen_held: dict[str, Any] = {}
+    for section in stages:
+        if isinstance(section, dict) and set(section) == {"id", "held"}:
+            seen_held[str(section["id"])] = section["held"]
+            continue
+        if isinstance(section, dict) and section.get("head", 0) is None:
+            if set(section) != {"id", "agreement", "number", "date", "head"}:
+                raise _Fail(names.STAGES, None, f"stage {section.get('number')}: a stage "
+                                                "without a public head carries no figures")
+            continue
+        try:
+            found = check_section(section, signers, k)
+        except SectionError as exc:
+            raise _Fail(names.STAGES, None, str(exc)) from None
+        if section["id"] in held or section["id"] in figures:
+            raise _Fail(names.STAGES, None, f"stage {section['number']} is held at the "
+                                            "bundle's publication time, or listed twice; "
+                                            "expected no figures for it")
+        figures[section["id"]] = found
+        result.stages += 1
+        result.cosignatures += len(section["head"]["cosignatures"])
+        result.figures += sum(f.count is not None for f in found)
+        result.withheld += sum(f.count is None for f in found)
+        result.leaves += sum(len(f["leaves"]) for f in section["figures"])
+    if seen_held != held:
+        raise _Fail(names.STAGES, None, f"held stages {sorted(seen_held)}; the publication "
+                                        f"events hold {sorted(held)}")
+    return figures
 
 
 class _Clock:
-    """Adds the seconds since the last call to ``timings[phase]``."""
-
     def __init__(self, timings: dict[str, float]) -> None:
         self.timings = timings
         self.last = time.perf_counter()
@@ -177,20 +204,40 @@ class _Clock:
         self.last = now
 
 
+MANIFEST_KEYS = frozenset({"format", "published_at", "k", "checkpoint", "files",
+                           "publisher", "signature"})
+
+
 def _manifest(path: Path) -> dict[str, Any]:
     data = _read_json(path, names.MANIFEST)
     if not isinstance(data, dict) or data.get("format") != names.FORMAT:
         raise _Fail(names.MANIFEST, None, f"not a bundle manifest of format {names.FORMAT}")
-    expected = {"format", "published_at", "k", "chain", "files", "publisher", "signature"}
-    if set(data) != expected:
-        raise _Fail(names.MANIFEST, None, f"fields {sorted(data)} where {sorted(expected)} "
-                                          "were expected")
+    if set(data) != MANIFEST_KEYS:
+        raise _Fail(names.MANIFEST, None, f"fields {sorted(data)} where "
+                                          f"{sorted(MANIFEST_KEYS)} were expected")
     if not isinstance(data["k"], int) or isinstance(data["k"], bool) or data["k"] < 1:
         raise _Fail(names.MANIFEST, None, "k must be a positive integer")
-    if not isinstance(data["published_at"], str) or not isinstance(data["chain"], dict) \
-            or not isinstance(data["files"], dict):
-        raise _Fail(names.MANIFEST, None, "published_at, chain or files has the wrong type")
+    if not isinstance(data["published_at"], str) or not isinstance(data["files"], dict) \
+            or not isinstance(data["checkpoint"], dict):
+        raise _Fail(names.MANIFEST, None, "published_at, checkpoint or files has the "
+                                          "wrong type")
     return data
+
+
+def _checkpoint(path: Path, manifest: dict[str, Any]) -> Checkpoint:
+    raw = _read_json(path, names.CHECKPOINT)
+    try:
+        if set(raw) != {"tree_size", "root", "head", "at", "signer", "signature"}:
+            raise ValueError("unexpected fields")
+        cp = Checkpoint.from_json(raw)
+        if not isinstance(cp.tree_size, int) or isinstance(cp.tree_size, bool) \
+                or cp.tree_size < 1 or len(bytes.fromhex(cp.root)) != 32:
+            raise ValueError("tree_size or root of the wrong form")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _Fail(names.CHECKPOINT, None, f"malformed checkpoint: {exc}") from None
+    if manifest["checkpoint"] != {"tree_size": cp.tree_size, "root": cp.root}:
+        raise _Fail(names.MANIFEST, None, "names another checkpoint than checkpoint.json")
+    return cp
 
 
 def _read_json(path: Path, name: str) -> Any:
@@ -203,31 +250,22 @@ def _read_json(path: Path, name: str) -> Any:
         raise _Fail(name, None, f"not valid JSON: {exc}") from None
 
 
-def _events(path: Path) -> list[PublishedEvent]:
+def _events(path: Path) -> list[PublicEvent]:
     file = path / names.EVENTS
     if not file.is_file():
         raise _Fail(names.EVENTS, None, "missing from the bundle")
     try:
-        return list(read_events(file))
-    except EventLineError as exc:
+        return list(read_public_events(file))
+    except PublicEventError as exc:
         raise _Fail(names.EVENTS, None, f"line {exc.line}: {exc.reason}") from None
     except UnicodeDecodeError as exc:
         raise _Fail(names.EVENTS, None, f"not UTF-8: {exc}") from None
 
 
-def _check_withholding(items: list[PublishedEvent], derived: Derived) -> None:
-    for ev in items:
-        if isinstance(ev, WithheldEvent):
-            if ev.stage_id not in derived.held:
-                raise _Fail(names.EVENTS, ev.seq,
-                            f"withheld for stage {ev.stage_id}, which is not held at the "
-                            "bundle's publication time; expected the event in full")
-        elif derived.held:
-            stage = stage_of(ev)
-            if stage in derived.held:
-                raise _Fail(names.EVENTS, ev.seq,
-                            f"belongs to stage {stage}, which is held, yet is published "
-                            "in full; expected it withheld")
+def _compare(path: Path, name: str, expected: Any, source: str) -> None:
+    difference = first_difference(_read_json(path, name), expected)
+    if difference is not None:
+        raise _Fail(name, None, f"{difference} ({source})")
 
 
 def first_difference(published: Any, derived: Any, where: str = "") -> str | None:
@@ -262,67 +300,16 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "…"
 
 
-def _intermediary_and_party_keys(bundle: LoadedBundle) -> exchange.Signers:
-    return exchange.signers_of(bundle.keys)
-
-
-def _intermediary_key(bundle: LoadedBundle, actor: Any, file: str) -> str:
-    signers = _intermediary_and_party_keys(bundle)
-    if not isinstance(actor, str) or actor not in signers.keys:
-        raise _Fail(file, None, f"signer {actor!r} is not an actor registered in the chain")
-    if signers.kind_of.get(signers.party_of[actor]) != "intermediary":
+def _signed_by_intermediary(signers: Signers, keys: dict[str, str], actor: Any,
+                            file: str) -> None:
+    if not isinstance(actor, str) or actor not in keys:
+        raise _Fail(file, None, f"signer {actor!r} is not an actor registered in the log")
+    if signers.kind_of.get(signers.party_of.get(actor, "")) != "intermediary":
         raise _Fail(file, None, f"signer {actor!r} is not an actor of the intermediary")
-    return signers.keys[actor]
 
 
-def _check_checkpoints(path: Path, bundle: LoadedBundle) -> int:
-    raw = _read_json(path, names.CHECKPOINTS)
-    if not isinstance(raw, list) or not raw:
-        raise _Fail(names.CHECKPOINTS, None, "expected a non-empty list of checkpoints")
-    hashes = [e.hash for e in bundle.events]
-    try:
-        cps = [Checkpoint.from_json(c) for c in raw]
-        proofs = [[bytes.fromhex(p) for p in c["consistency"]] for c in raw]
-        if any(set(c) != {"tree_size", "root", "head", "at", "signer", "signature",
-                          "consistency"} for c in raw):
-            raise ValueError("unexpected fields")
-    except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise _Fail(names.CHECKPOINTS, None, f"malformed checkpoint: {exc}") from None
-    sizes = [c.tree_size for c in cps]
-    if any(not isinstance(s, int) or isinstance(s, bool) for s in sizes) or \
-            sizes != sorted(set(sizes)) or sizes[0] < 1 or sizes[-1] != len(hashes):
-        raise _Fail(names.CHECKPOINTS, None,
-                    f"checkpoint sizes {sizes} must increase and end at the chain's "
-                    f"{len(hashes)} events")
-    roots = roots_at(hashes, sizes)
-    previous: Checkpoint | None = None
-    for cp, proof in zip(cps, proofs, strict=True):
-        key = _intermediary_key(bundle, cp.signer, names.CHECKPOINTS)
-        if not checkpoint_signature_holds(cp, key):
-            raise _Fail(names.CHECKPOINTS, cp.tree_size,
-                        f"checkpoint at {cp.tree_size} events: signature by {cp.signer} "
-                        "does not verify")
-        if cp.root != roots[cp.tree_size] or cp.head != hashes[cp.tree_size - 1]:
-            raise _Fail(names.CHECKPOINTS, cp.tree_size,
-                        f"checkpoint at {cp.tree_size} events: root {cp.root[:12]}… / head "
-                        f"{cp.head[:12]}…; expected {roots[cp.tree_size][:12]}… / "
-                        f"{hashes[cp.tree_size - 1][:12]}… from the events")
-        if previous is None:
-            if proof:
-                raise _Fail(names.CHECKPOINTS, cp.tree_size,
-                            "the first checkpoint must have an empty consistency proof")
-        elif not verify_consistency(previous.tree_size, cp.tree_size,
-                                    bytes.fromhex(previous.root), bytes.fromhex(cp.root),
-                                    proof):
-            raise _Fail(names.CHECKPOINTS, cp.tree_size,
-                        f"consistency proof from {previous.tree_size} to {cp.tree_size} "
-                        "events does not verify")
-        previous = cp
-    return len(cps)
-
-
-def _check_files_and_signature(path: Path, bundle: LoadedBundle) -> None:
-    manifest = bundle.manifest
+def _check_files_and_signature(path: Path, manifest: dict[str, Any], signers: Signers,
+                               keys: dict[str, str]) -> None:
     listed = manifest["files"]
     if set(listed) != set(names.FILES):
         raise _Fail(names.MANIFEST, None,
@@ -338,22 +325,21 @@ def _check_files_and_signature(path: Path, bundle: LoadedBundle) -> None:
         if digest != listed[name]:
             raise _Fail(name, None, f"SHA-256 {digest[:16]}…; the manifest says "
                                     f"{str(listed[name])[:16]}…")
-    key = _intermediary_key(bundle, manifest["publisher"], names.MANIFEST)
+    _signed_by_intermediary(signers, keys, manifest["publisher"], names.MANIFEST)
     signature = manifest["signature"]
     if not isinstance(signature, str) or not verify_signature(
-            key, names.manifest_message(manifest), signature):
+            keys[manifest["publisher"]], names.manifest_message(manifest), signature):
         raise _Fail(names.MANIFEST, None,
                     f"signature by publisher {manifest['publisher']} does not verify")
 
 
-def verify_proof(bundle_path: Path | str, proof_path: Path | str, *,
-                 workers: int | None = None) -> VerifyResult:
+def verify_proof(bundle_path: Path | str, proof_path: Path | str) -> VerifyResult:
     """Verify the bundle, then the family proof in ``proof_path`` against it."""
     from parley.reports.proofs import check_proof
 
     result = VerifyResult(path=str(bundle_path))
     try:
-        bundle = _verify(Path(bundle_path), result, workers=workers)
+        bundle = _verify(Path(bundle_path), result)
         failure = check_proof(bundle, Path(proof_path), result.notes)
         if failure is not None:
             raise _Fail(str(proof_path), None, failure)

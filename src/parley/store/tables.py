@@ -548,6 +548,19 @@ stage_heads = Table(
     Column("event_seq", BigInteger, nullable=False),
 )
 
+stage_public_heads = Table(
+    "stage_public_heads",
+    metadata,
+    # No foreign key: written in the stage-closing transaction, read by stage id.
+    Column("stage_id", String(36), primary_key=True),
+    # The cosigned public stage head (parley/stage-head/v2) as canonical JSON, exactly as
+    # the stage.closed event carries it.
+    Column("head", Text, nullable=False),
+    # The sealed openings: each figure's salt, count, root and leaves, each leaf's salt
+    # and commitment, and the persons tree (domain/public_head.StageOpenings).
+    Column("sealed", LargeBinary, nullable=False),
+)
+
 remains_cases = Table(
     "remains_cases",
     metadata,

@@ -34,6 +34,7 @@ from parley.ledger.merkle import leaf_hash, root_from_leaf_hashes
 from parley.ledger.signing import sign
 from parley.services.intake.lists import ListMeta, RecordInput, record_list
 from parley.services.people.organisation import register_party
+from parley.services.publication.public_heads import seal_public_head
 from parley.synth.people import population
 
 INT, UA, RU = "INT", "UA", "RU"
@@ -168,8 +169,15 @@ def _stage(app: App, sc: Scenario, stage_id: str, number: int,
                        for p in (INT, RU, UA)]
                 heads.append(signed_head_json(head, cos))
                 totals.setdefault(direction, {})[category] = len(leaves)
+        public_head = seal_public_head(
+            app, uow.conn, agreement=sc.agreement_id, stage=stage_id, number=number,
+            date=date, time=at, directions=sorted(lists), categories=list(CATEGORIES),
+            leaves={(d, c): [e["commitment"] for e in entries[:-1] if e["category"] == c]
+                    for d, entries in lists.items() for c in CATEGORIES},
+            signers=[(p, ACTORS[p]) for p in (INT, RU, UA)])
         uow.append(StageClosed(agreement_id=sc.agreement_id, stage_id=stage_id,
-                               totals=totals, heads=heads, carried=[]), actor=ACTORS[INT])
+                               totals=totals, heads=heads, carried=[],
+                               public_head=public_head), actor=ACTORS[INT])
         for party in (UA, RU):
             claims = {d: {c: n + (1 if party == RU else 0) for c, n in cats.items()}
                       for d, cats in totals.items()}

@@ -26,11 +26,11 @@ MANIFEST = "manifest.json"
 
 class Published(BaseModel):
     name: str
-    events: int
-    withheld: int
-    checkpoints: int
+    public_events: int
+    stages: int
+    withheld_figures: int
     held_stages: list[str]
-    head: str
+    tree_size: int
 
 
 class Manifest(BaseModel):
@@ -68,10 +68,11 @@ def publish_bundle(request: Request, idempotency_key: str | None = idempotency_k
     access.require_intermediary(who, "publications")
     actor = actor_of(who, "publications")
     return write(request, ctx, who, idempotency_key, None, lambda: publish_now(ctx, actor),
-                 lambda done: Published(name=done[0], events=done[1].events,
-                                        withheld=done[1].withheld,
-                                        checkpoints=done[1].checkpoints,
-                                        held_stages=done[1].held_stages, head=done[1].head),
+                 lambda done: Published(name=done[0], public_events=done[1].public_events,
+                                        stages=done[1].stages,
+                                        withheld_figures=done[1].withheld_figures,
+                                        held_stages=done[1].held_stages,
+                                        tree_size=done[1].tree_size),
                  status=201)
 
 

@@ -76,6 +76,7 @@ from parley.services.exchange.agreements import (
 )
 from parley.services.exchange.stages import Stage, get_stage_in, stage_from_row
 from parley.services.exchange.verification import nominate_in
+from parley.services.publication.public_heads import seal_public_head
 from parley.services.registry.persons import load_people
 from parley.store import UnitOfWork, timestamp
 from parley.store.keyed import KeyedQuery, keyed
@@ -598,8 +599,14 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
         carried = sorted(r.id for r in conn.execute(select(discrepancies.c.id).where(
             discrepancies.c.opened_stage_id == stage.id,
             discrepancies.c.stage_id != stage.id)))
+        public_head = seal_public_head(
+            app, conn, agreement=agreement.id, stage=stage.id, number=stage.number,
+            date=stage.date, time=now, directions=list(totals),
+            categories=[c.code for c in terms.by_priority()], leaves=leaves,
+            signers=[(side, signer) for side, signer in signers])
         ev = uow.append(StageClosed(agreement_id=agreement.id, stage_id=stage.id,
-                                    totals=totals, heads=signed, carried=carried),
+                                    totals=totals, heads=signed, carried=carried,
+                                    public_head=public_head),
                         actor=actor)
         conn.execute(insert(stage_heads), [
             _head_row(stage.id, head, item, event_seq=ev.seq)

@@ -1,8 +1,9 @@
-"""`parley proof PERSON`: a family's proof that its relative was in a signed stage.
+"""`parley proof PERSON`: a family's proof that its relative was handed over in stage N.
 
-The proof carries the person's record and salt (which open the commitment), the leaf
-index and inclusion path in the stage head's tree, and the head with its three
-cosignatures; the intermediary signs the file. Nothing in it concerns anyone else.
+The proof opens one leaf of the stage's padded persons tree (its salt and the person's
+commitment), with the inclusion path and the public stage head cosigned by all three; the
+intermediary signs the file. No record field, no category, no stage size
+(``reports/proofs.py`` defines the format).
 """
 
 from __future__ import annotations
@@ -17,13 +18,11 @@ from sqlalchemy.engine import Connection
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger.merkle import inclusion_proof, leaf_hash
-from parley.reports.derive import derive
-from parley.reports.policy import Policy
 from parley.reports.proofs import build_proof, proof_text
-from parley.services.ledger import iter_events
 from parley.services.publication.checkpoints import intermediary_actor
+from parley.services.publication.public_heads import SealedStage, public_heads
 from parley.store import timestamp
-from parley.store.tables import persons, record_links, remains_cases, source_records
+from parley.store.tables import persons, record_links, remains_cases, source_records, stages
 
 
 @dataclass(frozen=True)
@@ -57,43 +56,55 @@ def _openings(app: App, conn: Connection, person_id: str) -> dict[str, _Opening]
     return out
 
 
+def _stage_numbers(conn: Connection) -> dict[str, int]:
+    return {r.id: int(r.closed_seq or 0) for r in conn.execute(
+        select(stages.c.id, stages.c.closed_seq).where(stages.c.status == "closed"))}
+
+
 def family_proof(app: App, person_id: str, *, actor: str | None = None) -> dict[str, Any]:
-    """The proof for ``person_id``'s latest handover (or remains case) in a closed stage."""
+    """The proof (format ``parley-proof/2``, see ``reports/proofs.py``) that
+    ``person_id`` was handed over in their latest closed stage, and nothing else.
+
+    Stable entry point for the family pages and the API: raises NotFound when the person
+    is unknown or was handed over in no stage closed with a public head, Conflict when
+    their data was erased.
+    """
     now = timestamp(app.clock())
     with app.read() as conn:
         if conn.execute(select(persons.c.id).where(persons.c.id == person_id)).first() is None:
             raise NotFound(f"person {person_id} is not known")
         openings = _openings(app, conn, person_id)
-        stored = list(iter_events(conn))
+        sealed = public_heads(app, conn)
+        closed_at = _stage_numbers(conn)
         issuer = intermediary_actor(conn, actor)
-    derived = derive(stored, Policy(published_at=now))
-    found: tuple[int, str, tuple[str, str, str]] | None = None
-    for key, leaves in derived.leaves.items():
-        for commitment in leaves:
-            if commitment in openings and key in derived.head_sources:
-                seq = derived.head_sources[key][0]
-                if found is None or seq > found[0]:
-                    found = (seq, commitment, key)
+    found: tuple[int, str, SealedStage] | None = None
+    for stage_id, stage in sealed.items():
+        for p in stage.openings.persons:
+            if p.commitment in openings:
+                order = closed_at.get(stage_id, 0)
+                if found is None or order > found[0]:
+                    found = (order, p.commitment, stage)
     if found is None:
         raise NotFound(f"person {person_id} was not handed over in any closed stage")
-    seq, commitment, key = found
+    _, commitment, stage = found
     opening = openings[commitment]
     if opening.record is None or opening.salt is None:
-        raise Conflict(f"person {person_id}'s data was erased ({opening.erased_at}); the "
-                       "commitment can no longer be opened, so no proof can be made")
-    leaves = derived.leaves[key]
-    index = leaves.index(commitment)
-    path = inclusion_proof(index, [leaf_hash(bytes.fromhex(c)) for c in leaves])
-    event_seq, event_hash, signed = derived.head_sources[key]
-    return build_proof(record=opening.record, salt=opening.salt, commitment=commitment,
-                       leaf_index=index, inclusion=[p.hex() for p in path],
-                       signed_head=signed, event_seq=event_seq, event_hash=event_hash,
-                       issued_at=now, issuer=issuer, key=app.keyring.private(issuer))
+        raise Conflict(f"person {person_id}'s data was erased ({opening.erased_at}); no "
+                       "proof can be made for them any more")
+    located = stage.openings.person(commitment)
+    assert located is not None
+    index, person = located
+    path = inclusion_proof(index, [leaf_hash(bytes.fromhex(x))
+                                   for x in stage.openings.person_leaves])
+    return build_proof(signed_head=stage.cosigned, salt=person.salt,
+                       commitment=commitment, index=index,
+                       inclusion=[x.hex() for x in path], issued_at=now, issuer=issuer,
+                       key=app.keyring.private(issuer))
 
 
 def write_family_proof(app: App, person_id: str, out: Path, *, actor: str | None = None
                        ) -> dict[str, Any]:
-    """Write the proof to ``out`` (mode 0600: it holds the person's personal data)."""
+    """Write the proof to ``out`` (mode 0600: it shows that this person was handed over)."""
     if out.exists() and out.is_dir():
         raise InputError(f"{out} is a directory; --out needs a file name")
     proof = family_proof(app, person_id, actor=actor)
@@ -104,17 +115,20 @@ def write_family_proof(app: App, person_id: str, out: Path, *, actor: str | None
 
 
 def handed_over_persons(app: App) -> list[str]:
-    """Persons with a record among the leaves of a closed stage's head, in leaf order."""
+    """Persons handed over in a stage closed with a public head, by stage then commitment."""
     with app.read() as conn:
-        stored = list(iter_events(conn))
         links = {r.commitment: r.person_id for r in conn.execute(
             select(source_records.c.commitment, record_links.c.person_id)
             .join(record_links, record_links.c.record_id == source_records.c.id))}
-    derived = derive(stored, Policy(published_at=timestamp(app.clock())))
+        links.update({r.commitment: r.person_id for r in conn.execute(
+            select(remains_cases.c.commitment, remains_cases.c.person_id)
+            .where(remains_cases.c.person_id.is_not(None)))})
+        sealed = public_heads(app, conn)
+        closed_at = _stage_numbers(conn)
     seen: list[str] = []
-    for key in sorted(derived.head_sources):
-        for commitment in derived.leaves.get(key, []):
-            person = links.get(commitment)
+    for stage_id in sorted(sealed, key=lambda s: (closed_at.get(s, 0), s)):
+        for p in sealed[stage_id].openings.persons:
+            person = links.get(p.commitment)
             if person is not None and person not in seen:
                 seen.append(person)
     return seen

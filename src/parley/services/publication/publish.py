@@ -1,20 +1,24 @@
 """`parley publish`: the verification bundle and the public report, and what may be shown.
 
 :func:`publish_bundle` signs a checkpoint at the chain's head, then writes the bundle:
-the chain (events of held stages as signed hashes only), the derived files, the
-checkpoints with consistency proofs, the HXL CSV, the report, and a manifest naming every
-file's SHA-256, signed by an actor of the intermediary. :func:`hold_stage` and
+the events that concern no person (keys, agreements, statements, publication decisions)
+with their inclusion proofs in that checkpoint, each closed stage's cosigned public head
+with the openings of the figures that may be shown (small counts and what would give them
+away withheld), the totals, the HXL CSV, the report, and a manifest naming every file's
+SHA-256, signed by an actor of the intermediary. Never the event chain. :func:`hold_stage` and
 :func:`release_stage` record publication decisions as events.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
@@ -22,16 +26,14 @@ from sqlalchemy.engine import Connection
 from parley.bootstrap import App
 from parley.domain.events import PublicationHeld, PublicationReleased
 from parley.errors import Conflict, InputError, NotFound
+from parley.ledger.chain import StoredEvent
 from parley.reports import bundle as names
 from parley.reports.policy import DEFAULT_K, Policy, held_stages
 from parley.reports.verify import VerifyResult, verify_bundle
-from parley.reports.writer import STAGING, write_bundle
+from parley.reports.writer import STAGING, ClosedStage, write_bundle
 from parley.services.ledger import iter_events
-from parley.services.publication.checkpoints import (
-    create_checkpoint,
-    intermediary_actor,
-    list_checkpoints,
-)
+from parley.services.publication.checkpoints import create_checkpoint, intermediary_actor
+from parley.services.publication.public_heads import public_heads
 from parley.store import timestamp
 from parley.store.tables import events, publication_decisions
 
@@ -43,11 +45,31 @@ class PublishResult:
     """Where the bundle went and what it holds."""
 
     directory: str
-    events: int
-    withheld: int
-    checkpoints: int
+    public_events: int
+    stages: int
+    withheld_figures: int
     held_stages: list[str]
-    head: str
+    tree_size: int
+
+
+def closed_stages(app: App, conn: Connection, stored: list[StoredEvent]) -> list[ClosedStage]:
+    """Every closed stage with its public head and openings (None: closed before them)."""
+    sealed = public_heads(app, conn)
+    planned: dict[str, dict[str, Any]] = {}
+    out = []
+    for ev in stored:
+        if ev.type == "stage.planned":
+            planned[json.loads(ev.payload)["stage_id"]] = json.loads(ev.payload)
+        elif ev.type == "stage.closed":
+            p = json.loads(ev.payload)
+            plan = planned.get(p["stage_id"], {})
+            found = sealed.get(p["stage_id"])
+            out.append(ClosedStage(
+                id=p["stage_id"], agreement=p["agreement_id"],
+                number=int(plan.get("number", 0)), date=str(plan.get("date", "")),
+                cosigned=p.get("public_head") if found else None,
+                openings=found.openings if found else None))
+    return out
 
 
 def publish_bundle(app: App, out: Path, *, k: int = DEFAULT_K, actor: str | None = None,
@@ -61,13 +83,13 @@ def publish_bundle(app: App, out: Path, *, k: int = DEFAULT_K, actor: str | None
     with app.read() as conn:
         publisher = intermediary_actor(conn, actor)
         stored = [e for e in iter_events(conn) if e.seq <= checkpoint.tree_size]
-        cps = list_checkpoints(conn, upto=checkpoint.tree_size)
-    written = write_bundle(out, stored=stored, checkpoints=cps,
+        closed = closed_stages(app, conn, stored)
+    written = write_bundle(out, stored=stored, checkpoint=checkpoint, closed=closed,
                            policy=Policy(published_at=published_at, k=k),
                            publisher=publisher, key=app.keyring.private(publisher))
-    return PublishResult(directory=str(out), events=written.events,
-                         withheld=written.withheld, checkpoints=len(cps),
-                         held_stages=written.held_stages, head=checkpoint.head)
+    return PublishResult(directory=str(out), public_events=written.public_events,
+                         stages=written.stages, withheld_figures=written.withheld_figures,
+                         held_stages=written.held_stages, tree_size=checkpoint.tree_size)
 
 
 def _prepare(out: Path) -> None:
@@ -151,8 +173,7 @@ class PublishedAndVerified:
             return [f"bundle {self.published.directory} does NOT verify: {v.failure}"]
         return [*self.notes,
                 f"bundle published to {self.published.directory} and verified: "
-                f"{v.events} events, {v.checkpoints} checkpoints, {v.heads} stage heads "
-                f"with {v.cosignatures} cosignatures, {v.totals} totals recomputed",
+                f"{v.summary()}",
                 f"public report: {Path(self.published.directory) / names.REPORT}"]
 
 
@@ -188,8 +209,7 @@ def _family_and_erasure(app: App, out: Path, proof_file: Path, *, k: int) -> lis
     head = proof["stage_head"]["head"]
     notes = [f"family proof for person {persons[0]} written to {proof_file}: "
              f"{'verified' if checked.ok else f'DOES NOT VERIFY: {checked.failure}'} "
-             f"(leaf {proof['leaf_index']} of {head['tree_size']}, {head['direction']} "
-             f"{head['category']})"]
+             f"(handed over in stage {head['number']} of {head['date']})"]
     erased = erase_person(app, persons[1], reason="demo: a data-protection request")
     try:
         write_family_proof(app, persons[1], proof_file.with_name("refused.json"))

@@ -285,4 +285,5 @@ async def publish(request: Request, ctx: ServiceContext = Depends(context)) -> R
         name, result = publish_now(ctx, caller.principal.actor or "")
     except ParleyError as exc:
         return _done(str(exc), "/int")
-    return _done(f"published {name}: {result.events} events", "/int")
+    return _done(f"published {name}: {result.stages} stages, "
+                 f"{result.withheld_figures} figures withheld", "/int")
