@@ -16,7 +16,6 @@ from parley.bootstrap import App
 from parley.errors import Conflict, InputError, NotFound
 from parley.reports import bundle as names
 from parley.reports import verify_bundle, verify_proof
-from parley.reports.chain import WithheldEvent, read_events
 from parley.services.publication.erasure import erase_person, erasure_reasons
 from parley.services.publication.proofs import write_family_proof
 from parley.services.publication.publish import hold_stage, publish_bundle, release_stage
@@ -42,16 +41,22 @@ def test_a_family_proof_verifies_and_reveals_only_its_person(published: Publishe
     assert path.stat().st_mode & 0o777 == 0o600
     result = verify_proof(published.bundle, path)
     assert result.ok, result.failure
-    assert any("leaf" in note and "cosigned by INT, RU, UA" in note for note in result.notes)
+    assert any("handed over in stage 1" in note and "cosigned by INT, RU, UA" in note
+               for note in result.notes)
     proof = json.loads(path.read_text())
     text = path.read_text()
-    others = [f for f in published.scenario.fields
-              if f["record_id"] != proof["record"]["record_id"]]
-    for fields in others:
-        assert fields["service_number"] not in text
-    assert set(proof) == {"format", "record", "salt", "commitment", "leaf_index",
-                          "inclusion", "stage_head", "event", "issued_at", "issuer",
-                          "signature"}
+    for fields in published.scenario.fields:
+        for field in ("surname", "given_name", "birth_date", "service_number", "unit",
+                      "rank", "place_of_birth"):
+            if fields.get(field):
+                assert fields[field] not in text, field
+    assert set(proof) == {"format", "stage_head", "leaf", "index", "inclusion",
+                          "issued_at", "issuer", "signature"}
+    # the head names every figure of the stage alike; nothing says which is the person's
+    figures = proof["stage_head"]["head"]["figures"]
+    assert {f["category"] for f in figures} == {"wounded", "young", "*"}
+    assert text.count('"category"') == len(figures)
+    assert proof["stage_head"]["head"]["persons"]["size"] >= 64
 
 
 def test_a_person_not_handed_over_has_no_proof(published: Published) -> None:
@@ -116,16 +121,14 @@ def test_erasure_keeps_everything_verifiable(sqlite_app: App, tmp_path: Path) ->
     publish_bundle(sqlite_app, tmp_path / "bundle", k=3)
     verified = verify_bundle(tmp_path / "bundle")
     assert verified.ok, verified.failure
-    assert verified.heads == 8
-    erased = json.loads((tmp_path / "bundle" / names.ERASURES).read_text())
-    assert erased[0]["commitments"] == result.commitments
-    assert "request DP-2025-17" not in (tmp_path / "bundle" / names.EVENTS).read_text()
-    # the family's own copy still opens the commitment; the verifier says it was erased
-    kept = verify_proof(tmp_path / "bundle", before)
-    assert kept.ok and any("erased" in note for note in kept.notes)
+    assert verified.stages == 2
+    assert "request DP-2025-17" not in "".join(
+        p.read_text() for p in (tmp_path / "bundle").iterdir())
+    # the family's own copy still proves the handover
+    assert verify_proof(tmp_path / "bundle", before).ok
 
 
-def test_a_held_stage_is_published_as_hashes_only_until_released(
+def test_a_held_stage_is_published_without_figures_until_released(
         sqlite_app: App, tmp_path: Path) -> None:
     sc = build(sqlite_app)
     held = sc.stages[1]
@@ -138,12 +141,10 @@ def test_a_held_stage_is_published_as_hashes_only_until_released(
     bundle = tmp_path / "held"
     result = verify_bundle(bundle)
     assert result.ok, result.failure
-    events = list(read_events(bundle / names.EVENTS))
-    withheld = [e for e in events if isinstance(e, WithheldEvent)]
-    assert withheld and all(e.stage_id == held for e in withheld)
-    assert result.withheld == len(withheld)
-    totals = json.loads((bundle / names.TOTALS).read_text())
-    assert {r["stage"] for r in totals["rows"]} == {sc.stages[0]}
+    assert result.stages == 1
+    stages = json.loads((bundle / names.STAGES).read_text())
+    assert {"id": held, "held": stages[-1]["held"]} == stages[-1]
+    assert held not in (bundle / names.TOTALS).read_text()
     report = (bundle / names.REPORT).read_text()
     assert "withheld until the parties decide" in report
     assert "security of the handover" in report
@@ -156,28 +157,21 @@ def test_a_held_stage_is_published_as_hashes_only_until_released(
     checked = verify_proof(bundle, proof)
     assert checked.ok and any("withheld" in n for n in checked.notes)
 
-    # Publishing a held stage's event in full is caught.
+    # Publishing a held stage's figures is caught.
     leaky = tmp_path / "leaky"
-    shutil.copytree(bundle, leaky)
-    from parley.services.ledger import iter_events
-
-    with sqlite_app.read() as conn:
-        full = {e.seq: e for e in iter_events(conn)}
-    lines = (leaky / names.EVENTS).read_text().splitlines(keepends=True)
-    seq = withheld[0].seq
-    lines[seq - 1] = json.dumps(full[seq].to_json(), sort_keys=True, separators=(",", ":"),
-                                ensure_ascii=False) + "\n"
-    (leaky / names.EVENTS).write_text("".join(lines))
-    failure = verify_bundle(leaky).failure
-    assert failure is not None and failure.event == seq and "expected it withheld" in \
-        failure.message
-
+    publish_bundle(sqlite_app, tmp_path / "full", k=3, now=None)
     release_stage(sqlite_app, stage_id=held, reason="both parties agreed")
-    publish_bundle(sqlite_app, tmp_path / "held", k=3)
-    released = verify_bundle(tmp_path / "held")
-    assert released.ok and released.withheld == 0 and released.checkpoints == 2
-    totals = json.loads((tmp_path / "held" / names.TOTALS).read_text())
+    publish_bundle(sqlite_app, tmp_path / "released", k=3)
+    released = verify_bundle(tmp_path / "released")
+    assert released.ok and released.stages == 2
+    totals = json.loads((tmp_path / "released" / names.TOTALS).read_text())
     assert {r["stage"] for r in totals["rows"]} == set(sc.stages)
+    shutil.copytree(bundle, leaky)
+    section = next(s for s in json.loads((tmp_path / "released" / names.STAGES).read_text())
+                   if s["id"] == held)
+    (leaky / names.STAGES).write_text(names.json_text([*stages[:-1], section]))
+    failure = verify_bundle(leaky).failure
+    assert failure is not None and failure.file == names.STAGES
 
 
 def test_a_hold_until_a_date_lapses(sqlite_app: App, tmp_path: Path) -> None:
@@ -186,7 +180,7 @@ def test_a_hold_until_a_date_lapses(sqlite_app: App, tmp_path: Path) -> None:
     sc = build(sqlite_app, stages=1, per_party=6)
     hold_stage(sqlite_app, stage_id=sc.stages[0], until="2099-01-01", reason="security")
     publish_bundle(sqlite_app, tmp_path / "now")
-    assert verify_bundle(tmp_path / "now").withheld > 0
+    assert verify_bundle(tmp_path / "now").stages == 0
     publish_bundle(sqlite_app, tmp_path / "later", now=datetime(2099, 1, 1, tzinfo=UTC))
     later = verify_bundle(tmp_path / "later")
-    assert later.ok and later.withheld == 0
+    assert later.ok and later.stages == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import os
 import re
 
@@ -117,12 +119,14 @@ def test_first_difference_names_the_path() -> None:
     assert first_difference({"n": True}, {"n": 1}) == "n is true; expected 1"
 
 
-def test_event_lines_of_the_wrong_shape_are_refused() -> None:
+def test_public_event_lines_of_the_wrong_shape_are_refused(tmp_path: Path) -> None:
     import pytest
 
-    from parley.reports.chain import EventLineError, parse_event_line
+    from parley.reports.public_events import PublicEventError, read_public_events
 
-    for line, reason in (("{", "not JSON"), ("[]", "not a JSON object"),
-                         ('{"seq":1}', "unexpected fields")):
-        with pytest.raises(EventLineError, match=reason):
-            parse_event_line(line, 3)
+    for line, reason in (("{\n", "not JSON"), ("[]\n", "expected the fields"),
+                         ('{"seq":1}\n', "expected the fields"), ("{}", "newline")):
+        path = tmp_path / "events.jsonl"
+        path.write_text(line)
+        with pytest.raises(PublicEventError, match=reason):
+            list(read_public_events(path))
