@@ -62,6 +62,7 @@ UK: dict[str, str] = {
     "Ledger": "Реєстр подій",
     "events": "подій",
     "head": "голова",
+    "root": "корінь",
     "Surname": "Прізвище",
     "Given name": "Ім'я",
     "Patronymic": "По батькові",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
 import re
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
