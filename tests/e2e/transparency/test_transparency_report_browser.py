@@ -55,7 +55,8 @@ def test_report_renders_offline_and_fits(report: Path, width: int, tmp_path: Pat
             assert page.title() == "Exchange of prisoners of war: verified figures"
             assert page.locator("svg.chart").count() >= 3
             assert page.get_by_text("What was agreed").is_visible()
-            assert page.get_by_text("Open discrepancies").is_visible()
+            assert page.get_by_text("Which figures are withheld, and why").is_visible()
+            assert page.get_by_text("withheld¹").first.is_visible()
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 1, f"the page scrolls sideways by {overflow}px at {width}px"
@@ -68,3 +69,40 @@ def test_report_renders_offline_and_fits(report: Path, width: int, tmp_path: Pat
     if keep:  # CI or a developer may keep the screenshots to look at
         Path(keep).mkdir(parents=True, exist_ok=True)
         shutil.copy(shot, Path(keep) / shot.name)
+
+
+def test_public_page_in_chromium_shows_the_report_and_names_nobody(
+        exchange: Exchange, tmp_path: Path) -> None:
+    """/public over HTTP in the real Chromium: the report in its frame, the bundle's
+    files listed (no event chain among them), and no person anywhere on the page."""
+    need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    from tests.api_server import serving
+
+    app = bootstrap(Settings.for_directory(exchange.directory))
+    try:
+        publish_bundle(app, tmp_path / "published" / "20250701T000000Z", k=3)
+        with serving(app, secure_cookies=False, publish_dir=tmp_path / "published") as srv, \
+                sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1100, "height": 900})
+                page.goto(f"{srv.base}/public")
+                page.wait_for_load_state("load")
+                assert page.get_by_text("Public transparency page").is_visible()
+                frame = page.frame_locator("#report")
+                frame.get_by_text("Which figures are withheld, and why").wait_for()
+                listed = page.locator("ul li a").all_inner_texts()
+                assert names.STAGES in listed and "events.jsonl" not in listed
+                html = page.content() + frame.locator("body").inner_html()
+            finally:
+                browser.close()
+    finally:
+        app.close()
+    for fields in exchange.scenario.fields:
+        for field in ("surname", "given_name", "birth_date", "service_number", "record_id"):
+            assert fields[field] not in html, (field, fields[field])
+    for persons in exchange.scenario.persons.values():
+        for person, commitment in persons:
+            assert person not in html and commitment not in html
