@@ -78,21 +78,20 @@ def _apply(ev: StoredEvent, p: dict[str, Any], parties: dict[str, dict[str, Any]
             "claims": p["claims"], "event": ev.seq, "actor": ev.actor})
 
 
-def _claim(statements: Sequence[dict[str, Any]], stage: str, party: str, direction: str,
-           category: str) -> int | None:
-    value = None
-    for st in statements:
-        if st["stage"] == stage and st["party"] == party:
-            claims = st["claims"].get(direction, {})
-            if category == TOTAL:
-                numbers = [v for v in claims.values()
-                           if isinstance(v, int) and not isinstance(v, bool)]
-                claim: Any = sum(numbers) if numbers else None
-            else:
-                claim = claims.get(category)
-            if isinstance(claim, int) and not isinstance(claim, bool):
-                value = claim
-    return value
+def _latest_claims(statements: Sequence[dict[str, Any]]
+                   ) -> dict[tuple[str | None, str], dict[str, Any]]:
+    """(stage, party) -> the claims of that party's latest statement about the stage."""
+    return {(st["stage"], st["party"]): st["claims"] for st in statements}
+
+
+def _claim(latest: dict[tuple[str | None, str], dict[str, Any]], stage: str, party: str,
+           direction: str, category: str) -> int | None:
+    claims = latest.get((stage, party), {}).get(direction, {})
+    if category == TOTAL:
+        numbers = [v for v in claims.values() if isinstance(v, int) and not isinstance(v, bool)]
+        return sum(numbers) if numbers else None
+    claim = claims.get(category)
+    return claim if isinstance(claim, int) and not isinstance(claim, bool) else None
 
 
 def totals(sections: Sequence[dict[str, Any]], figures: dict[str, list[Figure]], *, k: int,
@@ -108,6 +107,7 @@ def totals(sections: Sequence[dict[str, Any]], figures: dict[str, list[Figure]],
     rows: list[dict[str, Any]] = []
     by_direction: list[dict[str, Any]] = []
     running: dict[tuple[str, str], dict[str, Any]] = {}
+    latest = _latest_claims(statements)
     for section in sections:
         if section.get("head") is None:
             continue
@@ -121,9 +121,9 @@ def totals(sections: Sequence[dict[str, Any]], figures: dict[str, list[Figure]],
                    # beside a withheld figure a party's claim is not repeated: the
                    # party's statement stays in statements.json, in its own words
                    "claimed_by_sender": None if f.count is None else _claim(
-                       statements, f.stage, sending, f.direction, f.category),
+                       latest, f.stage, sending, f.direction, f.category),
                    "claimed_by_receiver": None if f.count is None else _claim(
-                       statements, f.stage, receiving, f.direction, f.category),
+                       latest, f.stage, receiving, f.direction, f.category),
                    "confirmed_by": signers}
             if f.category == TOTAL:
                 by_direction.append({key: row[key] for key in (
