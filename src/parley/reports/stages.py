@@ -160,11 +160,25 @@ def check_section(section: Any, signers: Signers, k: int) -> list[Figure]:
         if section[name] != value:
             raise SectionError(where, f"{name} {section[name]!r}; the cosigned head says "
                                       f"{value!r}")
-    opened: dict[tuple[str, str], FigureOpening] = {}
-    figures = section["figures"]
-    withheld_list = section["withheld"]
-    if not isinstance(figures, list) or not isinstance(withheld_list, list):
+    if not isinstance(section["figures"], list) or not isinstance(section["withheld"], list):
         raise SectionError(where, "figures and withheld must be lists")
+    opened = _opened(section["figures"], head, k, where)
+    withheld = _withheld(section["withheld"], head, opened, where)
+    for direction in sorted({d for d, _, _ in head.figures}):
+        _check_direction(direction, head, opened, withheld, where)
+    out = []
+    for direction, category, _ in head.figures:
+        shown = opened.get((direction, category))
+        out.append(Figure(stage=head.stage, direction=direction, category=category,
+                          count=shown.count if shown else None,
+                          reason=None if shown else withheld[(direction, category)]))
+    return out
+
+
+def _opened(figures: list[Any], head: PublicHead, k: int, where: str
+            ) -> dict[tuple[str, str], FigureOpening]:
+    """Every shown figure, checked against the head's commitment."""
+    opened: dict[tuple[str, str], FigureOpening] = {}
     for raw in figures:
         try:
             f = FigureOpening.from_json(raw)
@@ -186,15 +200,21 @@ def check_section(section: Any, signers: Signers, k: int) -> list[Figure]:
         if 0 < f.count < k:
             raise SectionError(name, f"count {f.count} is shown but below k = {k}")
         opened[(f.direction, f.category)] = f
+    return opened
+
+
+def _withheld(entries: list[Any], head: PublicHead,
+              opened: dict[tuple[str, str], FigureOpening], where: str
+              ) -> dict[tuple[str, str], str]:
+    """Every withheld figure and its reason; every figure of the head accounted for."""
     withheld: dict[tuple[str, str], str] = {}
-    for raw in withheld_list:
+    for raw in entries:
         if not isinstance(raw, Mapping) or set(raw) != {"direction", "category", "reason"} \
                 or raw["reason"] not in REASONS:
             raise SectionError(where, f"withheld entry {raw!r} is not {{direction, "
                                       f"category, reason in {sorted(REASONS)}}}")
         key = (raw["direction"], raw["category"])
-        if key in opened or key in withheld or \
-                head.commitment_of(*key) is None:
+        if key in opened or key in withheld or head.commitment_of(*key) is None:
             raise SectionError(f"{where}, figure {key[0]} {key[1]}",
                                "is withheld but shown too, twice, or not in the head")
         withheld[key] = raw["reason"]
@@ -202,27 +222,26 @@ def check_section(section: Any, signers: Signers, k: int) -> list[Figure]:
         if (direction, category) not in opened and (direction, category) not in withheld:
             raise SectionError(f"{where}, figure {direction} {category}",
                                "is neither shown nor listed as withheld")
-    directions = sorted({d for d, _, _ in head.figures})
-    for direction in directions:
-        cats = [c for d, c, _ in head.figures if d == direction and c != TOTAL]
-        hidden = [c for c in cats if (direction, c) in withheld]
-        total_key = (direction, TOTAL)
-        if total_key in opened:
-            if len(hidden) == 1:
-                raise SectionError(f"{where}, figure {direction} {hidden[0]}",
-                                   "is the only withheld category beside a shown total: "
-                                   "it could be worked out by subtraction")
-            if not hidden and opened[total_key].count != sum(
-                    opened[(direction, c)].count for c in cats):
-                raise SectionError(f"{where}, figure {direction} {TOTAL}",
-                                   "differs from the sum of its shown categories")
-    out = []
-    for direction, category, _ in head.figures:
-        shown = opened.get((direction, category))
-        out.append(Figure(stage=head.stage, direction=direction, category=category,
-                          count=shown.count if shown else None,
-                          reason=None if shown else withheld[(direction, category)]))
-    return out
+    return withheld
+
+
+def _check_direction(direction: str, head: PublicHead,
+                     opened: dict[tuple[str, str], FigureOpening],
+                     withheld: dict[tuple[str, str], str], where: str) -> None:
+    """A shown total never beside a single withheld category, and equal to the sum of
+    its categories when all are shown."""
+    total = opened.get((direction, TOTAL))
+    if total is None:
+        return
+    cats = [c for d, c, _ in head.figures if d == direction and c != TOTAL]
+    hidden = [c for c in cats if (direction, c) in withheld]
+    if len(hidden) == 1:
+        raise SectionError(f"{where}, figure {direction} {hidden[0]}",
+                           "is the only withheld category beside a shown total: it could "
+                           "be worked out by subtraction")
+    if not hidden and total.count != sum(opened[(direction, c)].count for c in cats):
+        raise SectionError(f"{where}, figure {direction} {TOTAL}",
+                           "differs from the sum of its shown categories")
 
 
 def _get(value: Any, key: str) -> Any:

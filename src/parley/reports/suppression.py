@@ -24,7 +24,7 @@ stage before writing anything. Pure, except that :func:`audit` needs scipy.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 TOTAL = "*"
@@ -91,63 +91,75 @@ def audit(table: Mapping[str, Mapping[str, int]], decision: Decision, *,
     figure, :func:`scipy.optimize.linprog` finds its minimum and maximum over everything
     consistent with that; equal bounds mean the figure is disclosed.
     """
-    from scipy.optimize import linprog
-
-    keys: list[Key] = [(d, c) for d, row in table.items() for c in row]
-    hidden = [key for key in keys if key in decision.withheld]
+    hidden = [(d, c) for d, row in table.items() for c in row if (d, c) in decision.withheld]
     if not hidden:
         return []
     index = {key: i for i, key in enumerate(hidden)}
+    a_eq, b_eq = _row_equations(table, index)
+    a_ub: list[list[float]] = []
+    b_ub: list[float] = []
+    if persons_bound is not None:
+        coeffs, rhs = _linear(table, index, lambda d, c: 0.0 if c == TOTAL else 1.0)
+        a_ub.append(coeffs)
+        b_ub.append(float(persons_bound) + rhs)
+    findings: list[AuditFinding] = []
+    for key in hidden:
+        low = _extreme(index[key], len(hidden), 1.0, a_eq, b_eq, a_ub, b_ub)
+        high = _extreme(index[key], len(hidden), -1.0, a_eq, b_eq, a_ub, b_ub)
+        if abs(high - low) < 0.5:
+            findings.append(AuditFinding(key, low, high))
+    return findings
+
+
+def _linear(table: Mapping[str, Mapping[str, int]], index: Mapping[Key, int],
+            weight: Callable[[str, str], float], only: str | None = None
+            ) -> tuple[list[float], float]:
+    """Coefficients over the withheld figures of sum(weight * figure), and minus the
+    known part (to move to the right-hand side)."""
+    coeffs = [0.0] * len(index)
+    rhs = 0.0
+    for direction, row in table.items():
+        if only is not None and direction != only:
+            continue
+        for category, count in row.items():
+            w = weight(direction, category)
+            if (direction, category) in index:
+                coeffs[index[(direction, category)]] += w
+            else:
+                rhs -= w * count
+    return coeffs, rhs
+
+
+def _row_equations(table: Mapping[str, Mapping[str, int]], index: Mapping[Key, int]
+                   ) -> tuple[list[list[float]], list[float]]:
+    """Each direction: its categories minus its total equal zero."""
     a_eq: list[list[float]] = []
     b_eq: list[float] = []
     for direction, row in table.items():
         if TOTAL not in row:
             continue
-        coeffs = [0.0] * len(hidden)
-        rhs = 0.0
-        for category, count in row.items():
-            sign = -1.0 if category == TOTAL else 1.0
-            if (direction, category) in index:
-                coeffs[index[(direction, category)]] += sign
-            else:
-                rhs -= sign * count
+        coeffs, rhs = _linear(table, index, lambda d, c: -1.0 if c == TOTAL else 1.0,
+                              only=direction)
         if any(coeffs):
             a_eq.append(coeffs)
             b_eq.append(rhs)
-    a_ub: list[list[float]] = []
-    b_ub: list[float] = []
-    if persons_bound is not None:
-        coeffs = [0.0] * len(hidden)
-        rhs = float(persons_bound)
-        for direction, row in table.items():
-            for category, count in row.items():
-                if category == TOTAL:
-                    continue
-                if (direction, category) in index:
-                    coeffs[index[(direction, category)]] = 1.0
-                else:
-                    rhs -= count
-        a_ub.append(coeffs)
-        b_ub.append(rhs)
-    findings: list[AuditFinding] = []
-    for key in hidden:
-        bounds: list[float] = []
-        for sense in (1.0, -1.0):
-            c = [0.0] * len(hidden)
-            c[index[key]] = sense
-            result = linprog(c, A_ub=a_ub or None, b_ub=b_ub or None, A_eq=a_eq or None,
-                             b_eq=b_eq or None, bounds=[(0, None)] * len(hidden),
-                             method="highs")
-            if result.status == 3:  # unbounded above
-                bounds.append(float("inf") if sense < 0 else 0.0)
-            elif result.status != 0:
-                raise ValueError(f"audit LP for {key} failed: {result.message}")
-            else:
-                bounds.append(sense * float(result.fun))
-        low, high = bounds
-        if abs(high - low) < 0.5:
-            findings.append(AuditFinding(key, low, high))
-    return findings
+    return a_eq, b_eq
+
+
+def _extreme(i: int, n: int, sense: float, a_eq: list[list[float]], b_eq: list[float],
+             a_ub: list[list[float]], b_ub: list[float]) -> float:
+    """The minimum (sense 1) or maximum (sense -1) of unknown ``i``."""
+    from scipy.optimize import linprog
+
+    c = [0.0] * n
+    c[i] = sense
+    result = linprog(c, A_ub=a_ub or None, b_ub=b_ub or None, A_eq=a_eq or None,
+                     b_eq=b_eq or None, bounds=[(0, None)] * n, method="highs")
+    if result.status == 3:  # unbounded: only a maximum can be
+        return float("inf")
+    if result.status != 0:
+        raise ValueError(f"audit LP failed: {result.message}")
+    return sense * float(result.fun)
 
 
 def decide_stages(tables: Mapping[str, Mapping[str, Mapping[str, int]]], k: int

@@ -588,11 +588,11 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
         now = timestamp(uow.now())
         directions = [direction_of(sending, receiving)
                       for sending, receiving in terms.directions()]
+        leaves = handed_over_leaves(_listed(conn, stage.id), _remains(conn, stage.id),
+                                    person_roles=_person_roles(conn, stage.id))
         heads = build_heads(
             agreement=agreement.id, stage=stage.id, directions=directions,
-            categories=[c.code for c in terms.by_priority()],
-            leaves=handed_over_leaves(_listed(conn, stage.id), _remains(conn, stage.id),
-                                      person_roles=_person_roles(conn, stage.id)),
+            categories=[c.code for c in terms.by_priority()], leaves=leaves,
             time=now, tree_root=tree_root)
         signed = [_cosign(app, terms, head) for head in heads]
         totals = totals_of(heads, directions=directions)
@@ -601,9 +601,10 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
             discrepancies.c.stage_id != stage.id)))
         public_head = seal_public_head(
             app, conn, agreement=agreement.id, stage=stage.id, number=stage.number,
-            date=stage.date, time=now, directions=list(totals),
+            date=stage.date, time=now, directions=directions,
             categories=[c.code for c in terms.by_priority()], leaves=leaves,
-            signers=[(side, signer) for side, signer in signers])
+            signers=[(side, terms.signatories[side])
+                     for side in sorted((*terms.parties, terms.intermediary))])
         ev = uow.append(StageClosed(agreement_id=agreement.id, stage_id=stage.id,
                                     totals=totals, heads=signed, carried=carried,
                                     public_head=public_head),
