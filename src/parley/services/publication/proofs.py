@@ -102,6 +102,12 @@ def family_proof(app: App, person_id: str, *, actor: str | None = None) -> dict[
                        key=app.keyring.private(issuer))
 
 
+def proof_file_text(proof: dict[str, Any]) -> str:
+    """The proof as its file holds it: one line of canonical JSON (what
+    ``parley verify BUNDLE --proof FILE`` reads); for downloads."""
+    return proof_text(proof)
+
+
 def write_family_proof(app: App, person_id: str, out: Path, *, actor: str | None = None
                        ) -> dict[str, Any]:
     """Write the proof to ``out`` (mode 0600: it shows that this person was handed over)."""

@@ -133,7 +133,7 @@ def family_proof(request: Request, ctx: ServiceContext = Depends(context)) -> Re
     found = proofs.family_proof(ctx.app, view.person_id)
     ctx.access_log.record(who, kind="person", ids=[view.person_id],
                           route=route_name(request), detail="inclusion proof")
-    return Response(proofs.proof_text(found),
+    return Response(proofs.proof_file_text(found),
                     media_type="application/json", headers={
                         "Content-Disposition": 'attachment; filename="parley-proof.json"',
                         "Cache-Control": "no-store"})
