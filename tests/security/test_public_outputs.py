@@ -36,8 +36,9 @@ SENSITIVE_TYPES = ("medical.certified", "verification.recorded", "interview.reco
 
 
 @pytest.fixture
-def world(sqlite_app: App) -> SecurityWorld:
-    return build_security_world(sqlite_app)
+def world(app: App) -> SecurityWorld:
+    """On SQLite and PostgreSQL."""
+    return build_security_world(app)
 
 
 def _publish(app: App, out: Path, k: int = 5) -> str:

@@ -2,8 +2,9 @@
 
 A stage is held from a ``publication.held`` event until a later ``publication.released``
 event or until its ``until`` date has come at the bundle's publication time. Counts
-below ``k`` (but above zero) are published as the text ``"fewer than k"``. Pure: the
-publisher and the verifier evaluate the same rules over the same events.
+below ``k`` (but above zero) are withheld, with whatever would give them away
+(``reports/suppression.py``). Pure: the publisher and the verifier evaluate the same
+rules over the same events.
 """
 
 from __future__ import annotations
@@ -26,12 +27,6 @@ class Policy:
 
     published_at: str
     k: int = DEFAULT_K
-
-    def shown(self, count: int) -> int | str:
-        """``count`` as published: the number, or ``"fewer than k"`` for 1..k-1."""
-        if 0 < count < self.k:
-            return f"fewer than {self.k}"
-        return count
 
 
 @dataclass(frozen=True)
