@@ -27,7 +27,7 @@ matched as case-folded substrings (stems: ``поранен`` finds ``поран�
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from parley.domain.eligibility import BirthDate, PersonFacts
@@ -144,52 +144,72 @@ def facts_of(person_id: str, records: Iterable[PersonRecord], *,
     ``certified`` is the intermediary's medical finding (None: none recorded) and
     ``identified_case`` the remains case identified as the person, if any."""
     recs = list(records)
-    births: list[BirthDate] = []
     sources: dict[str, str] = {}
-    civilian: bool | None = None
-    deceased: bool | None = None
-    reported = False
-    held = False
-    rank: str | None = None
-    own_rank: str | None = None
-    for rec in recs:
-        f = rec.fields or {}
-        if rec.kind in HOLDER_KINDS:
-            held = True
-        if f.get("birth_date"):
-            born = BirthDate.parse(f["birth_date"], source=rec.source)
-            if born is not None:
-                births.append(born)
-        status, rank_text = f.get("status"), f.get("rank")
-        if says(status, CIVILIAN_WORDS) or says(rank_text, CIVILIAN_WORDS):
-            civilian = True
-            sources.setdefault("civilian", rec.source)
-        elif civilian is None and (f.get("service_number") or says(rank_text, MILITARY_RANKS)):
-            civilian = False
-            sources.setdefault("civilian", rec.source)
-        if says(status, DECEASED_WORDS):
-            deceased = True
-            sources["deceased"] = rec.source
-        if says(status, WOUNDED_WORDS):
-            reported = True
-            sources.setdefault("wounded_reported", rec.source)
-        if says(status, CAPTURED_WORDS):
-            held = True
-        if rank_text:
-            rank = rank or rank_text
-            if rec.kind in ORIGIN_KINDS:
-                own_rank = own_rank or rank_text
-    if identified_case is not None:
-        deceased = True
-        sources["deceased"] = f"remains case {identified_case}"
-    elif deceased is None and held:
-        deceased = False
+    births = [born for rec in recs if (rec.fields or {}).get("birth_date")
+              and (born := BirthDate.parse((rec.fields or {})["birth_date"],
+                                           source=rec.source)) is not None]
+    civilian = _civilian(recs, sources)
+    deceased = _deceased(recs, sources, identified_case)
+    reported = _first_saying(recs, WOUNDED_WORDS)
+    if reported is not None:
+        sources["wounded_reported"] = reported.source
     if certified is not None:
         sources["seriously_wounded_or_sick"] = certified_source
     return PersonFacts(
         person_id=person_id, births=tuple(births), wounded_certified=certified,
-        wounded_reported=reported, civilian=civilian, deceased=deceased,
-        rank=own_rank or rank, lists=frozenset(r.list_id for r in recs), sources=sources)
+        wounded_reported=reported is not None, civilian=civilian, deceased=deceased,
+        rank=_rank(recs), lists=frozenset(r.list_id for r in recs), sources=sources)
+
+
+def _status(rec: PersonRecord) -> str | None:
+    return (rec.fields or {}).get("status")
+
+
+def _first_saying(records: Iterable[PersonRecord], words: Iterable[str]
+                  ) -> PersonRecord | None:
+    """The first record whose status says one of ``words``."""
+    return next((rec for rec in records if says(_status(rec), words)), None)
+
+
+def _civilian(records: Sequence[PersonRecord], sources: dict[str, str]) -> bool | None:
+    """Civilian when a status or rank says so (whatever other records say); a
+    serviceman when a service number or a military rank says so and nothing says
+    civilian; None when nothing says. The source is the first record that said either."""
+    civilian: bool | None = None
+    for rec in records:
+        f = rec.fields or {}
+        rank_text = f.get("rank")
+        if says(f.get("status"), CIVILIAN_WORDS) or says(rank_text, CIVILIAN_WORDS):
+            civilian = True
+        elif civilian is None and (f.get("service_number") or says(rank_text, MILITARY_RANKS)):
+            civilian = False
+        else:
+            continue
+        sources.setdefault("civilian", rec.source)
+    return civilian
+
+
+def _deceased(records: Sequence[PersonRecord], sources: dict[str, str],
+              identified_case: str | None) -> bool | None:
+    """Deceased when remains were identified as the person, or a status says so (the
+    last such record is the source); alive when known to be held; else unknown."""
+    if identified_case is not None:
+        sources["deceased"] = f"remains case {identified_case}"
+        return True
+    said = [rec for rec in records if says(_status(rec), DECEASED_WORDS)]
+    if said:
+        sources["deceased"] = said[-1].source
+        return True
+    held = any(rec.kind in HOLDER_KINDS or says(_status(rec), CAPTURED_WORDS)
+               for rec in records)
+    return False if held else None
+
+
+def _rank(records: Sequence[PersonRecord]) -> str | None:
+    """The rank the person's own party's lists give, else the first any list gives."""
+    ranks = [(rec.kind, rank) for rec in records if (rank := (rec.fields or {}).get("rank"))]
+    own = next((rank for kind, rank in ranks if kind in ORIGIN_KINDS), None)
+    return own or next((rank for _, rank in ranks), None)
 
 
 @dataclass(frozen=True)
