@@ -21,7 +21,7 @@ from parley.domain.events import RemainsIdentified
 from parley.domain.public_head import TOTAL
 from parley.reports import bundle as names
 from parley.reports import verify_bundle, verify_proof
-from parley.reports.suppression import Decision, audit
+from parley.reports.suppression import SMALL, Decision, audit
 from parley.services.publication.erasure import erase_person
 from parley.services.publication.proofs import write_family_proof
 from parley.services.publication.publish import publish_bundle
@@ -69,7 +69,7 @@ def test_no_one_learns_who_was_certified_wounded_or_sick(world: SecurityWorld,
     totals = json.loads((tmp_path / "b" / names.TOTALS).read_text())
     row = next(r for r in totals["rows"] if r["stage"] == world.stages[0]
                and r["direction"] == "RU->UA" and r["category"] == "wounded_sick")
-    assert row["confirmed"] is None and row["withheld"] == "small"
+    assert row["confirmed"] is None and row["withheld"] == "withheld"
 
 
 def test_decliners_cannot_be_derived(world: SecurityWorld, tmp_path: Path) -> None:
@@ -113,8 +113,10 @@ def test_subtraction_gives_no_withheld_figure(world: SecurityWorld, tmp_path: Pa
     stage1 = tables[world.stages[0]]["RU->UA"]
     assert stage1["wounded_sick"] is None and stage1[TOTAL] is not None
     for stage, table in tables.items():
-        withheld = {(d, c): "?" for d, row in table.items() for c, n in row.items()
-                    if n is None}
+        # what the reader can tell: a withheld total was small unless it protects;
+        # assume the stronger reading (small) wherever the total is withheld
+        withheld = {(d, c): SMALL for d, row in table.items()
+                    for c, n in row.items() if n is None}
         # the attacker's table: withheld cells are unknowns; 0 stands in (audit reads
         # only the published cells' values)
         known = {d: {c: (n if n is not None else 0) for c, n in row.items()}
@@ -123,7 +125,7 @@ def test_subtraction_gives_no_withheld_figure(world: SecurityWorld, tmp_path: Pa
             hidden = [c for c, n in row.items() if n is None and c != TOTAL]
             if row.get(TOTAL) is not None:
                 assert len(hidden) != 1, (stage, direction)
-        assert audit(known, Decision(withheld)) == [] or not withheld
+        assert audit(known, Decision(withheld), k=5) == []
 
 
 def test_running_totals_give_no_withheld_stage_figure(world: SecurityWorld,

@@ -6,10 +6,9 @@ Row 1 holds plain-language headers, row 2 the HXL hashtags (https://hxlstandard.
 ``#affected+claimed+sender``, ``#affected+claimed+receiver``, ``#org+name+confirmed``,
 ``#status+publication``. One row per closed stage, direction and category, then one per
 stage and direction for the direction's total (category ``*``); a withheld figure has an
-empty count and the status ``withheld (small)`` (a count from 1 to k−1) or ``withheld
-(protects)`` (withheld so that a small count cannot be worked out); a held stage has one
-row saying so and no figures. Rendered from the verified totals, so the verifier can
-re-render it and compare byte for byte.
+empty count and the status ``withheld`` (a count from 1 to k−1, or withheld so that one
+cannot be worked out); a held stage has one row saying so and no figures. Rendered from
+the verified totals, so the verifier can re-render it and compare byte for byte.
 """
 
 from __future__ import annotations
@@ -48,7 +47,7 @@ def figures_csv(files: Mapping[str, Any]) -> str:
             row.get("category", "*"), _cell(row["confirmed"]),
             _cell(row["claimed_by_sender"]), _cell(row["claimed_by_receiver"]),
             " ".join(signers.get(row["stage"], [])),
-            "published" if row["withheld"] is None else f"withheld ({row['withheld']})",
+            "published" if row["withheld"] is None else "withheld",
         ])
     for stage in files[names.STAGES]:
         held = stage.get("held")

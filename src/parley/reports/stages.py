@@ -27,7 +27,7 @@ from parley.domain.public_head import (
 )
 from parley.ledger.merkle import tree_root
 from parley.ledger.signing import verify_signature
-from parley.reports.suppression import REASONS, SMALL, Decision, audit, suppress
+from parley.reports.suppression import REASONS, SMALL, WITHHELD, Decision, audit, suppress
 
 SECTION_KEYS = frozenset({"id", "agreement", "number", "date", "closed_at", "head",
                           "figures", "withheld"})
@@ -81,8 +81,8 @@ def stage_section(cosigned: Mapping[str, Any], openings: StageOpenings, k: int
     withheld figure that the shown ones would give away."""
     head = PublicHead.from_json(cosigned["head"])
     table = table_of(openings)
-    decision = suppress(table, k)
-    findings = audit(table, decision, persons_bound=head.persons_size)
+    decision = suppress(table, k, persons_bound=head.persons_size)
+    findings = audit(table, decision, k=k, persons_bound=head.persons_size)
     if findings:
         raise ValueError(f"stage {head.stage}: withheld figures would be disclosed: "
                          f"{[f.key for f in findings]}")
@@ -92,8 +92,8 @@ def stage_section(cosigned: Mapping[str, Any], openings: StageOpenings, k: int
         "figures": [f.to_json() for f in sorted(openings.figures,
                                                key=lambda f: (f.direction, f.category))
                     if decision.shown((f.direction, f.category))],
-        "withheld": [{"direction": d, "category": c, "reason": r}
-                     for (d, c), r in sorted(decision.withheld.items())],
+        "withheld": [{"direction": d, "category": c, "reason": WITHHELD}
+                     for (d, c) in sorted(decision.withheld)],
     }
 
 

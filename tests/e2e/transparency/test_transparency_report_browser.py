@@ -56,7 +56,7 @@ def test_report_renders_offline_and_fits(report: Path, width: int, tmp_path: Pat
             assert page.locator("svg.chart").count() >= 3
             assert page.get_by_text("What was agreed").is_visible()
             assert page.get_by_text("Which figures are withheld, and why").is_visible()
-            assert page.get_by_text("withheld¹").first.is_visible()
+            assert page.get_by_text("withheld", exact=True).first.is_visible()
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth")
             assert overflow <= 1, f"the page scrolls sideways by {overflow}px at {width}px"

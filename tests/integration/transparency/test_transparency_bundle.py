@@ -37,13 +37,13 @@ def test_bundle_verifies_on_both_backends(app: App, tmp_path: Path) -> None:
     # confirmed: 3 wounded, 2 young. k = 3: young is small, wounded withheld with it
     # because the direction's total (5) is shown.
     stage = sc.stages[0]
-    assert confirmed[(stage, "RU->UA", "young")] == (None, "small")
-    assert confirmed[(stage, "RU->UA", "wounded")] == (None, "protects")
+    assert confirmed[(stage, "RU->UA", "young")] == (None, "withheld")
+    assert confirmed[(stage, "RU->UA", "wounded")] == (None, "withheld")
     assert by_direction[(stage, "RU->UA")] == 5
-    # with k = 2 nothing is small: everything is shown and adds up
-    publish_bundle(app, tmp_path / "k2", k=2)
-    assert verify_bundle(tmp_path / "k2").ok
-    rows = json.loads((tmp_path / "k2" / names.TOTALS).read_text())["rows"]
+    # with k = 1 nothing is small: everything is shown and adds up
+    publish_bundle(app, tmp_path / "k1", k=1)
+    assert verify_bundle(tmp_path / "k1").ok
+    rows = json.loads((tmp_path / "k1" / names.TOTALS).read_text())["rows"]
     shown = {(r["stage"], r["direction"], r["category"]): r["confirmed"] for r in rows}
     assert shown[(stage, "RU->UA", "wounded")] == 3 and shown[(stage, "RU->UA", "young")] == 2
 
@@ -172,7 +172,7 @@ def test_report_csv_is_rendered_from_verified_totals(published: Published) -> No
     assert "#affected+returned" in csv[1] and "#org+name+confirmed" in csv[1]
     # 2 stages x 2 directions x (2 categories + the total)
     assert len(csv) == 2 + 12
-    assert sum("withheld (small)" in line for line in csv) == 4
+    assert sum(line.endswith(",withheld") for line in csv) == 8
 
 
 def test_missing_extra_and_foreign_files_are_named(published: Published, tmp_path: Path) -> None:

@@ -75,8 +75,9 @@ def closed_stages(app: App, conn: Connection, stored: list[StoredEvent]) -> list
 def publish_bundle(app: App, out: Path, *, k: int = DEFAULT_K, actor: str | None = None,
                    now: datetime | None = None) -> PublishResult:
     """Write the bundle and the report to ``out`` (an empty directory or an older bundle)."""
-    if k < 1:
-        raise InputError(f"k must be at least 1 (got {k})")
+    if k < 1 or k == 2:
+        raise InputError(f"k must be 1 (nothing withheld) or at least 3 (got {k}): with "
+                         "k = 2 a withheld count could only be 1")
     _prepare(out)
     checkpoint = create_checkpoint(app, actor=actor)
     published_at = timestamp(now or app.clock())
