@@ -20,7 +20,9 @@ from parley.api.routers import ROUTERS
 from parley.bootstrap import App, bootstrap
 from parley.runtime.group_commit import GroupCommit
 from parley.runtime.idempotency import service_app
+from parley.runtime.inquiry_matcher import InquiryMatcher
 from parley.services.people.access import AccessLog
+from parley.services.registry.inquiries import match_queued
 from parley.settings import Settings
 
 MAX_BODY = 1 * 1024 * 1024
@@ -49,13 +51,18 @@ def create_app(parley: App | None = None, *, settings: Settings | None = None,
                          limiter=RateLimiter(rate_limits, path=limits_file),
                          secure_cookies=secure_cookies,
                          publish_dir=publish_dir or base.settings.key_dir.parent / "published",
-                         group_commit=group if idempotent else None)
+                         group_commit=group if idempotent else None,
+                         matcher=InquiryMatcher(lambda: match_queued(served)))
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if ctx.matcher is not None:
+            ctx.matcher.start()
         try:
             yield
         finally:
+            if ctx.matcher is not None:
+                ctx.matcher.stop()
             group.stop()
             ctx.limiter.close()
             if owned:

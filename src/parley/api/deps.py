@@ -22,6 +22,7 @@ from parley.errors import InputError
 from parley.runtime import idempotency
 from parley.runtime.group_commit import GroupCommit
 from parley.runtime.idempotency import ServiceApp
+from parley.runtime.inquiry_matcher import InquiryMatcher
 from parley.services.people.access import PUBLIC, AccessLog, Principal, ProjectionCache, family
 from parley.services.people.users import (
     SessionExpired,
@@ -51,6 +52,8 @@ class ServiceContext:
     projections: ProjectionCache = field(default_factory=ProjectionCache)
     # Short writes that opt in share transactions (None: each write commits alone).
     group_commit: GroupCommit | None = None
+    # Matches queued inquiries off the request path (None: they wait for the next run).
+    matcher: InquiryMatcher | None = None
 
 
 async def context(request: Request) -> ServiceContext:

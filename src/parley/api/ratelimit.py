@@ -42,6 +42,11 @@ DEFAULT_RULES = {
     "family": Rule(per_minute=30, burst=10),
     "login": Rule(per_minute=20, burst=10),
     "tracking": Rule(per_minute=10, burst=5),
+    # Keyed by what is asked about rather than who asks (many addresses, one target):
+    # an inquiry's names and birth date, a tracking code, a person whose status is shown.
+    "family-target": Rule(per_minute=4, burst=5),
+    "tracking-code": Rule(per_minute=4, burst=5),
+    "family-person": Rule(per_minute=10, burst=10),
 }
 
 MAX_CLIENTS = 100_000

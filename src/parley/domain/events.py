@@ -290,6 +290,31 @@ class IdentityResolved(Event):
     queued: int
 
 
+# --- families -------------------------------------------------------------------------
+
+
+@event
+@dataclass(frozen=True)
+class InquirerVerified(Event):
+    """An officer checked an inquirer's identity and relationship to the person asked
+    about; from now on the inquiry releases that person's status. The actor is the officer
+    who checked; ``checked`` names what was checked (``identity``, ``relationship``). No
+    personal data: neither the inquirer, nor the relationship, nor the person."""
+
+    name: ClassVar[str] = "inquiry.verified"
+    inquiry_id: str
+    checked: list[str]
+
+
+@event
+@dataclass(frozen=True)
+class InquiryRevoked(Event):
+    """An inquiry was revoked: its tracking code opens nothing from now on."""
+
+    name: ClassVar[str] = "inquiry.revoked"
+    inquiry_id: str
+
+
 # --- transparency ---------------------------------------------------------------------
 
 

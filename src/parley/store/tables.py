@@ -327,6 +327,13 @@ inquiries = Table(
     Column("record_id", String(36), ForeignKey("source_records.id"), nullable=False),
     Column("language", String(8), nullable=False),
     Column("created_at", String(32), nullable=False),
+    # The inquirer's identity and relationship checked by an officer (the event that
+    # records it, its actor and time); until then the inquiry releases nothing.
+    Column("verified_seq", BigInteger, nullable=True),
+    Column("verified_by", String(64), nullable=True),
+    Column("verified_at", String(32), nullable=True),
+    # A revoked inquiry's tracking code opens nothing, like a code never issued.
+    Column("revoked_at", String(32), nullable=True),
 )
 
 # --- transparency: checkpoints, publication decisions, erasures -----------------------

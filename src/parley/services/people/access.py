@@ -206,13 +206,18 @@ def visible_person_ids(conn: Connection, viewer: Principal,
     return set()
 
 
-def inquiry_person(conn: Connection, inquiry_id: str) -> str | None:
-    """The person an inquiry's record is linked to (None until it is resolved)."""
-    found = conn.execute(
-        select(record_links.c.person_id)
-        .join(inquiries, inquiries.c.record_id == record_links.c.record_id)
-        .where(inquiries.c.id == inquiry_id)
-    ).scalar()
+def inquiry_person(conn: Connection, inquiry_id: str, *, released: bool = True
+                   ) -> str | None:
+    """The person an inquiry's record is linked to (None until it is resolved). With
+    ``released`` (what a family may reach) also None until an officer has verified the
+    inquirer, and once the inquiry is revoked."""
+    stmt = (select(record_links.c.person_id)
+            .join(inquiries, inquiries.c.record_id == record_links.c.record_id)
+            .where(inquiries.c.id == inquiry_id))
+    if released:
+        stmt = stmt.where(inquiries.c.verified_seq.is_not(None),
+                          inquiries.c.revoked_at.is_(None))
+    found = conn.execute(stmt).scalar()
     return str(found) if found is not None else None
 
 

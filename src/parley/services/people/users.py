@@ -325,8 +325,10 @@ def inquiry_for_tracking_code(app: App, code: str) -> str | None:
     if normalised is None:
         return None
     with app.read() as conn:
+        # A revoked inquiry's code opens nothing, like a code never issued.
         found = conn.execute(select(inquiries.c.id).where(
-            inquiries.c.tracking_hash == _secret_hash(app, "tracking", normalised))).scalar()
+            inquiries.c.tracking_hash == _secret_hash(app, "tracking", normalised),
+            inquiries.c.revoked_at.is_(None))).scalar()
     return str(found) if found is not None else None
 
 

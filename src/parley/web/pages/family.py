@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
@@ -15,7 +17,11 @@ from parley.api.deps import (
 from parley.errors import InputError
 from parley.runtime import idempotency
 from parley.services.people.access import family
-from parley.services.people.users import inquiry_for_tracking_code, start_session
+from parley.services.people.users import (
+    inquiry_for_tracking_code,
+    normalise_tracking_code,
+    start_session,
+)
 from parley.services.publication import proofs
 from parley.services.registry import inquiries
 from parley.web import status as person_status
@@ -47,7 +53,9 @@ async def inquiry(request: Request, ctx: ServiceContext = Depends(context)) -> R
     _ = translator(language(request))
     values = {name: text(form, name, 2000 if kind == "textarea" else 200)
               for name, _label, kind in FIELDS}
-    if ctx.limiter.check("family", client_address(request, ctx)) is not None:
+    if ctx.limiter.check("family", client_address(request, ctx)) is not None or (
+            values["surname"] and ctx.limiter.check("family-target", inquiries.target_key(values))
+            is not None):
         return render(request, caller, "inquiry.html", status=429, fields=FIELDS,
                       values=values, flash=_("Too many attempts; wait a minute and try again."),
                       flash_kind="error")
@@ -59,23 +67,18 @@ async def inquiry(request: Request, ctx: ServiceContext = Depends(context)) -> R
     key = text(form, "idempotency_key", 200) or None
     fields = {k: v for k, v in values.items() if v}
     lang = language(request)
-    filed: list[inquiries.FiledInquiry] = []
-
-    def operation() -> inquiries.FiledInquiry:
-        found = inquiries.file_inquiry(ctx.app, fields=fields, language=lang, match=False)
-        filed.append(found)
-        return found
-
     try:
         answer = idempotency.run(
             ctx.app, owner="web-inquiry", key=key,
             request_fingerprint=idempotency.fingerprint("inquiry", repr(sorted(fields.items()))),
-            operation=operation, render=lambda f: (201, {"tracking_code": f.tracking_code}))
+            operation=lambda: inquiries.file_inquiry(ctx.app, fields=fields, language=lang,
+                                                     match=False),
+            render=lambda f: (201, {"tracking_code": f.tracking_code}))
     except InputError as exc:
         return render(request, caller, "inquiry.html", status=422, fields=FIELDS,
                       values=values, flash=str(exc), flash_kind="error")
-    for done in filed:
-        inquiries.match_inquiry(ctx.app, done.list_id)
+    if ctx.matcher is not None:  # matched after the answer, never in the request
+        ctx.matcher.wake()
     return render(request, caller, "inquiry_filed.html", status=201,
                   code=answer.body["tracking_code"])
 
@@ -93,7 +96,11 @@ async def track(request: Request, ctx: ServiceContext = Depends(context)) -> Res
     if ctx.limiter.check("tracking", client_address(request, ctx)) is not None:
         return render(request, caller, "track.html", status=429, flash_kind="error",
                       flash=_("Too many attempts; wait a minute and try again."))
-    inquiry_id = inquiry_for_tracking_code(ctx.app, text(form, "tracking_code", 64))
+    code = text(form, "tracking_code", 64)
+    if ctx.limiter.check("tracking-code", code_key(code)) is not None:
+        return render(request, caller, "track.html", status=429, flash_kind="error",
+                      flash=_("Too many attempts; wait a minute and try again."))
+    inquiry_id = inquiry_for_tracking_code(ctx.app, code)
     if inquiry_id is None:
         record_failed_tracking(request, ctx)
         return render(request, caller, "track.html", status=404, flash_kind="error",
@@ -106,34 +113,51 @@ async def track(request: Request, ctx: ServiceContext = Depends(context)) -> Res
 
 @router.get("/family")
 def family_status(request: Request, ctx: ServiceContext = Depends(context)) -> Response:
+    """Status, its date and next steps, once an officer has verified the inquirer; until
+    then the same receipt whether or not anyone matches."""
     caller = page_caller(request)
     who = caller.principal
     if who.role != "family" or who.inquiry_id is None:
         return redirect("/track")
     view = inquiries.view_inquiry(ctx.app, family(who.inquiry_id), inquiry_id=who.inquiry_id,
                                   log=ctx.access_log, route=route_name(request))
-    found = None
-    if view.person_id is not None:
-        found = person_status.person_status(ctx, who, view.person_id, route_name(request))
-    return render(request, caller, "family.html", inquiry=view, person=found)
+    answer = inquiries.family_answer(ctx.app, who.inquiry_id)
+    if answer.person_id is not None and ctx.limiter.check(
+            "family-person", answer.person_id) is not None:
+        _ = translator(language(request))
+        return render(request, caller, "track.html", status=429, flash_kind="error",
+                      flash=_("Too many attempts; wait a minute and try again."))
+    return render(request, caller, "family.html", inquiry=view, answer=answer,
+                  label=person_status.LABELS.get(answer.status or "", answer.status or ""),
+                  proof=answer.status in PROVEN)
+
+
+# A proof exists only for a person handed over in a closed stage.
+PROVEN = ("handed_over", "repatriated")
 
 
 @router.get("/family/proof")
 def family_proof(request: Request, ctx: ServiceContext = Depends(context)) -> Response:
-    """The inclusion proof for the family's relative, as a file to keep or give on."""
+    """The proof that the family's relative was handed over in a stage, as a file to keep
+    or give on (only once the inquirer is verified)."""
     caller = page_caller(request)
     who = caller.principal
     if who.role != "family" or who.inquiry_id is None:
         return redirect("/track")
-    view = inquiries.view_inquiry(ctx.app, family(who.inquiry_id), inquiry_id=who.inquiry_id,
-                                  log=ctx.access_log, route=route_name(request))
-    if view.person_id is None:
+    answer = inquiries.family_answer(ctx.app, who.inquiry_id)
+    if answer.person_id is None or answer.status not in PROVEN:
         return redirect("/family")
-    ctx.projections.person_status(ctx.app, who, view.person_id)
-    found = proofs.family_proof(ctx.app, view.person_id)
-    ctx.access_log.record(who, kind="person", ids=[view.person_id],
+    ctx.projections.person_status(ctx.app, who, answer.person_id)
+    found = proofs.family_proof(ctx.app, answer.person_id)
+    ctx.access_log.record(who, kind="person", ids=[answer.person_id],
                           route=route_name(request), detail="inclusion proof")
     return Response(proofs.proof_file_text(found),
                     media_type="application/json", headers={
                         "Content-Disposition": 'attachment; filename="parley-proof.json"',
                         "Cache-Control": "no-store"})
+
+
+def code_key(code: str) -> str:
+    """A tracking code as the per-code limit keys it (hashed: the limiter keeps no code)."""
+    normal = normalise_tracking_code(code) or code.strip()
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()
