@@ -32,7 +32,8 @@ from parley.services.registry.inquiries import file_inquiry
 from tests.helpers import ACTORS, INT, RU, UA, register_three
 
 GENEROUS = {name: Rule(per_minute=600_000, burst=100_000)
-            for name in ("public", "family", "login", "tracking")}
+            for name in ("public", "family", "login", "tracking", "family-target",
+                         "tracking-code", "family-person")}
 
 
 @dataclass
@@ -93,6 +94,7 @@ class World:
     inquiries: dict[str, str] = field(default_factory=dict)  # family name → inquiry id
     tracking: dict[str, str] = field(default_factory=dict)   # family name → tracking code
     family_cookies: dict[str, str] = field(default_factory=dict)
+    spare_inquiry: str = ""
 
 
 PEOPLE = {
@@ -141,6 +143,10 @@ def build_world(parley: App) -> World:
         world.inquiries[fam] = filed.inquiry_id
         world.tracking[fam] = filed.tracking_code
         world.family_cookies[fam] = start_session(parley, inquiry_id=filed.inquiry_id)[0]
+    # A third inquiry, never followed, for the routes that revoke one.
+    world.spare_inquiry = file_inquiry(parley, fields={"surname": "Бондар",
+                                                       "given_name": "Ігор"},
+                                       match=False).inquiry_id
     return world
 
 
@@ -212,7 +218,9 @@ def link_inquiry(parley: App, world: World, family: str, party: str) -> None:
     """Decide that a family's inquiry record and a party's first record are one person."""
     from sqlalchemy import select
 
+    from parley.services.people.access import Principal
     from parley.services.registry.identity import decide, person_of_record
+    from parley.services.registry.inquiries import verify_inquirer
     from parley.store.tables import inquiries, source_records
 
     with parley.read() as conn:
@@ -222,6 +230,10 @@ def link_inquiry(parley: App, world: World, family: str, party: str) -> None:
             source_records.c.list_id == world.lists[party])
             .order_by(source_records.c.row_number)).scalars().first()
     decide(parley, decision="same", actor=ACTORS[INT], records=(first, inquiry_record))
+    # An officer has checked who the family is: the inquiry now releases the status.
+    officer = Principal(role="intermediary", name="officer", actor=ACTORS[INT])
+    verify_inquirer(parley, officer, inquiry_id=world.inquiries[family],
+                    actor=ACTORS[INT])
     person = person_of_record(parley, first)
     assert person is not None
     world.persons[party] = person

@@ -63,6 +63,14 @@ def table(w: ExchangeWorld) -> list[tuple[str, str, Table, dict[str, Any] | None
          {"surname": "Мельник", "given_name": "Андрій"}),
         ("POST", "/api/v1/tracking", {
             "fam-a": ({}, ALL)}, {"tracking_code": w.tracking["fam-a"]}),
+        ("POST", "/api/v1/inquiries/{inquiry_id}/verification", {
+            # fam-a's is verified already (409); UA's tracing office may verify it: the
+            # person is on UA's origin list. fam-b's matches nobody: the intermediary's.
+            "fam-a": ({"inquiry_id": w.inquiries["fam-a"]}, {"int", "ua"}),
+            "fam-b": ({"inquiry_id": w.inquiries["fam-b"]}, {"int"})},
+         {"identity_checked": True, "relationship_checked": True}),
+        ("POST", "/api/v1/inquiries/{inquiry_id}/revocation", {
+            "spare": ({"inquiry_id": w.spare_inquiry}, {"int"})}, None),
         ("GET", "/api/v1/access-log", {"-": ({}, {"int"})}, None),
         ("GET", "/api/v1/persons/{person_id}/status", {
             "UA list": ({"person_id": w.persons["UA"]}, {"int", "ua", "fam-a"}),

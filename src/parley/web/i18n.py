@@ -85,6 +85,42 @@ UK: dict[str, str] = {
      "We keep looking as new lists arrive."):
         ("Ми ще не знайшли цю особу в наявних списках. "
          "Ми продовжуємо пошук, коли надходять нові списки."),
+    "since": "з",
+    # The next steps a family is shown (services/registry/inquiries.py NEXT_STEPS).
+    ("We have received your inquiry. To protect the people we trace, we tell nothing about "
+     "anyone until a tracing officer has checked who you are and your relationship to the "
+     "person. Contact the tracing office with your tracking code and an identity document."):
+        ("Ми отримали ваш запит. Щоб захистити людей, яких ми розшукуємо, ми нічого не "
+         "повідомляємо ні про кого, доки співробітник служби розшуку не перевірить вашу "
+         "особу та ваш зв'язок із цією людиною. Зверніться до служби розшуку з кодом "
+         "відстеження та документом, що посвідчує особу."),
+    ("We have not yet found this person in the lists we hold. We keep looking as new lists "
+     "arrive; you need do nothing more."):
+        ("Ми ще не знайшли цю особу в наявних списках. Ми продовжуємо пошук, коли надходять "
+         "нові списки; вам більше нічого не потрібно робити."),
+    ("The person is recorded as held. The intermediary visits places of detention and will "
+     "tell you of any change."):
+        ("Особа значиться як утримувана. Посередник відвідує місця утримання і повідомить "
+         "вас про будь-які зміни."),
+    "The person is being searched for. Tell the tracing office anything new you learn.":
+        "Особу розшукують. Повідомляйте службі розшуку все нове, що дізнаєтеся.",
+    ("The person is proposed for an exchange. Nothing is certain until the handover; we "
+     "will tell you when it happens."):
+        ("Особу запропоновано до обміну. Нічого не певно до передачі; ми повідомимо вас, "
+         "коли вона відбудеться."),
+    ("The person's identity has been confirmed for an exchange. We will tell you when the "
+     "handover happens."):
+        ("Особу цієї людини підтверджено для обміну. Ми повідомимо вас, коли відбудеться "
+         "передача."),
+    ("The person was handed over. You may download the proof of the handover; the "
+     "authorities of the receiving side will contact you."):
+        ("Особу передано. Ви можете завантажити доказ передачі; з вами зв'яжуться органи "
+         "сторони, що прийняла особу."),
+    "The person has returned home.": "Особа повернулася додому.",
+    ("We are very sorry. Please contact the tracing office, which will explain what is "
+     "known and help with what comes next."):
+        ("Нам дуже шкода. Зверніться до служби розшуку: там пояснять, що відомо, і "
+         "допоможуть з подальшими кроками."),
     "History": "Історія",
     "Established by": "Встановлено",
     "Date": "Дата",

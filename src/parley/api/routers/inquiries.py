@@ -29,7 +29,7 @@ from parley.api.errors import ApiError
 from parley.api.routers.agreements import actor_of
 from parley.api.schemas import Input, idempotency_key_header
 from parley.errors import InputError, NotFound
-from parley.services.people.access import Principal
+from parley.services.people.access import Principal, family
 from parley.services.people.users import inquiry_for_tracking_code, normalise_tracking_code
 from parley.services.registry import inquiries
 
@@ -171,8 +171,7 @@ def track(body: TrackIn, request: Request, ctx: ServiceContext = Depends(context
     answer = inquiries.family_answer(ctx.app, inquiry_id)
     if answer.person_id is not None:
         limit(ctx, "family-person", answer.person_id)
-    ctx.access_log.record(Principal(role="family", name=f"family:{inquiry_id[:8]}",
-                                    inquiry_id=inquiry_id),
+    ctx.access_log.record(family(inquiry_id),
                           kind="inquiry", ids=[inquiry_id], route=route_name(request),
                           detail="status" if answer.status else "receipt")
     return family_out(answer)
