@@ -3,8 +3,8 @@ inquirer's identity and relationship (``verified_seq``, ``verified_by``, ``verif
 and a revoked inquiry opens nothing (``revoked_at``). Existing inquiries stay unverified:
 their families see no status until an officer verifies them.
 
-Revision ID: 0010_inquirers
-Revises: 0009_list_source
+Revision ID: 0011_inquirers
+Revises: 0010_public_heads
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_inquirers"
-down_revision = "0009_list_source"
+revision = "0011_inquirers"
+down_revision = "0010_public_heads"
 branch_labels = None
 depends_on = None
 
