@@ -67,8 +67,9 @@ _IDENTIFIED = KeyedQuery.of(select(remains_cases).where(remains_cases.c.person_i
                         remains_cases.c.person_id)
 _CONFLICT = select(parties.c.code).where(parties.c.kind == "party")
 _PERSONS = KeyedQuery.of(select(persons.c.id), persons.c.id)
-_VIEWER_KIND = (select(parties.c.kind).join(actors, actors.c.party_code == parties.c.code)
-                .where(actors.c.id == bindparam("actor")))
+_VIEWER_KIND_PARTY = (select(parties.c.kind, parties.c.code)
+                      .join(actors, actors.c.party_code == parties.c.code)
+                      .where(actors.c.id == bindparam("actor")))
 _NOMINATIONS = KeyedQuery.of(select(nominations), nominations.c.person_id)
 _VERIFICATIONS = KeyedQuery.of(select(verifications), verifications.c.nomination_id)
 _INTERVIEWS = KeyedQuery.of(select(interviews), interviews.c.nomination_id)
@@ -149,12 +150,13 @@ def statuses(app: App, person_ids: Iterable[str] | None = None, *,
              viewer: str | None = None) -> dict[str, PersonStatus]:
     """The status of many persons (every person when None), one read."""
     with app.read() as conn:
-        confidential = True
+        confidential, party = True, None
         if viewer is not None:
-            kind = conn.execute(_VIEWER_KIND, {"actor": viewer}).scalar()
-            if kind is None:
+            found_kind = conn.execute(_VIEWER_KIND_PARTY, {"actor": viewer}).first()
+            if found_kind is None:
                 raise NotFound(f"actor {viewer} is not registered")
-            confidential = kind == "intermediary"
+            confidential = found_kind.kind == "intermediary"
+            party = None if confidential else str(found_kind.code)
         ids = list(conn.execute(_PERSONS.whole).scalars()) if person_ids is None \
             else list(person_ids)
         known = set(_PERSONS.run(conn, keyed(ids)).scalars())
@@ -165,11 +167,15 @@ def statuses(app: App, person_ids: Iterable[str] | None = None, *,
         steps = _exchange_steps(conn, app, set(ids), confidential=confidential)
         types = _event_types(conn, {q for s in steps.values() for _, q, _ in s}
                              | {r.link_seq for v in views.values() for r in v.records})
+        received = {} if party is None else _received(
+            conn, {r.list_id for v in views.values() for r in v.records if r.party != party})
     out = {}
     for pid in ids:
         view = views[pid]
         history = [base_status(view),
                    *sorted(steps.get(pid, []), key=lambda s: s.event_seq or 0)]
+        if party is not None:  # another party's list labels are not this party's to see
+            history = [_neutral(step, view.records, party, received) for step in history]
         current = current_status(history)
         out[pid] = PersonStatus(person_id=pid, status=current.status,
                                 event_seq=current.event_seq,
@@ -180,6 +186,43 @@ def statuses(app: App, person_ids: Iterable[str] | None = None, *,
 
 
 Steps = dict[str, list[Step]]
+
+# Who a list speaks for, in the neutral words another party and families see.
+_NEUTRAL_KIND = {"capture_card": "a list from the detaining party",
+                 "visit_list": "a list from the intermediary's visit",
+                 "origin_list": "a list from the party of origin",
+                 "inquiry": "a family's inquiry", "remains": "a list of remains"}
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+def neutral_source(kind: str, received_at: str) -> str:
+    """"a list from the detaining party, received 3 March 2025": where a fact came from,
+    without the list's own (sealed) label."""
+    what = _NEUTRAL_KIND.get(kind, "a list")
+    try:
+        y, m, d = int(received_at[:4]), int(received_at[5:7]), int(received_at[8:10])
+        return f"{what}, received {d} {_MONTHS[m - 1]} {y}"
+    except (ValueError, IndexError):
+        return what
+
+
+def _received(conn: Connection, list_ids: set[str]) -> dict[str, str]:
+    if not list_ids:
+        return {}
+    rows = conn.execute(select(source_lists.c.id, source_lists.c.imported_at)
+                        .where(source_lists.c.id.in_(sorted(list_ids))))
+    return {str(r.id): str(r.imported_at) for r in rows}
+
+
+def _neutral(step: Step, records: Iterable[PersonRecord], party: str,
+             received: dict[str, str]) -> Step:
+    """``step`` with any other party's list label replaced by a neutral description."""
+    for rec in records:
+        if rec.party != party and rec.source and f"list {rec.source}" in step.source:
+            return step._replace(source=neutral_source(rec.kind,
+                                                       received.get(rec.list_id, "")))
+    return step
 
 
 def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: bool
