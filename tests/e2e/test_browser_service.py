@@ -94,6 +94,13 @@ def test_family_files_an_inquiry_and_later_sees_the_status(
     family.fill("#tracking_code", code.lower())
     family.click("button[type=submit]")
     family.wait_for_url("**/family")
+    # Matched, but nobody has checked who the family is: nothing is shown yet.
+    assert family.get_attribute("#person-status", "data-status") == "unverified"
+    from parley.services.people.access import Principal
+    from parley.services.registry.inquiries import verify_inquirer
+    verify_inquirer(app, Principal(role="intermediary", name="officer", actor="int-tracing"),
+                    inquiry_id=str(inquiry_id), actor="int-tracing")
+    family.reload()
     status = family.get_attribute("#person-status", "data-status")
     assert status == "verified", family.content()
     assert "Перевірено" in family.content() or "verified" in family.content().lower()
