@@ -228,12 +228,17 @@ def _withheld(entries: list[Any], head: PublicHead,
 def _check_direction(direction: str, head: PublicHead,
                      opened: dict[tuple[str, str], FigureOpening],
                      withheld: dict[tuple[str, str], str], where: str) -> None:
-    """A shown total never beside a single withheld category, and equal to the sum of
-    its categories when all are shown."""
+    """A withheld total takes all its categories with it; a shown total is never beside a
+    single withheld category, and equals the sum of its categories when all are shown."""
     total = opened.get((direction, TOTAL))
-    if total is None:
-        return
     cats = [c for d, c, _ in head.figures if d == direction and c != TOTAL]
+    if total is None:
+        shown = [c for c in cats if (direction, c) in opened]
+        if shown:
+            raise SectionError(f"{where}, figure {direction} {shown[0]}",
+                               "is shown beside a withheld total; expected every category "
+                               "of a withheld total withheld")
+        return
     hidden = [c for c in cats if (direction, c) in withheld]
     if len(hidden) == 1:
         raise SectionError(f"{where}, figure {direction} {hidden[0]}",
