@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import MISSING, fields
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,9 +21,12 @@ class _Engine:
 
 
 def _app(tmp_path: Path) -> tuple[App, _Engine]:
+    """An App whose engine only counts its disposals; its other parts are never used."""
     engine = _Engine()
-    app = App(settings=Settings.for_directory(tmp_path), engine=cast(Any, engine),
-              keyring=cast(Any, None), cipher=cast(Any, None))
+    unused: dict[str, Any] = {f.name: None for f in fields(App)
+                              if f.default is MISSING and f.default_factory is MISSING}
+    app = App(**{**unused, "settings": Settings.for_directory(tmp_path),
+                 "engine": cast(Any, engine)})
     return app, engine
 
 
