@@ -6,6 +6,11 @@ the API turn them into one line of text or a JSON error, never a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
 
 class ParleyError(Exception):
     """Base of every error Parley reports to a person."""
@@ -48,3 +53,13 @@ class IntegrityFailure(ParleyError):
     """A stored or published record does not verify (hash, chain link or signature)."""
 
     exit_code = 6
+
+
+def parse_input(parse: Callable[[Any], T], value: Any) -> T:
+    """``parse(value)`` for a value a person gave; the ``ValueError`` with which a domain
+    type refuses it (a list kind, a direction…) becomes an :class:`InputError` with the
+    same message."""
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None

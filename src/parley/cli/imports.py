@@ -11,7 +11,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from parley.cli.common import err, open_app, out, print_json
-from parley.domain.records import LIST_KINDS
+from parley.domain.vocabulary import ListKind, QuarantineStatus
 from parley.errors import InputError
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ ACTOR = typer.Option(None, "--actor", envvar="PARLEY_ACTOR",
 def import_command(
     file: Path = typer.Argument(..., help="The list: .csv, .tsv, .txt or .xlsx."),
     kind: str = typer.Option(..., "--kind",
-                             help=f"What the list is: {', '.join(LIST_KINDS)}."),
+                             help=f"What the list is: {ListKind.listed()}."),
     source: str = typer.Option(None, "--source",
                                help="Name of the source (default: the file name)."),
     party: str = typer.Option(None, "--party", help="Party code the list comes from."),
@@ -145,7 +145,8 @@ def lists_command(as_json: bool = typer.Option(False, "--json", help="Print JSON
 @quarantine_app.command("list")
 def quarantine_list(
     list_id: str = typer.Option(None, "--list", help="Only this list (id or its start)."),
-    status: str = typer.Option("open", "--status", help="open, released or all."),
+    status: str = typer.Option(QuarantineStatus.OPEN.value, "--status",
+                               help="open, released or all."),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Quarantined rows with their problems."""

@@ -1,4 +1,4 @@
-"""Person records as lists carry them: the canonical columns of DESIGN.md and list kinds.
+"""Person records as lists carry them: the canonical columns of DESIGN.md.
 
 A record is a mapping of canonical field → text (empty fields left out) plus ``extra``:
 columns the importer did not recognise, kept rather than lost. The canonical form of a
@@ -16,14 +16,6 @@ CANONICAL_FIELDS: tuple[str, ...] = (
     "birth_place", "sex", "service_number", "rank", "unit", "citizenship", "status",
     "status_date", "notes",
 )
-
-LIST_KINDS: dict[str, str] = {
-    "capture_card": "the detaining party's capture notifications",
-    "origin_list": "a party's own list of its missing and captured",
-    "visit_list": "the intermediary's list from a place-of-detention visit",
-    "inquiry": "a family's inquiry about a relative",
-    "remains": "bodies handed over or held, by case number",
-}
 
 
 def canonical_record(fields: Mapping[str, str], extra: Mapping[str, str] | None = None

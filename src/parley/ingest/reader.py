@@ -25,8 +25,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from parley.domain.records import LIST_KINDS, RecordInput
-from parley.errors import InputError
+from parley.domain.records import RecordInput
+from parley.domain.vocabulary import ListKind
+from parley.errors import InputError, parse_input
 from parley.ingest.headerless import HeaderlessList
 from parley.ingest.headers import (
     HEADER_SEARCH_ROWS,
@@ -105,11 +106,9 @@ class ListReader:
     def __init__(self, path: Path, *, sheet: str | None = None,
                  mapping: Mapping[str, str] | None = None, encoding: str | None = None,
                  kind: str | None = None, today: date | None = None) -> None:
-        if kind is not None and kind not in LIST_KINDS:
-            raise InputError(f"list kind {kind!r} must be one of {', '.join(LIST_KINDS)}")
         self.path = path
         self.file_name = path.name
-        self.kind = kind
+        self.kind = parse_input(ListKind, kind) if kind is not None else None
         self.mapping = dict(mapping or {})
         self.today = today or date.today()
         kind_of_file = inspect_file(path)

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from parley.api.deps import ServiceContext, context, principal, route_name, write
 from parley.api.routers.agreements import actor_of
 from parley.api.schemas import idempotency_key_header
+from parley.domain.vocabulary import ListKind, QuarantineStatus, one_of
 from parley.errors import InputError, NotFound
 from parley.services.intake import imports, quarantine
 from parley.services.people import access
@@ -22,7 +23,6 @@ from parley.services.people.access import Principal
 
 router = APIRouter(prefix="/api/v1", tags=["imports"])
 
-KINDS = r"^(capture_card|origin_list|visit_list|inquiry|remains)$"
 SAFE_NAME = set("._- ")
 
 
@@ -88,7 +88,8 @@ def imported_out(s: imports.ImportSummary) -> Imported:
 @router.post("/imports", response_model=Imported, status_code=201,
              summary="Import a list file (CSV or XLSX); every row accepted or quarantined")
 def upload(request: Request, file: UploadFile = File(...),
-           kind: str = Form(..., pattern=KINDS), source: str = Form("", max_length=200),
+           kind: str = Form(..., pattern=ListKind.pattern()),
+           source: str = Form("", max_length=200),
            party: str = Form("", max_length=16, pattern=r"^[A-Z0-9]*$"),
            idempotency_key: str | None = idempotency_key_header(),
            ctx: ServiceContext = Depends(context),
@@ -107,7 +108,8 @@ def upload(request: Request, file: UploadFile = File(...),
 @router.get("/lists/{list_id}/quarantine", response_model=list[Quarantined],
             summary="A list's quarantined rows with row number and reason (logged)")
 def quarantined(request: Request, list_id: str = Path(pattern=r"^[0-9a-f-]{36}$"),
-                status: str = Query("open", pattern=r"^(open|released|all)$"),
+                status: str = Query(QuarantineStatus.OPEN.value,
+                                    pattern=one_of(*quarantine.STATUS_FILTERS)),
                 ctx: ServiceContext = Depends(context),
                 who: Principal = Depends(principal)) -> list[Quarantined]:
     access.get_list(ctx.app, who, list_id)

@@ -18,6 +18,7 @@ from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
 from parley.domain.records import CANONICAL_FIELDS
+from parley.domain.vocabulary import QuarantineStatus
 from parley.errors import NotFound
 from parley.ingest.writers import format_for, write_table
 from parley.services.intake.quarantine import list_quarantined, show_quarantined
@@ -97,7 +98,7 @@ def export_quarantine(app: App, *, path: Path, list_id: str | None = None,
     """Open quarantined rows with their original cells and problems, to fix in a spreadsheet."""
     fmt = format_for(path, fmt)
     entries = [show_quarantined(app, e.id)
-               for e in list_quarantined(app, list_id=list_id, status="open")]
+               for e in list_quarantined(app, list_id=list_id, status=QuarantineStatus.OPEN)]
     columns: list[str] = []
     for entry in entries:
         for label, _field, _value in entry.cells:

@@ -21,8 +21,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from parley.bootstrap import App
-from parley.domain.records import LIST_KINDS
-from parley.errors import ConfigError, InputError, NotFound
+from parley.domain.vocabulary import ListKind, QuarantineStatus
+from parley.errors import ConfigError, InputError, NotFound, parse_input
 from parley.ingest import (
     Column,
     ListReader,
@@ -114,8 +114,7 @@ def import_list(app: App, *, path: Path, kind: str, actor: str | None,
                 mapping: Mapping[str, str] | None = None, encoding: str | None = None,
                 on_progress: Progress | None = None) -> ImportSummary:
     """Import one list file (one sheet of a workbook) in one transaction."""
-    if kind not in LIST_KINDS:
-        raise InputError(f"list kind {kind!r} must be one of {', '.join(LIST_KINDS)}")
+    kind = parse_input(ListKind, kind)
     actor = check_actor(app, actor)
     source = (source or path.stem).strip()
     if not source or len(source) > 200:
@@ -250,7 +249,8 @@ class _QuarantineWriter:
             "id": row_id, "list_id": self._list_id, "row_number": row.row_number,
             "codes": ",".join(row.codes)[:200],
             "sealed": self._app.cipher.seal(quarantine_payload(row), row_id=row_id),
-            "status": "open", "record_id": None, "updated_by": None, "updated_at": None,
+            "status": QuarantineStatus.OPEN, "record_id": None, "updated_by": None,
+            "updated_at": None,
             "event_seq": None, "erased_at": None,
         })
         if len(self._pending) >= BATCH:

@@ -18,8 +18,9 @@ from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
 from parley.domain.events import IdentityLinked, ListImported
-from parley.domain.records import LIST_KINDS, RecordInput, canonical_record
-from parley.errors import Conflict, InputError, NotFound
+from parley.domain.records import RecordInput, canonical_record
+from parley.domain.vocabulary import ListKind
+from parley.errors import Conflict, NotFound, parse_input
 from parley.ledger.hashing import new_salt
 from parley.ledger.merkle import EMPTY_ROOT, leaf_hash, node_hash, root_from_leaf_hashes
 from parley.store import RecordCipher, UnitOfWork, timestamp
@@ -62,8 +63,7 @@ def record_list(app: App, *, meta: ListMeta, records: Sequence[RecordInput], act
     With ``one_person_per_record`` each record also becomes its own person (used before
     identity resolution runs, and by tests).
     """
-    if meta.kind not in LIST_KINDS:
-        raise InputError(f"list kind {meta.kind!r} must be one of {', '.join(LIST_KINDS)}")
+    parse_input(ListKind, meta.kind)
     with app.uow() as uow:
         result = add_list(uow, app, meta=meta, records=records, actor=actor)
         if one_person_per_record:

@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection
 from parley.bootstrap import App
 from parley.domain.events import QuarantineCorrected, QuarantineReleased
 from parley.domain.records import RecordInput
+from parley.domain.vocabulary import QuarantineStatus
 from parley.errors import InputError, NotFound
 from parley.ingest import Column, QuarantinedRow
 from parley.ingest.headers import column_letter
@@ -31,7 +32,8 @@ from parley.store import UnitOfWork, timestamp
 from parley.store.sealed_text import ListSources, open_list_meta
 from parley.store.tables import list_imports, quarantined_rows, source_lists, source_records
 
-STATUSES = ("open", "released", "all")
+# What ``list_quarantined`` filters on: a status, or every row.
+STATUS_FILTERS = (QuarantineStatus.OPEN, QuarantineStatus.RELEASED, "all")
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ class QuarantineEntry:
     list_id: str
     source: str
     row_number: int
-    status: str
+    status: QuarantineStatus
     problems: list[Problem]
     cells: list[tuple[str, str | None, str]] = field(default_factory=list)
     record_id: str | None = None
@@ -68,11 +70,12 @@ class ReleaseResult:
         return {"released": self.released, "still_quarantined": [e.as_json() for e in self.still]}
 
 
-def list_quarantined(app: App, *, list_id: str | None = None, status: str = "open",
+def list_quarantined(app: App, *, list_id: str | None = None,
+                     status: str = QuarantineStatus.OPEN,
                      limit: int | None = None) -> list[QuarantineEntry]:
     """Quarantined rows (newest lists first, then by row), opened for a person to read."""
-    if status not in STATUSES:
-        raise InputError(f"--status must be one of {', '.join(STATUSES)}")
+    if status not in STATUS_FILTERS:
+        raise InputError(f"--status must be one of {', '.join(STATUS_FILTERS)}")
     query = (select(quarantined_rows, source_lists.c.imported_at)
              .join(source_lists, source_lists.c.id == quarantined_rows.c.list_id)
              .order_by(source_lists.c.imported_at.desc(), quarantined_rows.c.list_id,
@@ -111,7 +114,7 @@ def fix_quarantined(app: App, *, quarantine_id: str, changes: Mapping[str, str],
         raise InputError("nothing to fix: give one or more --set COLUMN=VALUE")
     with app.uow() as uow:
         row = _row(uow.conn, quarantine_id, lock=True)
-        if row.status != "open":
+        if row.status != QuarantineStatus.OPEN:
             raise InputError(f"quarantined row {quarantine_id} (row {row.row_number}) is "
                              f"already {row.status}")
         columns = _columns(app, uow.conn, row.list_id)
@@ -142,7 +145,8 @@ def reimport_quarantined(app: App, *, ids: Sequence[str] = (), list_id: str | No
         raise InputError("say which rows: give quarantine ids or --list LIST_ID")
     result = ReleaseResult()
     with app.uow() as uow:
-        query = select(quarantined_rows).where(quarantined_rows.c.status == "open")
+        query = select(quarantined_rows).where(
+            quarantined_rows.c.status == QuarantineStatus.OPEN)
         if ids:
             query = query.where(quarantined_rows.c.id.in_(list(ids)))
         if list_id is not None:
@@ -202,7 +206,7 @@ def _release(app: App, uow: UnitOfWork, *, list_id: str,
                 codes=",".join(checked.codes)[:200], updated_by=actor, updated_at=now))
             result.still.append(QuarantineEntry(
                 id=row_id, list_id=list_id, source=source, row_number=number,
-                status="open", problems=list(checked.problems)))
+                status=QuarantineStatus.OPEN, problems=list(checked.problems)))
     if released:
         accepted = listed.accepted + len(released)
         quarantined = listed.quarantined - len(released)
@@ -212,8 +216,8 @@ def _release(app: App, uow: UnitOfWork, *, list_id: str,
         ), actor=actor)
         for row_id, record_id, _ in released:
             conn.execute(update(quarantined_rows).where(quarantined_rows.c.id == row_id).values(
-                status="released", record_id=record_id, updated_by=actor, updated_at=now,
-                event_seq=ev.seq))
+                status=QuarantineStatus.RELEASED, record_id=record_id, updated_by=actor,
+                updated_at=now, event_seq=ev.seq))
         conn.execute(update(source_lists).where(source_lists.c.id == list_id)
                      .values(accepted=accepted, quarantined=quarantined))
     return result
@@ -297,7 +301,8 @@ def _entry(app: App, row: Any, *, source: str, columns: list[Column] | None
            ) -> QuarantineEntry:
     if row.sealed is None:
         return QuarantineEntry(id=row.id, list_id=row.list_id, source=source,
-                               row_number=row.row_number, status="erased", problems=[])
+                               row_number=row.row_number, status=QuarantineStatus.ERASED,
+                               problems=[])
     payload = app.cipher.open(row.sealed, row_id=row.id)
     problems = [Problem(row=row.row_number, column=p["column"], value=p["value"],
                         reason=p["reason"], code=p.get("code", "invalid"))
@@ -311,7 +316,8 @@ def _entry(app: App, row: Any, *, source: str, columns: list[Column] | None
             if not any(c.key == key for c in columns):
                 cells.append((key, None, value))
     return QuarantineEntry(id=row.id, list_id=row.list_id, source=source,
-                           row_number=row.row_number, status=row.status, problems=problems,
+                           row_number=row.row_number, status=QuarantineStatus(row.status),
+                           problems=problems,
                            cells=cells, record_id=row.record_id)
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
+from parley.domain.vocabulary import QuarantineStatus, ReviewStatus
 from parley.store.sealed_text import open_list_meta, seal_list_meta
 from parley.store.tables import (
     idempotency_keys,
@@ -138,14 +139,14 @@ def erase_quarantined(app: App, conn: Connection, *, record_ids: set[str],
                    quarantined_rows.c.sealed).where(quarantined_rows.c.sealed.is_not(None))
     for row in conn.execute(query):
         released = row.record_id is not None and row.record_id in record_ids
-        if not released and row.status != "open":
+        if not released and row.status != QuarantineStatus.OPEN:
             continue
         if row.list_id not in layouts:
             layouts[row.list_id] = _layout(app, conn, row.list_id)
         cells: dict[str, str] = app.cipher.open(row.sealed, row_id=row.id)["cells"]
         fields = {name: cells.get(key, "") for key, name in layouts[row.list_id]}
         if released or who.matches(fields):
-            hit.append((row.id, row.status == "open"))
+            hit.append((row.id, row.status == QuarantineStatus.OPEN))
             lists.add(row.list_id)
             # What the row held as written (a mistyped date, say) may be quoted elsewhere.
             found.append(fields)
@@ -155,7 +156,7 @@ def erase_quarantined(app: App, conn: Connection, *, record_ids: set[str],
         values: dict[str, Any] = {"sealed": None, "erased_at": now}
         if still_open:
             # An open row cannot be corrected or re-imported any more.
-            values["status"] = "erased"
+            values["status"] = QuarantineStatus.ERASED
         conn.execute(update(quarantined_rows).where(quarantined_rows.c.id == row_id)
                      .values(**values))
     return QuarantineErased(rows=len(hit), list_ids=lists)
@@ -205,8 +206,8 @@ def withdraw_reviews(conn: Connection, record_ids: set[str]) -> int:
     evidence (it describes how the erased record compares). Returns pairs touched."""
     ids = sorted(record_ids)
     touches = or_(match_reviews.c.record_a.in_(ids), match_reviews.c.record_b.in_(ids))
-    conn.execute(update(match_reviews).where(touches, match_reviews.c.status == "open")
-                 .values(status="withdrawn"))
+    conn.execute(update(match_reviews).where(touches, match_reviews.c.status == ReviewStatus.OPEN)
+                 .values(status=ReviewStatus.WITHDRAWN))
     return conn.execute(update(match_reviews).where(touches).values(evidence="[]")).rowcount
 
 

@@ -16,6 +16,7 @@ from starlette.datastructures import UploadFile
 from parley.api.deps import ServiceContext, context, route_name
 from parley.api.routers.exchange_models import UUID
 from parley.api.routers.publication import publish_now
+from parley.domain.vocabulary import ListKind
 from parley.errors import NotFound, ParleyError
 from parley.services.exchange import agreements, handover, stages
 from parley.services.intake import imports, quarantine
@@ -27,7 +28,6 @@ from parley.web.render import PageCaller, page_caller, redirect, render
 from parley.web.sections import Section, provides
 
 router = APIRouter(include_in_schema=False)
-KINDS = ("capture_card", "origin_list", "visit_list", "remains")
 
 
 def signed_in(request: Request, *roles: str) -> PageCaller | None:
@@ -69,7 +69,7 @@ def work_section(ctx: ServiceContext, who: Principal) -> Section | None:
         return None
     queued = len(identity.review_queue(ctx.app, limit=500)) if who.is_intermediary else 0
     return Section(title="Work", template="sections/work.html",
-                   values={"queued": queued, "kinds": KINDS})
+                   values={"queued": queued, "kinds": ListKind.values()})
 
 
 # --- the review queue -----------------------------------------------------------------
