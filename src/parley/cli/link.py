@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from parley.cli.common import err, open_app, out, print_json
+from parley.domain.vocabulary import ReviewStatus, Verdict
 from parley.errors import InputError
 
 # The linkage package loads Splink and DuckDB (about a second): each command imports it
@@ -165,10 +166,10 @@ def _read_decisions(path: Path, records: list[LinkRecord]) -> Decisions:
                         source, record_id = _split_uid(uid)
                         raise InputError(f"{path} row {line}: record {record_id!r} of "
                                          f"{source!r} is not in the files being linked")
-                if decision not in ("same", "different"):
+                if decision not in Verdict.values():
                     raise InputError(f"{path} row {line}: decision {decision!r} must be "
                                      "'same' or 'different'")
-                (same if decision == "same" else different).append((a, b))
+                (same if decision == Verdict.SAME else different).append((a, b))
     except OSError as exc:
         raise InputError(f"{path}: {exc.strerror}") from None
     return Decisions.of(same, different)
@@ -229,7 +230,8 @@ def _describe(s: ResolutionSummary) -> str:
 
 @review_app.command("list")
 def review_list(
-    status: str = typer.Option("open", "--status", help="open, decided, withdrawn or all."),
+    status: str = typer.Option(ReviewStatus.OPEN.value, "--status",
+                               help=f"{ReviewStatus.listed()} or all."),
     limit: int = typer.Option(20, "--limit", help="At most this many pairs."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:

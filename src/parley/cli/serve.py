@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from parley.cli.common import out
+from parley.domain.vocabulary import Verdict
 from parley.errors import NotFound
 
 
@@ -97,7 +98,7 @@ def demo_accounts(out_dir: Path) -> list[str]:
             filed = file_inquiry(parley, fields=fields or {"surname": "?", "given_name": "?"})
             if identity.person_of_record(parley, filed.record_id) != \
                     identity.current_person(parley, chosen):
-                identity.decide(parley, decision="same", actor=intake_actor(parley),
+                identity.decide(parley, decision=Verdict.SAME, actor=intake_actor(parley),
                                 records=(records[0].id, filed.record_id))
             lines.append(f"  family       tracking code {filed.tracking_code} "
                          "(at /track; the relative's status)")

@@ -31,6 +31,8 @@ from typing import Any
 
 import yaml
 
+from parley.domain.vocabulary import Direction
+
 RULE_NAMES = ("age", "seriously_wounded_or_sick", "civilian", "deceased", "named",
               "listed_in", "all", "any", "not")
 FACTS = ("seriously_wounded_or_sick", "civilian", "deceased")
@@ -258,9 +260,10 @@ class AgreementTerms:
     def by_priority(self) -> list[Category]:
         return sorted(self.categories, key=lambda c: c.priority)
 
-    def directions(self) -> tuple[tuple[str, str], tuple[str, str]]:
+    def directions(self) -> tuple[Direction, Direction]:
+        """The two directions of the exchange: from the first party, then to it."""
         a, b = self.parties
-        return (a, b), (b, a)
+        return Direction.of(a, b), Direction.of(b, a)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -36,7 +36,7 @@ class Vocabulary(StrEnum):
         return re.sub(r"(?<!^)(?=[A-Z])", " ", cls.__name__).lower()
 
     @classmethod
-    def parse(cls, value: object) -> Self:
+    def parse(cls, value: str) -> Self:
         """The member whose value is ``value``; :class:`VocabularyError` otherwise."""
         return cls(value)
 

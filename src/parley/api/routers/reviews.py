@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from parley.api.deps import ServiceContext, context, principal, route_name, write
 from parley.api.routers.agreements import actor_of
 from parley.api.schemas import Input, idempotency_key_header
+from parley.domain.vocabulary import ReviewStatus, Verdict
 from parley.services.people import access
 from parley.services.people.access import Principal
 from parley.services.registry import identity
@@ -30,21 +31,21 @@ class ReviewRecord(BaseModel):
 
 class Review(BaseModel):
     id: str
-    status: str
+    status: ReviewStatus
     probability: float
     reason: str
     evidence: list[dict[str, Any]]
     records: list[ReviewRecord]
-    decision: str | None
+    decision: Verdict | None
 
 
 class DecisionIn(Input):
-    decision: str = Field(pattern=r"^(same|different)$")
+    decision: str = Field(pattern=Verdict.pattern())
 
 
 class DecisionOut(BaseModel):
     review_id: str | None
-    decision: str
+    decision: Verdict
     linked: int
     merged: int
     split: int
@@ -59,7 +60,8 @@ def review_out(item: identity.ReviewItem) -> Review:
 
 
 @router.get("", response_model=list[Review], summary="Pairs to review, strongest first")
-def queue(request: Request, status: str = Query("open", pattern=r"^(open|decided|withdrawn|all)$"),
+def queue(request: Request,
+          status: str = Query(ReviewStatus.OPEN.value, pattern=ReviewStatus.pattern("all")),
           limit: int = Query(50, ge=1, le=500), ctx: ServiceContext = Depends(context),
           who: Principal = Depends(principal)) -> list[Review]:
     access.require_intermediary(who, "the review queue")

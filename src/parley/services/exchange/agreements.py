@@ -36,6 +36,7 @@ from parley.domain.agreements import (
 from parley.domain.eligibility import Eligibility, eligibility
 from parley.domain.events import AgreementRecorded, AgreementSigned
 from parley.domain.person_facts import PersonView
+from parley.domain.vocabulary import Direction, PartyKind
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json, sha256_hex
 from parley.services.registry.persons import load_people
@@ -95,12 +96,12 @@ _PARTY_OF = (select(actors.c.party_code, parties.c.kind)
              .where(actors.c.id == bindparam("actor")))
 
 
-def party_of(conn: Connection, actor: str) -> tuple[str, str]:
+def party_of(conn: Connection, actor: str) -> tuple[str, PartyKind]:
     """The party code and kind (party or intermediary) of a registered actor."""
     row = conn.execute(_PARTY_OF, {"actor": actor}).first()
     if row is None:
         raise NotFound(f"actor {actor} is not registered")
-    return str(row.party_code), str(row.kind)
+    return str(row.party_code), PartyKind(row.kind)
 
 
 def load_agreement(app: App, *, path: Path, actor: str) -> Agreement:
@@ -163,7 +164,7 @@ def record_agreement(app: App, *, terms: AgreementTerms, actor: str,
 def _check_sides(conn: Connection, terms: AgreementTerms, source: str) -> None:
     kinds = {r.code: r.kind for r in conn.execute(select(parties.c.code, parties.c.kind))}
     for side in (*terms.parties, terms.intermediary):
-        want = "intermediary" if side == terms.intermediary else "party"
+        want = PartyKind.INTERMEDIARY if side == terms.intermediary else PartyKind.PARTY
         if side not in kinds:
             raise InputError(f"{source}: party {side} is not registered "
                              "(parley keys init ... --party-title ...)")
@@ -286,7 +287,7 @@ class EligibilityRow:
     """One person's standing under an agreement, with the direction of their handover."""
 
     person_id: str
-    direction: str | None
+    direction: Direction | None
     eligibility: Eligibility
     sides_problem: str
 
@@ -303,7 +304,7 @@ def evaluate_people(terms: AgreementTerms, people: Iterable[PersonView]
     for view in people:
         d = view.sides.direction(terms.parties)
         out.append(EligibilityRow(
-            person_id=view.person_id, direction=f"{d[0]}->{d[1]}" if d else None,
+            person_id=view.person_id, direction=Direction.of(*d) if d else None,
             eligibility=eligibility(terms, view.facts, categories=cats),
             sides_problem=view.sides.problem))
     return out

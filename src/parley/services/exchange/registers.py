@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from parley.bootstrap import App
+from parley.domain.vocabulary import HandoverRole, PublicationDecision, StageStatus
 from parley.reports.policy import until_instant
 from parley.services.people.access import Principal, require_intermediary
 from parley.store import timestamp
@@ -36,7 +37,7 @@ class RemainsCase:
     case_number: str
     direction: str
     category: str
-    confirmed_by: tuple[str, ...]  # sending, receiving, intermediary
+    confirmed_by: tuple[HandoverRole, ...]
     person_id: str | None
 
 
@@ -59,11 +60,11 @@ def remains_cases_of(app: App, viewer: Principal, *, limit: int = 500) -> list[R
                                          remains_confirmations.c.role)
                                   .where(remains_confirmations.c.case_id.in_(ids))):
                 roles.setdefault(c.case_id, set()).add(c.role)
-    order = ("sending", "receiving", "intermediary")
     return [RemainsCase(agreement_id=r.agreement_id, reference=r.reference, stage=r.number,
                         case_number=r.case_number, direction=r.direction,
                         category=r.category,
-                        confirmed_by=tuple(x for x in order if x in roles.get(r.id, set())),
+                        confirmed_by=tuple(x for x in HandoverRole
+                                           if x in roles.get(r.id, set())),
                         person_id=r.person_id) for r in rows]
 
 
@@ -93,8 +94,8 @@ class StageHold:
     reference: str
     stage: int
     date: str
-    status: str
-    decision: str | None  # the latest: hold or release
+    status: StageStatus
+    decision: PublicationDecision | None  # the latest
     until: str | None
     reason: str
     held: bool  # held back at this moment
@@ -117,10 +118,11 @@ def publication_holds(app: App, viewer: Principal) -> list[StageHold]:
     out = []
     for s in found:
         d = latest.get(s.id)
-        held = d is not None and d.decision == "hold" and (
+        held = d is not None and d.decision == PublicationDecision.HOLD and (
             d.until is None or now < until_instant(d.until))
         out.append(StageHold(stage_id=s.id, agreement_id=s.agreement_id, reference=s.reference,
-                             stage=s.number, date=s.stage_date, status=s.status,
-                             decision=d.decision if d else None, until=d.until if d else None,
+                             stage=s.number, date=s.stage_date, status=StageStatus(s.status),
+                             decision=PublicationDecision(d.decision) if d else None,
+                             until=d.until if d else None,
                              reason=d.reason if d else "", held=held))
     return out

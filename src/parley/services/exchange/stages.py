@@ -37,7 +37,12 @@ from parley.domain.planning import (
 from parley.domain.planning import (
     plan_stage as plan_lists,
 )
-from parley.domain.stage_head import direction as direction_of
+from parley.domain.vocabulary import (
+    StagePersonOrigin,
+    StagePersonState,
+    StageStatus,
+    all_three,
+)
 from parley.errors import Conflict, InputError, IntegrityFailure, NotFound
 from parley.services.exchange.agreements import (
     Agreement,
@@ -64,7 +69,7 @@ class Stage:
     number: int
     date: str
     capacity: int
-    status: str
+    status: StageStatus
     event_seq: int
     closed_seq: int | None
 
@@ -87,7 +92,7 @@ def parse_date(value: str | date, *, what: str = "date") -> date:
 
 def stage_from_row(r: Any) -> Stage:
     return Stage(id=r.id, agreement_id=r.agreement_id, number=r.number, date=r.stage_date,
-                 capacity=r.capacity, status=r.status, event_seq=r.event_seq,
+                 capacity=r.capacity, status=StageStatus(r.status), event_seq=r.event_seq,
                  closed_seq=r.closed_seq)
 
 
@@ -126,16 +131,15 @@ def handed_over(conn: Connection, stage_id: str) -> dict[str, Any]:
             handover_confirmations.c.stage_id == stage_id)):
         roles[r.person_id].add(r.role)
     return {r.person_id: r for r in conn.execute(select(stage_persons).where(
-        stage_persons.c.stage_id == stage_id, stage_persons.c.state == "listed"))
-        if roles.get(r.person_id, set()) >= set(ROLES)}
+        stage_persons.c.stage_id == stage_id, stage_persons.c.state == StagePersonState.LISTED))
+        if all_three(roles.get(r.person_id, ()))}
 
 
 def plan_request(agreement: Agreement, capacity: int,
                  moved: dict[tuple[str, str], int]) -> PlanRequest:
-    (a, b), (c, d) = agreement.terms.directions()
     cats = [cat for cat in agreement.terms.by_priority() if not cat.remains]
     return PlanRequest(
-        directions=(direction_of(a, b), direction_of(c, d)),
+        directions=agreement.terms.directions(),
         categories=tuple(CategoryPlanTerms(code=cat.code, ratio=cat.ratio.kind,
                                            priority=cat.priority, limit=cat.limit)
                          for cat in cats),
@@ -154,9 +158,10 @@ def build_candidates(conn: Connection, cipher: RecordCipher, agreement: Agreemen
         for pid, row in done.items():
             busy.add(pid)
             moved[(row.direction, row.category)] += 1
-        if st.status != "closed":
+        if st.status != StageStatus.CLOSED:
             for r in conn.execute(select(stage_persons).where(
-                    stage_persons.c.stage_id == st.id, stage_persons.c.state == "listed")):
+                    stage_persons.c.stage_id == st.id,
+                    stage_persons.c.state == StagePersonState.LISTED)):
                 if r.person_id not in done:
                     busy.add(r.person_id)
                     moved[(r.direction, r.category)] += 1
@@ -248,7 +253,7 @@ def plan_stage(app: App, *, agreement_id: str, stage_date: str | date, capacity:
             actor=actor)
         conn.execute(insert(stages).values(
             id=stage_id, agreement_id=agreement.id, number=number,
-            stage_date=when.isoformat(), capacity=capacity, status="planned",
+            stage_date=when.isoformat(), capacity=capacity, status=StageStatus.PLANNED,
             planned_by=actor, event_seq=ev.seq))
         if plan.selected:
             nom_ids = {st.nomination.person_id: st.nomination.id
@@ -257,13 +262,14 @@ def plan_stage(app: App, *, agreement_id: str, stage_date: str | date, capacity:
                 "stage_id": stage_id, "person_id": s.person_id,
                 "nomination_id": nom_ids[s.person_id], "direction": s.direction,
                 "category": s.category, "commitment": commitments[s.person_id],
-                "origin": "planned", "state": "listed", "event_seq": ev.seq}
+                "origin": StagePersonOrigin.PLANNED, "state": StagePersonState.LISTED,
+                "event_seq": ev.seq}
                 for s in plan.selected])
         if exclusions:
             conn.execute(insert(plan_exclusions), exclusions)
         uow.commit()
     stage = Stage(id=stage_id, agreement_id=agreement.id, number=number,
-                  date=when.isoformat(), capacity=capacity, status="planned",
+                  date=when.isoformat(), capacity=capacity, status=StageStatus.PLANNED,
                   event_seq=ev.seq, closed_seq=None)
     return StagePlanResult(stage=stage, plan=plan, candidates=len(candidates))
 
@@ -305,6 +311,6 @@ def stage_list(app: App, stage_id: str) -> list[dict[str, str]]:
                     stage_persons.c.direction, stage_persons.c.person_id))]
 
 
-__all__ = ["ROLES", "Exclusion", "Stage", "StagePlanResult", "build_candidates",
+__all__ = ["Exclusion", "Stage", "StagePlanResult", "build_candidates",
            "get_stage", "get_stage_in", "handed_over", "left_out", "list_stages",
            "parse_date", "plan_request", "plan_stage", "stage_list", "stages_of"]

@@ -22,7 +22,7 @@ from sqlalchemy import insert, select
 
 from parley.bootstrap import App
 from parley.domain.events import StatementRecorded
-from parley.domain.stage_head import StageHeadError, parse_direction
+from parley.domain.vocabulary import Direction, PartyKind, StageStatus, VocabularyError
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json
 from parley.services.exchange.agreements import Agreement, exclusive, get_agreement_in, party_of
@@ -45,7 +45,7 @@ class Statement:
 
 def _check_claims(agreement: Agreement, claims: Any, where: str) -> dict[str, dict[str, int]]:
     terms = agreement.terms
-    directions = {f"{a}->{b}" for a, b in terms.directions()}
+    directions = set(terms.directions())
     codes = [c.code for c in terms.categories]
     if not isinstance(claims, Mapping) or not claims:
         raise InputError(f"{where}: claims: expected a mapping of direction (e.g. "
@@ -53,8 +53,8 @@ def _check_claims(agreement: Agreement, claims: Any, where: str) -> dict[str, di
     out: dict[str, dict[str, int]] = {}
     for direction, numbers in claims.items():
         try:
-            parse_direction(str(direction))
-        except StageHeadError as exc:
+            Direction.parse(str(direction))
+        except VocabularyError as exc:
             raise InputError(f"{where}: claims: {exc}") from None
         if direction not in directions:
             raise InputError(f"{where}: claims: {direction} is not a direction of "
@@ -89,7 +89,7 @@ def record_statement(app: App, *, agreement_id: str, party: str, stated_on: str 
             raise InputError(f"{where}: party {party!r} is not a party to "
                              f"{agreement.terms.reference}")
         actor_party, kind = party_of(conn, actor)
-        if actor_party != party and kind != "intermediary":
+        if actor_party != party and kind != PartyKind.INTERMEDIARY:
             raise Conflict(f"actor {actor} of {actor_party} cannot record {party}'s "
                            "statements")
         checked = _check_claims(agreement, claims, where)
@@ -162,7 +162,8 @@ def compare(app: App, agreement_id: str) -> list[ClaimRow]:
         agreement = get_agreement_in(conn, agreement_id)
         closed = [(r.id, r.number, r.stage_date, json.loads(r.totals))
                   for r in conn.execute(select(stages).where(
-                      stages.c.agreement_id == agreement.id, stages.c.status == "closed")
+                      stages.c.agreement_id == agreement.id,
+                      stages.c.status == StageStatus.CLOSED)
                       .order_by(stages.c.number))]
         rows = conn.execute(select(statements).where(
             statements.c.agreement_id == agreement.id).order_by(statements.c.event_seq)).all()

@@ -28,7 +28,15 @@ from parley.domain.events import (
 )
 from parley.domain.person_facts import ORIGIN_KINDS, PersonRecord, PersonView
 from parley.domain.planning import INTERVIEW_OUTCOMES, NOT_IN_STAGE, PENDING, WISHES
-from parley.domain.stage_head import direction as direction_of
+from parley.domain.vocabulary import (
+    Check,
+    CheckOutcome,
+    Direction,
+    ListKind,
+    PartyKind,
+    StagePersonState,
+    StageStatus,
+)
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import commitment, new_salt
 from parley.services.exchange.agreements import (
@@ -50,8 +58,6 @@ from parley.store.tables import (
     verifications,
 )
 
-CHECKS = ("identity", "eligibility")
-
 
 @dataclass(frozen=True)
 class Nomination:
@@ -64,8 +70,8 @@ class Nomination:
     event_seq: int
 
     @property
-    def direction(self) -> str:
-        return direction_of(self.sending, self.receiving)
+    def direction(self) -> Direction:
+        return Direction.of(self.sending, self.receiving)
 
 
 def identifying_record(records: Sequence[PersonRecord], *, sending: str, receiving: str
@@ -76,13 +82,13 @@ def identifying_record(records: Sequence[PersonRecord], *, sending: str, receivi
     def rank(r: PersonRecord) -> tuple[int, int, int]:
         if r.fields is None:
             return (9, r.list_seq, r.row_number)
-        if r.party == receiving and r.kind == "origin_list":
+        if r.party == receiving and r.kind == ListKind.ORIGIN_LIST:
             first = 0
         elif r.party == receiving and r.kind in ORIGIN_KINDS:
             first = 1
         elif r.party == receiving:
             first = 2
-        elif r.party == sending and r.kind == "capture_card":
+        elif r.party == sending and r.kind == ListKind.CAPTURE_CARD:
             first = 3
         else:
             first = 4
@@ -129,13 +135,13 @@ def nominate_in(uow: UnitOfWork, app: App, agreement: Agreement, person_ids: Seq
         sending, receiving = d
         if party is not None and party not in d:
             raise Conflict(f"{party} is neither side of person {pid}'s handover "
-                           f"({sending}->{receiving})")
+                           f"({Direction.of(sending, receiving)})")
         record = identifying_record(view.records, sending=sending, receiving=receiving)
         if record is None:
             raise Conflict(f"person {pid} has no record that can identify them "
                            "(erased or none linked)")
         ev = uow.append(PersonNominated(agreement_id=agreement.id, person_id=pid,
-                                        direction=f"{sending}->{receiving}",
+                                        direction=Direction.of(sending, receiving),
                                         record_commitment=record.commitment), actor=actor)
         nom = Nomination(id=str(uuid.uuid4()), person_id=pid, sending=sending,
                          receiving=receiving, record_id=record.record_id,
@@ -200,15 +206,16 @@ def confirm_identity(app: App, *, agreement_id: str, person_ids: Sequence[str], 
             if n.receiving != party:
                 raise Conflict(f"actor {actor} of {party} is not the receiving party "
                                f"({n.receiving}) of person {n.person_id}")
-        outcome = "confirmed" if confirmed else "refused"
-        changed = _record_check(uow, agreement, noms, kind="identity", outcome=outcome,
+        outcome = CheckOutcome.CONFIRMED if confirmed else CheckOutcome.REFUSED
+        changed = _record_check(uow, agreement, noms, kind=Check.IDENTITY, outcome=outcome,
                                 category=None, actor=actor)
         uow.commit()
     return changed
 
 
 def _record_check(uow: UnitOfWork, agreement: Agreement, noms: Sequence[Nomination], *,
-                  kind: str, outcome: str, category: str | None, actor: str) -> int:
+                  kind: Check, outcome: CheckOutcome, category: str | None, actor: str
+                  ) -> int:
     conn = uow.conn
     current: dict[str, tuple[str, str | None]] = {}
     for chunk in _chunks([n.id for n in noms]):
@@ -256,20 +263,20 @@ def confirm_eligibility(app: App, *, agreement_id: str, person_ids: Sequence[str
         noms = _nominations_for(conn, agreement, person_ids)
         people = load_people(conn, app.cipher, [n.person_id for n in noms])
         rows = {r.person_id: r for r in evaluate_people(agreement.terms, people.values())}
-        groups: dict[tuple[str, str | None], list[Nomination]] = defaultdict(list)
+        groups: dict[tuple[CheckOutcome, str | None], list[Nomination]] = defaultdict(list)
         confirmed: dict[str, str] = {}
         refused: dict[str, str] = {}
         for n in noms:
             e = rows[n.person_id].eligibility
             if e.category is not None:
-                groups[("confirmed", e.category)].append(n)
+                groups[(CheckOutcome.CONFIRMED, e.category)].append(n)
                 confirmed[n.person_id] = e.category
             else:
-                groups[("refused", None)].append(n)
+                groups[(CheckOutcome.REFUSED, None)].append(n)
                 refused[n.person_id] = e.status
         for (outcome, category), group in sorted(groups.items(),
                                                   key=lambda kv: (kv[0][0], kv[0][1] or "")):
-            _record_check(uow, agreement, group, kind="eligibility", outcome=outcome,
+            _record_check(uow, agreement, group, kind=Check.ELIGIBILITY, outcome=outcome,
                           category=category, actor=actor)
         uow.commit()
     return EligibilityConfirmation(confirmed=confirmed, refused=refused)
@@ -282,7 +289,7 @@ def certify_medical(app: App, *, person_ids: Sequence[str], seriously_wounded_or
     with app.uow() as uow:
         conn = exclusive(uow)
         _party, kind = party_of(conn, actor)
-        if kind != "intermediary":
+        if kind != PartyKind.INTERMEDIARY:
             raise Conflict(f"only the intermediary records medical findings; {actor} is "
                            f"of a party")
         _require_persons(conn, person_ids)
@@ -333,7 +340,8 @@ def record_interview(app: App, *, agreement_id: str, person_id: str, outcome: st
                 select(stage_persons.c.stage_id)
                 .join(stages, stages.c.id == stage_persons.c.stage_id)
                 .where(stage_persons.c.person_id == person_id,
-                       stage_persons.c.state == "listed", stages.c.status != "closed",
+                       stage_persons.c.state == StagePersonState.LISTED,
+                       stages.c.status != StageStatus.CLOSED,
                        stages.c.agreement_id == agreement.id)).all()
             for row in listed:
                 w = uow.append(StagePersonWithdrawn(stage_id=row.stage_id,
@@ -342,7 +350,7 @@ def record_interview(app: App, *, agreement_id: str, person_id: str, outcome: st
                 conn.execute(update(stage_persons).where(
                     stage_persons.c.stage_id == row.stage_id,
                     stage_persons.c.person_id == person_id).values(
-                        state="withdrawn", event_seq=w.seq))
+                        state=StagePersonState.WITHDRAWN, event_seq=w.seq))
         uow.commit()
     return interview_id
 
@@ -353,14 +361,15 @@ class VerificationState:
     interview outcome."""
 
     nomination: Nomination
-    identity: str | None
-    eligibility: str | None
+    identity: CheckOutcome | None
+    eligibility: CheckOutcome | None
     eligibility_category: str | None
     interview: str
 
     def verified(self, category: str | None, *, needs_medical: bool,
                  certified: bool | None) -> bool:
-        return (self.identity == "confirmed" and self.eligibility == "confirmed"
+        return (self.identity == CheckOutcome.CONFIRMED
+                and self.eligibility == CheckOutcome.CONFIRMED
                 and category is not None and self.eligibility_category == category
                 and (not needs_medical or certified is True))
 
@@ -369,11 +378,11 @@ def verification_states(conn: Connection, cipher: RecordCipher, agreement_id: st
                         ) -> dict[str, VerificationState]:
     """Every nomination of an agreement with its checks and latest interview (opened)."""
     noms = {n.id: n for n in load_nominations(conn, agreement_id)}
-    checks: dict[str, dict[str, tuple[str, str | None]]] = defaultdict(dict)
+    checks: dict[str, dict[str, tuple[CheckOutcome, str | None]]] = defaultdict(dict)
     for r in conn.execute(select(verifications).join(
             nominations, nominations.c.id == verifications.c.nomination_id).where(
             nominations.c.agreement_id == agreement_id)):
-        checks[r.nomination_id][r.kind] = (r.outcome, r.category)
+        checks[r.nomination_id][r.kind] = (CheckOutcome(r.outcome), r.category)
     latest: dict[str, tuple[int, str]] = {}
     for r in conn.execute(select(interviews).join(
             nominations, nominations.c.id == interviews.c.nomination_id).where(
@@ -385,9 +394,9 @@ def verification_states(conn: Connection, cipher: RecordCipher, agreement_id: st
     for nom_id, n in noms.items():
         c = checks.get(nom_id, {})
         out[n.person_id] = VerificationState(
-            nomination=n, identity=c.get("identity", (None, None))[0],
-            eligibility=c.get("eligibility", (None, None))[0],
-            eligibility_category=c.get("eligibility", (None, None))[1],
+            nomination=n, identity=c.get(Check.IDENTITY, (None, None))[0],
+            eligibility=c.get(Check.ELIGIBILITY, (None, None))[0],
+            eligibility_category=c.get(Check.ELIGIBILITY, (None, None))[1],
             interview=latest.get(nom_id, (0, PENDING))[1])
     return out
 
@@ -400,7 +409,7 @@ def agreement_people(conn: Connection, cipher: RecordCipher, agreement: Agreemen
             if v.sides.direction(agreement.terms.parties) is not None}
 
 
-__all__ = ["CHECKS", "EligibilityConfirmation", "Nomination", "VerificationState",
+__all__ = ["EligibilityConfirmation", "Nomination", "VerificationState",
            "agreement_people", "certify_medical", "confirm_eligibility", "confirm_identity",
            "identifying_record", "load_nominations", "nominate",
            "nominate_in", "record_interview", "verification_states"]

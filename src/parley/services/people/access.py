@@ -45,8 +45,6 @@ from parley.store.tables import (
     verifications,
 )
 
-ROLES = ("intermediary", "party", "family", "public")
-
 
 @dataclass(frozen=True)
 class Principal:

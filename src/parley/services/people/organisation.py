@@ -8,12 +8,11 @@ from sqlalchemy import insert, select
 
 from parley.bootstrap import App
 from parley.domain.events import ActorRegistered, PartyRegistered
-from parley.errors import Conflict, InputError, NotFound
+from parley.domain.vocabulary import PartyKind
+from parley.errors import Conflict, InputError, NotFound, parse_input
 from parley.ledger.signing import public_key_hex
 from parley.store import UnitOfWork, check_actor_id
 from parley.store.tables import actors, parties
-
-PARTY_KINDS = ("party", "intermediary")
 
 
 @dataclass(frozen=True)
@@ -33,8 +32,7 @@ def register_party(app: App, *, code: str, title: str, kind: str, actor: str,
     ``actor.registered`` event is signed by itself, and the ``party.registered`` event
     by that actor.
     """
-    if kind not in PARTY_KINDS:
-        raise InputError(f"party kind {kind!r} must be one of {', '.join(PARTY_KINDS)}")
+    kind = parse_input(PartyKind, kind)
     if not code.isalnum() or not code.isupper() or len(code) > 16:
         raise InputError(f"party code {code!r} must be 1-16 upper-case letters or digits")
     check_actor_id(actor)

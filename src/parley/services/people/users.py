@@ -23,11 +23,11 @@ from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Row
 
 from parley.bootstrap import App
+from parley.domain.vocabulary import USER_ROLES, PartyKind, Role
 from parley.errors import Conflict, InputError, NotFound
 from parley.store import timestamp
 from parley.store.tables import actors, api_tokens, inquiries, parties, users, web_sessions
 
-ROLES = ("intermediary", "party")
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 TOKEN_PREFIX = "parley_"  # noqa: S105 - a marker, not a secret
 SESSION_HOURS = 12
@@ -52,7 +52,7 @@ class User:
 
     id: str
     username: str
-    role: str
+    role: Role
     party: str
     actor: str
     display_name: str
@@ -84,7 +84,7 @@ def _secret_hash(app: App, purpose: str, secret: str) -> str:
 
 
 def _user(row: Row[Any]) -> User:
-    return User(id=row.id, username=row.username, role=row.role, party=row.party_code,
+    return User(id=row.id, username=row.username, role=Role(row.role), party=row.party_code,
                 actor=row.actor_id, display_name=row.display_name,
                 disabled=row.disabled_at is not None)
 
@@ -99,8 +99,8 @@ def add_user(app: App, *, username: str, role: str, party: str, actor: str | Non
     if not USERNAME.fullmatch(username):
         raise InputError(f"username {username!r} must be 3-64 characters of a-z, 0-9, '.', "
                          "'_' or '-'")
-    if role not in ROLES:
-        raise InputError(f"role {role!r} must be one of {', '.join(ROLES)} (families use "
+    if role not in USER_ROLES:
+        raise InputError(f"role {role!r} must be one of {', '.join(USER_ROLES)} (families use "
                          "an inquiry's tracking code; the public needs no account)")
     if password is not None and len(password) < MIN_PASSWORD:
         raise InputError(f"password must be at least {MIN_PASSWORD} characters")
@@ -110,7 +110,7 @@ def add_user(app: App, *, username: str, role: str, party: str, actor: str | Non
         kind = conn.execute(select(parties.c.kind).where(parties.c.code == party)).scalar()
         if kind is None:
             raise NotFound(f"party {party} is not registered")
-        if (kind == "intermediary") != (role == "intermediary"):
+        if (kind == PartyKind.INTERMEDIARY) != (role == Role.INTERMEDIARY):
             raise InputError(f"role {role} does not fit party {party}, which is of kind {kind}")
         if actor is None:
             actor = conn.execute(select(actors.c.id).where(actors.c.party_code == party)
@@ -130,7 +130,7 @@ def add_user(app: App, *, username: str, role: str, party: str, actor: str | Non
             display_name=display_name or username, password_hash=password_hash,
             created_at=timestamp(uow.now()), disabled_at=None))
         uow.commit()
-    return User(id=user_id, username=username, role=role, party=party, actor=actor,
+    return User(id=user_id, username=username, role=Role(role), party=party, actor=actor,
                 display_name=display_name or username)
 
 

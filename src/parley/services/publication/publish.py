@@ -25,6 +25,7 @@ from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
 from parley.domain.events import PublicationHeld, PublicationReleased
+from parley.domain.vocabulary import PublicationDecision
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger.chain import StoredEvent
 from parley.reports import bundle as names
@@ -118,7 +119,8 @@ def hold_stage(app: App, *, stage_id: str, until: str | None, reason: str,
             raise InputError(f"--until {until!r} is not a calendar date") from None
     if not reason.strip():
         raise InputError("a reason is required for holding figures back")
-    return _decide(app, stage_id=stage_id, decision="hold", until=until, reason=reason,
+    return _decide(app, stage_id=stage_id, decision=PublicationDecision.HOLD, until=until,
+                   reason=reason,
                    actor=actor)
 
 
@@ -128,7 +130,8 @@ def release_stage(app: App, *, stage_id: str, reason: str, actor: str | None = N
         held = held_stages(list(iter_events(conn)), timestamp(app.clock()))
     if stage_id not in held:
         raise Conflict(f"stage {stage_id} is not held; nothing to release")
-    return _decide(app, stage_id=stage_id, decision="release", until=None, reason=reason,
+    return _decide(app, stage_id=stage_id, decision=PublicationDecision.RELEASE, until=None,
+                   reason=reason,
                    actor=actor)
 
 
@@ -141,12 +144,12 @@ def _known_stage(conn: Connection, stage_id: str) -> None:
         raise NotFound(f"stage {stage_id} is not known (no event mentions it)")
 
 
-def _decide(app: App, *, stage_id: str, decision: str, until: str | None, reason: str,
-            actor: str | None) -> int:
+def _decide(app: App, *, stage_id: str, decision: PublicationDecision, until: str | None,
+            reason: str, actor: str | None) -> int:
     with app.uow() as uow:
         signer = intermediary_actor(uow.conn, actor)
         _known_stage(uow.conn, stage_id)
-        if decision == "hold":
+        if decision == PublicationDecision.HOLD:
             ev = uow.append(PublicationHeld(stage_id=stage_id, until=until, reason=reason),
                             actor=signer)
         else:

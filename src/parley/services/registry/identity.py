@@ -49,6 +49,7 @@ from parley.domain.events import (
     MatchDecided,
     MatchQueued,
 )
+from parley.domain.vocabulary import ReviewStatus, Verdict
 from parley.errors import Conflict, InputError, NotFound
 from parley.linkage import (
     Candidate,
@@ -77,8 +78,6 @@ from parley.store.tables import (
     source_lists,
     source_records,
 )
-
-DECISIONS = ("same", "different")
 
 
 @dataclass(frozen=True)
@@ -111,19 +110,19 @@ class RecordView:
 @dataclass(frozen=True)
 class ReviewItem:
     id: str
-    status: str
+    status: ReviewStatus
     probability: float
     reason: str
     evidence: list[dict[str, Any]]
     records: tuple[RecordView, RecordView]
     model_version: int
-    decision: str | None = None
+    decision: Verdict | None = None
 
 
 @dataclass(frozen=True)
 class DecisionSummary:
     review_id: str | None
-    decision: str
+    decision: Verdict
     resolution: ResolutionSummary
 
 
@@ -195,11 +194,11 @@ def resolve_pending(app: App, *, actor: str) -> list[ResolutionSummary]:
 # --- the review queue ------------------------------------------------------------------------
 
 
-def review_queue(app: App, *, status: str = "open", limit: int | None = 50
+def review_queue(app: App, *, status: str = ReviewStatus.OPEN, limit: int | None = 50
                  ) -> list[ReviewItem]:
-    """Review pairs (``open``, ``decided``, ``withdrawn`` or ``all``), strongest first."""
-    if status not in ("open", "decided", "withdrawn", "all"):
-        raise InputError(f"status {status!r} must be open, decided, withdrawn or all")
+    """Review pairs (a :class:`ReviewStatus`, or ``all``), strongest first."""
+    if status not in (*ReviewStatus.values(), "all"):
+        raise InputError(f"status {status!r} must be {ReviewStatus.listed()} or all")
     with app.read() as conn:
         query = select(match_reviews).order_by(match_reviews.c.probability.desc(),
                                                match_reviews.c.id)
@@ -210,9 +209,10 @@ def review_queue(app: App, *, status: str = "open", limit: int | None = 50
         rows = conn.execute(query).all()
         uids = {u for r in rows for u in (r.record_a, r.record_b)}
         views = _record_views(app, conn, uids)
-        verdicts = {(d.record_a, d.record_b): d.decision
+        verdicts = {(d.record_a, d.record_b): Verdict(d.decision)
                     for d in conn.execute(select(match_decisions)).all()}
-    return [ReviewItem(id=r.id, status=r.status, probability=r.probability, reason=r.reason,
+    return [ReviewItem(id=r.id, status=ReviewStatus(r.status), probability=r.probability,
+                       reason=r.reason,
                        evidence=json.loads(r.evidence),
                        records=(views[r.record_a], views[r.record_b]),
                        model_version=r.model_version,
@@ -228,8 +228,9 @@ def decide(app: App, *, decision: str, actor: str, review_id: str | None = None,
     binds every later resolution. A verdict that contradicts earlier ones (``same``
     where a chain of ``same`` verdicts joins records judged ``different``) is refused.
     """
-    if decision not in DECISIONS:
+    if decision not in Verdict.values():
         raise InputError(f"decision {decision!r} must be 'same' or 'different'")
+    verdict = Verdict(decision)
     if (review_id is None) == (records is None):
         raise InputError("name either a review id or two record ids")
     with app.uow() as uow:
@@ -257,20 +258,20 @@ def decide(app: App, *, decision: str, actor: str, review_id: str | None = None,
             raise Conflict("an erased record cannot be judged; nothing changed")
         same = set(state.decisions.same) - {(a, b)}
         different = set(state.decisions.different) - {(a, b)}
-        (same if decision == "same" else different).add((a, b))
+        (same if verdict is Verdict.SAME else different).add((a, b))
         _check_consistent(same, different, (a, b))
         state.decisions = Decisions.of(same, different)
         commitments = [state.records[a].commitment, state.records[b].commitment]
         ev = uow.append(MatchDecided(review_id=review_id, record_commitments=commitments,
-                                     decision=decision), actor=actor)
+                                     decision=verdict), actor=actor)
         conn.execute(delete(match_decisions).where(match_decisions.c.record_a == a,
                                                    match_decisions.c.record_b == b))
         conn.execute(insert(match_decisions).values(
-            record_a=a, record_b=b, decision=decision, review_id=review_id,
+            record_a=a, record_b=b, decision=verdict, review_id=review_id,
             decided_by=actor, decided_at=timestamp(uow.now()), event_seq=ev.seq))
         if review_id is not None:
             conn.execute(update(match_reviews).where(match_reviews.c.id == review_id)
-                         .values(status="decided"))
+                         .values(status=ReviewStatus.DECIDED))
         model = state.model or default_model()
         rows = [r.features for r in state.records.values()]
         registry = Registry(model, rows, state.person_of, state.decisions, state.person_order)
@@ -278,7 +279,7 @@ def decide(app: App, *, decision: str, actor: str, review_id: str | None = None,
         summary = _apply(uow, app, state, changes, registry, scope="decision", list_id=None,
                          actor=actor, arrived=set())
         uow.commit()
-    return DecisionSummary(review_id=review_id, decision=decision, resolution=summary)
+    return DecisionSummary(review_id=review_id, decision=verdict, resolution=summary)
 
 
 def _check_consistent(same: set[tuple[str, str]], different: set[tuple[str, str]],
@@ -482,9 +483,9 @@ def _load(app: App, conn: Connection) -> _State:
     verdicts = conn.execute(select(match_decisions.c.record_a, match_decisions.c.record_b,
                                    match_decisions.c.decision)).all()
     decisions = Decisions.of(
-        [(v.record_a, v.record_b) for v in verdicts if v.decision == "same"
+        [(v.record_a, v.record_b) for v in verdicts if v.decision == Verdict.SAME
          and v.record_a in records and v.record_b in records],
-        [(v.record_a, v.record_b) for v in verdicts if v.decision == "different"],
+        [(v.record_a, v.record_b) for v in verdicts if v.decision == Verdict.DIFFERENT],
     )
     reviews = {(r.record_a, r.record_b): r for r in conn.execute(select(match_reviews))}
     return _State(
@@ -623,14 +624,14 @@ def _update_queue(uow: UnitOfWork, state: _State, changes: Changes, registry: Re
     conn = uow.conn
     wanted = {(p.a, p.b): p for p in changes.review}
     for key, row in state.open_reviews.items():
-        if row.status == "open" and key not in wanted and key[0] in changes.touched \
+        if row.status == ReviewStatus.OPEN and key not in wanted and key[0] in changes.touched \
                 and key[1] in changes.touched:
             conn.execute(update(match_reviews).where(match_reviews.c.id == row.id)
-                         .values(status="withdrawn"))
+                         .values(status=ReviewStatus.WITHDRAWN))
     queued = 0
     for (a, b), review in sorted(wanted.items()):
         existing = state.open_reviews.get((a, b))
-        if existing is not None and existing.status in ("open", "decided"):
+        if existing is not None and existing.status in (ReviewStatus.OPEN, ReviewStatus.DECIDED):
             continue
         if (a, b) in state.decisions.same or (a, b) in state.decisions.different:
             continue
@@ -645,7 +646,8 @@ def _update_queue(uow: UnitOfWork, state: _State, changes: Changes, registry: Re
             probability=_decimal(review.probability), reason=review.reason,
             model_version=registry.model.version), actor=actor)
         values = {"probability": review.probability, "reason": review.reason,
-                  "evidence": json.dumps(evidence, ensure_ascii=False), "status": "open",
+                  "evidence": json.dumps(evidence, ensure_ascii=False),
+                  "status": ReviewStatus.OPEN,
                   "model_version": registry.model.version,
                   "queued_at": timestamp(uow.now()), "event_seq": ev.seq}
         if existing is not None:

@@ -35,7 +35,7 @@ def agreement_page(request: Request, agreement_id: str = Path(max_length=64),
                   stages=stages.list_stages(ctx.app, found.id),
                   nominations=access.agreement_nominations(ctx.app, who, found.id),
                   claims=statements.compare(ctx.app, found.id), outcomes=OUTCOMES,
-                  directions=[f"{a}->{b}" for a, b in found.terms.directions()],
+                  directions=list(found.terms.directions()),
                   categories=[c.code for c in found.terms.categories],
                   flash=request.query_params.get("flash"))
 

@@ -51,7 +51,7 @@ def remains_page(request: Request, ctx: ServiceContext = Depends(context)) -> Re
     rows = [{"agreement": a, "counts": remains.remains_counts(ctx.app, a.id),
              "stages": [s for s in stages.list_stages(ctx.app, a.id) if s.status != "closed"],
              "categories": [c.code for c in a.terms.categories if c.remains],
-             "directions": [f"{x}->{y}" for x, y in a.terms.directions()]} for a in found]
+             "directions": list(a.terms.directions())} for a in found]
     return render(request, caller, "remains.html", agreements=rows,
                   cases=registers.remains_cases_of(ctx.app, caller.principal),
                   flash=request.query_params.get("flash"))
