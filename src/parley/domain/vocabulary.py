@@ -312,7 +312,8 @@ class PublicationDecision(Vocabulary):
 # --- directions -----------------------------------------------------------------------
 
 
-_PARTY_CODE = re.compile(r"[A-Z0-9]{1,16}")
+_PARTY_CODE = r"[A-Z0-9]{1,16}"
+_IS_PARTY_CODE = re.compile(_PARTY_CODE)
 
 
 class Direction(str):
@@ -326,6 +327,8 @@ class Direction(str):
 
     __slots__ = ()
     SEPARATOR = "->"
+    #: The form as a regular expression, for request validation at the edges.
+    PATTERN = f"^{_PARTY_CODE}->{_PARTY_CODE}$"
 
     def __new__(cls, value: str) -> Direction:
         if isinstance(value, Direction):
@@ -371,7 +374,7 @@ class Direction(str):
 
 def _check_parties(sending: str, receiving: str) -> None:
     if not (isinstance(sending, str) and isinstance(receiving, str)
-            and _PARTY_CODE.fullmatch(sending) and _PARTY_CODE.fullmatch(receiving)) \
+            and _IS_PARTY_CODE.fullmatch(sending) and _IS_PARTY_CODE.fullmatch(receiving)) \
             or sending == receiving:
         raise VocabularyError(f"not a direction between two party codes: "
                               f"{sending}->{receiving}")

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from parley.api.deps import ServiceContext, context, principal
+from parley.domain.vocabulary import Role
 from parley.services.people import access
 from parley.services.people.access import Principal
 
@@ -15,7 +16,7 @@ router = APIRouter(prefix="/api/v1", tags=["access log"])
 class Entry(BaseModel):
     at: str
     principal: str
-    role: str
+    role: Role
     object_kind: str
     object_id: str
     route: str

@@ -8,6 +8,16 @@ from typing import Annotated, Any
 from pydantic import BaseModel, Field, RootModel
 
 from parley.api.schemas import Input
+from parley.domain.planning import INTERVIEW_OUTCOMES
+from parley.domain.vocabulary import (
+    DiscrepancyKind,
+    DiscrepancyStatus,
+    Resolution,
+    StagePersonOrigin,
+    StagePersonState,
+    StageStatus,
+    one_of,
+)
 
 PersonIds = Field(min_length=1, max_length=5000)
 UUID = r"^[0-9a-f-]{36}$"
@@ -31,15 +41,15 @@ class StageOut(BaseModel):
     number: int
     date: str
     capacity: int
-    status: str
+    status: StageStatus
 
 
 class StagePerson(BaseModel):
     person_id: str
     direction: str
     category: str
-    origin: str
-    state: str
+    origin: StagePersonOrigin
+    state: StagePersonState
 
 
 class LeftOut(BaseModel):
@@ -58,13 +68,13 @@ class DiscrepancyOut(BaseModel):
     id: str
     stage_id: str
     opened_stage_id: str
-    kind: str
+    kind: DiscrepancyKind
     person_id: str | None
     direction: str
     category: str | None
     counts: dict[str, int] | None
-    status: str
-    resolution: str | None
+    status: DiscrepancyStatus
+    resolution: Resolution | None
     description: str
 
 
@@ -113,7 +123,7 @@ class Counted(BaseModel):
 
 class InterviewIn(Input):
     person_id: str = Field(pattern=UUID)
-    outcome: str = Field(pattern=r"^(wishes|declines|undecided)$")
+    outcome: str = Field(pattern=one_of(*INTERVIEW_OUTCOMES))
 
 
 class InterviewOut(BaseModel):

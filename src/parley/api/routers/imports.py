@@ -36,7 +36,7 @@ class Problem(BaseModel):
 class Imported(BaseModel):
     list_id: str
     source: str
-    kind: str
+    kind: ListKind
     rows: int
     accepted: int
     quarantined: int
@@ -48,7 +48,7 @@ class Quarantined(BaseModel):
     id: str
     list_id: str
     row_number: int
-    status: str
+    status: QuarantineStatus
     problems: list[Problem]
     cells: list[dict[str, Any]]
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel
 
 from parley.api.deps import ServiceContext, context, principal, rate_limited
+from parley.domain.vocabulary import PartyKind
 from parley.services.people import access
 from parley.services.people.access import Principal
 
@@ -16,7 +17,7 @@ router = APIRouter(prefix="/api/v1", tags=["parties"],
 class Party(BaseModel):
     code: str
     title: str
-    kind: str
+    kind: PartyKind
 
 
 class Actor(BaseModel):
@@ -30,7 +31,7 @@ class Actor(BaseModel):
 @router.get("/parties", response_model=list[Party], summary="Parties and the intermediary")
 def parties(ctx: ServiceContext = Depends(context),
             who: Principal = Depends(principal)) -> list[Party]:
-    return [Party(code=p.code, title=p.title, kind=p.kind)
+    return [Party(code=p.code, title=p.title, kind=PartyKind(p.kind))
             for p in access.list_parties(ctx.app, who)]
 
 
@@ -38,7 +39,7 @@ def parties(ctx: ServiceContext = Depends(context),
 def party(code: str = Path(max_length=16), ctx: ServiceContext = Depends(context),
           who: Principal = Depends(principal)) -> Party:
     p = access.get_party(ctx.app, who, code)
-    return Party(code=p.code, title=p.title, kind=p.kind)
+    return Party(code=p.code, title=p.title, kind=PartyKind(p.kind))
 
 
 @router.get("/actors", response_model=list[Actor],

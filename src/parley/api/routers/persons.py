@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from parley.api.deps import ServiceContext, context, principal, rate_limited, route_name
 from parley.api.schemas import Page
+from parley.domain.vocabulary import ListKind, PersonStatus
 from parley.errors import Conflict, NotFound
 from parley.services.people import access
 from parley.services.people.access import Principal
@@ -21,14 +22,14 @@ PERSON_ID = Path(pattern=r"^[0-9a-f-]{36}$", description="The person's id (a UUI
 
 
 class Step(BaseModel):
-    status: str
+    status: PersonStatus
     event_seq: int | None
     source: str
 
 
 class Status(BaseModel):
     person_id: str
-    status: str
+    status: PersonStatus
     event_seq: int | None
     event_type: str | None
     source: str
@@ -38,7 +39,7 @@ class Status(BaseModel):
 class Source(BaseModel):
     list_id: str
     list_source: str
-    list_kind: str
+    list_kind: ListKind
     party: str | None
     row_number: int
     record_id: str
@@ -107,7 +108,7 @@ def person(request: Request, person_id: str = PERSON_ID,
     current = read_status(ctx, who, person_id, route)
     records = access.person_records(ctx.app, who, person_id, log=ctx.access_log, route=route)
     return Person(status=current, records=[
-        Source(list_id=lv.id, list_source=lv.source, list_kind=lv.kind, party=lv.party,
+        Source(list_id=lv.id, list_source=lv.source, list_kind=ListKind(lv.kind), party=lv.party,
                row_number=rv.row_number, record_id=rv.record_id, fields=rv.fields)
         for lv, rv in records])
 

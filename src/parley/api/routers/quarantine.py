@@ -15,6 +15,7 @@ from parley.api.deps import ServiceContext, context, principal, route_name, writ
 from parley.api.routers.agreements import actor_of
 from parley.api.routers.imports import Problem
 from parley.api.schemas import Input, idempotency_key_header
+from parley.domain.vocabulary import QuarantineStatus
 from parley.errors import NotFound
 from parley.services.intake import quarantine
 from parley.services.people import access
@@ -38,7 +39,7 @@ class QuarantinedRow(BaseModel):
     list_id: str
     source: str
     row_number: int
-    status: str
+    status: QuarantineStatus
     record_id: str | None
     problems: list[Problem]
     cells: list[Cell]

@@ -14,6 +14,7 @@ from parley.api.deps import ServiceContext, context, principal, write
 from parley.api.routers.agreements import AGREEMENT, actor_of
 from parley.api.routers.exchange_models import UUID, PersonId, PersonIds
 from parley.api.schemas import Input, idempotency_key_header
+from parley.domain.vocabulary import Direction, HandoverRole
 from parley.services.exchange import remains, verification
 from parley.services.people import access
 from parley.services.people.access import Principal
@@ -27,13 +28,13 @@ TEXT = r"\S"
 
 
 class RemainsIn(Input):
-    direction: str = Field(max_length=40, pattern=r"^[A-Z0-9]+->[A-Z0-9]+$")
+    direction: str = Field(max_length=40, pattern=Direction.PATTERN)
     category: str = Field(max_length=32, pattern=r"^[a-z0-9_]+$")
     case_numbers: list[str] = Field(min_length=1, max_length=10_000)
 
 
 class RemainsOut(BaseModel):
-    role: str
+    role: HandoverRole
     added: int
 
 

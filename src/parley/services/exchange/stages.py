@@ -300,12 +300,12 @@ def left_out(app: App, stage_id: str, *, confidential: bool = False) -> list[Exc
     return out
 
 
-def stage_list(app: App, stage_id: str) -> list[dict[str, str]]:
+def stage_list(app: App, stage_id: str) -> list[dict[str, Any]]:
     """The stage's list: each person's direction, category, origin and state."""
     with app.read() as conn:
         get_stage_in(conn, stage_id)
         return [{"person_id": r.person_id, "direction": r.direction, "category": r.category,
-                 "origin": r.origin, "state": r.state}
+                 "origin": StagePersonOrigin(r.origin), "state": StagePersonState(r.state)}
                 for r in conn.execute(select(stage_persons).where(
                     stage_persons.c.stage_id == stage_id).order_by(
                     stage_persons.c.direction, stage_persons.c.person_id))]

@@ -62,7 +62,7 @@ class ImportSummary:
     file_sha256: str
     list_id: str
     source: str
-    kind: str
+    kind: ListKind
     sheet: str
     format: str
     encoding: str
@@ -135,7 +135,7 @@ def import_list(app: App, *, path: Path, kind: str, actor: str | None,
             return _already(reader, done, kind=kind)
 
 
-def _import(app: App, reader: ListReader, *, kind: str, actor: str, source: str,
+def _import(app: App, reader: ListReader, *, kind: ListKind, actor: str, source: str,
             party: str | None, on_progress: Progress | None) -> ImportSummary:
     meta = ListMeta(source=source, kind=kind, file_name=reader.file_name[:500],
                     file_sha256=reader.file_sha256, sheet=reader.sheet, party=party)
@@ -207,7 +207,7 @@ def _second_core(size: int) -> bool:
     return size >= PARALLEL_BYTES and cores >= 2 and idle
 
 
-def _already(reader: ListReader, done: ImportedList, *, kind: str) -> ImportSummary:
+def _already(reader: ListReader, done: ImportedList, *, kind: ListKind) -> ImportSummary:
     return ImportSummary(
         file=reader.file_name, file_sha256=reader.file_sha256, list_id=done.id,
         source=done.source, kind=kind, sheet=reader.sheet, format=reader.format,
