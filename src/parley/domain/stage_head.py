@@ -5,14 +5,14 @@ category) of the agreement over the commitments of the persons (or remains cases
 over, and records a *stage head* cosigned by both parties and the intermediary. The
 transparency area publishes and verifies heads and builds a family's inclusion proof
 against them; this module is the one definition of their exact form, so both sides (and
-any outside verifier) agree byte for byte. It is pure: no I/O, nothing of Parley's.
+any outside verifier) agree byte for byte. It is pure: no I/O, nothing of Parley's outside domain/.
 
 The head, as a JSON object (all values strings or integers)::
 
     {"kind": "parley/stage-head/v1",
      "agreement": "<agreement id (uuid)>",
      "stage": "<stage id (uuid)>",
-     "direction": "RU->UA",            # sending party code, "->", receiving party code
+     "direction": "RU->UA",            # a Direction: sending party code, "->", receiving
      "category": "young",              # category code from the agreement's terms
      "tree_size": 307,                 # = the confirmed total for that direction/category
      "root": "<64 lower-case hex>",    # RFC 9162 MTH over the leaves below
@@ -37,6 +37,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from parley.domain.vocabulary import Direction, VocabularyError
+
 KIND = "parley/stage-head/v1"
 EMPTY_ROOT_HEX = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 HEAD_FIELDS = ("kind", "agreement", "stage", "direction", "category", "tree_size", "root",
@@ -45,27 +47,10 @@ _HEX64 = re.compile(r"[0-9a-f]{64}")
 #: RFC 9162 MTH over raw leaf data (``parley.ledger.tree_root``): the caller supplies the
 #: hash, so that this module stays free of Parley's other packages.
 MerkleRoot = Callable[[Sequence[bytes]], bytes]
-_PARTY = re.compile(r"[A-Z0-9]{1,16}")
 
 
 class StageHeadError(ValueError):
     """A stage head (or one of its leaves) is not in the form this module defines."""
-
-
-def direction(sending: str, receiving: str) -> str:
-    """The direction string of a handover from ``sending`` to ``receiving`` (party codes)."""
-    if not (_PARTY.fullmatch(sending) and _PARTY.fullmatch(receiving)) or sending == receiving:
-        raise StageHeadError(f"not a direction between two party codes: {sending}->{receiving}")
-    return f"{sending}->{receiving}"
-
-
-def parse_direction(value: str) -> tuple[str, str]:
-    """``"RU->UA"`` → ``("RU", "UA")``."""
-    sending, sep, receiving = value.partition("->")
-    if not sep:
-        raise StageHeadError(f"direction {value!r} is not SENDING->RECEIVING")
-    direction(sending, receiving)
-    return sending, receiving
 
 
 def leaf_order(commitments: Iterable[str]) -> list[str]:
@@ -101,7 +86,10 @@ class StageHead:
     time: str
 
     def __post_init__(self) -> None:
-        parse_direction(self.direction)
+        try:
+            Direction.parse(self.direction)
+        except VocabularyError as exc:
+            raise StageHeadError(str(exc)) from None
         if not _HEX64.fullmatch(self.root):
             raise StageHeadError(f"root {self.root!r} is not 64 lower-case hex digits")
         if isinstance(self.tree_size, bool) or not isinstance(self.tree_size, int) \

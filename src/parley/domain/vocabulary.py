@@ -352,6 +352,14 @@ class Direction(str):
         """``"RU->UA"`` as a direction; :class:`VocabularyError` if it is not one."""
         return cls(value)
 
+    @classmethod
+    def unchecked_parties(cls, text: str) -> tuple[str, str]:
+        """``(sending, receiving)`` of ``text`` read as a direction without checking it:
+        for reports and verifiers that read data which may be malformed and must report
+        the problem elsewhere rather than stop (``"junk"`` gives ``("junk", "")``)."""
+        sending, _, receiving = str(text).partition(cls.SEPARATOR)
+        return sending, receiving
+
     @property
     def sending(self) -> str:
         return self.partition(self.SEPARATOR)[0]

@@ -27,7 +27,16 @@ from pathlib import Path
 from typing import Any
 
 from parley.bootstrap import App
+from parley.domain.planning import DECLINES, UNDECIDED, WISHES
 from parley.domain.records import RecordInput
+from parley.domain.vocabulary import (
+    Direction,
+    ListKind,
+    PartyKind,
+    PersonStatus,
+    Resolution,
+    StagePersonState,
+)
 from parley.errors import InputError
 from parley.ingest.values import ValueProblem, parse_iso_date
 from parley.services.exchange.agreements import eligibility_report, load_agreement, sign_agreement
@@ -69,7 +78,7 @@ ACTORS = {
     PARTY_B: "ru-coordination",
 }
 AGREEMENT_FILE = Path(__file__).resolve().parents[1] / "synth" / "istanbul_2025.yaml"
-RU_UA, UA_RU = "RU->UA", "UA->RU"
+RU_UA, UA_RU = Direction.of(PARTY_B, PARTY_A), Direction.of(PARTY_A, PARTY_B)
 WAVES = 4
 CAPACITY = 45
 
@@ -150,11 +159,12 @@ def run_demo(app: App, out: Path, *, records: int = 1_500) -> DemoSummary:
 
 
 def _register(app: App, summary: DemoSummary) -> None:
-    register_party(app, code=INTERMEDIARY, title="Neutral intermediary", kind="intermediary",
-                   actor=ACTORS[INTERMEDIARY], actor_title="Central tracing agency")
-    register_party(app, code=PARTY_A, title="Ukraine", kind="party", actor=ACTORS[PARTY_A],
+    register_party(app, code=INTERMEDIARY, title="Neutral intermediary",
+                   kind=PartyKind.INTERMEDIARY, actor=ACTORS[INTERMEDIARY],
+                   actor_title="Central tracing agency")
+    register_party(app, code=PARTY_A, title="Ukraine", kind=PartyKind.PARTY, actor=ACTORS[PARTY_A],
                    actor_title="Coordination HQ for the treatment of POWs")
-    register_party(app, code=PARTY_B, title="Russian Federation", kind="party",
+    register_party(app, code=PARTY_B, title="Russian Federation", kind=PartyKind.PARTY,
                    actor=ACTORS[PARTY_B], actor_title="POW information bureau")
     summary.parties = [INTERMEDIARY, PARTY_A, PARTY_B]
 
@@ -175,7 +185,7 @@ def _lists_and_identities(app: App, out: Path, summary: DemoSummary, *, records:
     imported: list[str] = []
     for path, source, kind, party in files:
         owner = ACTORS.get(party or INTERMEDIARY, ACTORS[INTERMEDIARY])
-        if resolve is None and kind == "capture_card":
+        if resolve is None and kind == ListKind.CAPTURE_CARD:
             accepted, quarantined = _one_person_per_record(app, scenario, source, kind, party,
                                                            owner)
         else:
@@ -295,7 +305,7 @@ class Exchange:
                     and p not in self.protected]
             self.waiting += late
             ordered = [p for p in ordered if p not in late]
-            receiving = direction.split("->")[1]
+            receiving = Direction(direction).receiving
             nominate(self.app, agreement_id=self.agreement, person_ids=ordered,
                      actor=ACTORS[receiving])
             confirm_eligibility(self.app, agreement_id=self.agreement, person_ids=ordered,
@@ -314,13 +324,13 @@ class Exchange:
             batch = [p for p in due if self.nominated[p] == direction]
             if batch:
                 confirm_identity(self.app, agreement_id=self.agreement, person_ids=batch,
-                                 actor=ACTORS[direction.split("->")[1]])
+                                 actor=ACTORS[direction.receiving])
         declined = undecided = 0
         for p in due:
             roll = _stable("i" + self.keys[p]) % 100
-            outcome = "declines" if roll < 3 else "undecided" if roll < 6 else "wishes"
-            declined += outcome == "declines"
-            if outcome == "undecided":
+            outcome = DECLINES if roll < 3 else UNDECIDED if roll < 6 else WISHES
+            declined += outcome == DECLINES
+            if outcome == UNDECIDED:
                 undecided += 1
                 self.undecided.add(p)
             record_interview(self.app, agreement_id=self.agreement, person_id=p,
@@ -330,7 +340,7 @@ class Exchange:
         settled = [p for p in self._order(list(self.undecided)) if self.wave_of[p] < k]
         for p in settled:
             record_interview(self.app, agreement_id=self.agreement, person_id=p,
-                             outcome="wishes", actor=ACTORS[INTERMEDIARY])
+                             outcome=WISHES, actor=ACTORS[INTERMEDIARY])
             self.undecided.discard(p)
         self.say(f"wave {k + 1}: {len(due)} identities confirmed and interviews held "
                  f"({declined} do not wish to return, {undecided} undecided; "
@@ -344,7 +354,7 @@ class Exchange:
             batch = [p for p in late if p != self.stranger and self._direction(p) == direction]
             if not batch:
                 continue
-            receiving = direction.split("->")[1]
+            receiving = direction.receiving
             nominate(self.app, agreement_id=self.agreement, person_ids=batch,
                      actor=ACTORS[receiving])
             confirm_eligibility(self.app, agreement_id=self.agreement, person_ids=batch,
@@ -353,7 +363,7 @@ class Exchange:
                              actor=ACTORS[receiving])
             for p in batch:
                 record_interview(self.app, agreement_id=self.agreement, person_id=p,
-                                 outcome="wishes", actor=ACTORS[INTERMEDIARY])
+                                 outcome=WISHES, actor=ACTORS[INTERMEDIARY])
                 self.nominated[p] = direction
                 self.waiting.remove(p)
             self.say(f"{receiving} nominated {len(batch)} more of its people late; verified "
@@ -363,7 +373,7 @@ class Exchange:
         """The last undecided make up their minds."""
         for p in self._order(list(self.undecided)):
             record_interview(self.app, agreement_id=self.agreement, person_id=p,
-                             outcome="wishes", actor=ACTORS[INTERMEDIARY])
+                             outcome=WISHES, actor=ACTORS[INTERMEDIARY])
         if self.undecided:
             self.say(f"{len(self.undecided)} undecided persons now wish to return")
         self.undecided.clear()
@@ -382,7 +392,7 @@ class Exchange:
 
     def listed(self, stage_id: str, direction: str | None = None) -> list[str]:
         return self._order([p["person_id"] for p in stage_list(self.app, stage_id)
-                            if p["state"] == "listed"
+                            if p["state"] == StagePersonState.LISTED
                             and (direction is None or p["direction"] == direction)])
 
     def confirm(self, stage_id: str, persons: list[str],
@@ -394,7 +404,7 @@ class Exchange:
 
     def remains(self, stage_id: str, direction: str, start: int, count: int, *,
                 received: int | None = None) -> list[str]:
-        sending, receiving = direction.split("->")
+        sending, receiving = Direction(direction).parties
         cases = [f"{sending}-2025-{n:05d}" for n in range(start, start + count)]
         args = {"stage_id": stage_id, "direction": direction, "category": "remains"}
         confirm_remains(self.app, case_numbers=cases, actor=ACTORS[sending], **args)
@@ -438,8 +448,8 @@ class Exchange:
         self.remains(s2, UA_RU, 1, 4)
         (missing,) = check_stage(app, stage_id=s2, actor=int_actor)
         self.say(f"stage 2 check: {missing.describe()}")
-        resolve_discrepancy(app, discrepancy_id=missing.id, resolution="person_remains_held",
-                            actor=int_actor)
+        resolve_discrepancy(app, discrepancy_id=missing.id,
+                            resolution=Resolution.PERSON_REMAINS_HELD, actor=int_actor)
         self.say("the person stays held and goes back to the pool for a later stage")
         self.close(2, s2)
 
@@ -459,8 +469,8 @@ class Exchange:
 
         # Stage 4: the identity is confirmed after further checks; remains with a count
         # that does not match at first.
-        resolve_discrepancy(app, discrepancy_id=dispute.id, resolution="identity_confirmed",
-                            actor=ACTORS[PARTY_A])
+        resolve_discrepancy(app, discrepancy_id=dispute.id,
+                            resolution=Resolution.IDENTITY_CONFIRMED, actor=ACTORS[PARTY_A])
         self.confirm(s4, self.listed(s4))
         self.remains(s4, RU_UA, 121, 150, received=148)
         self.remains(s4, UA_RU, 5, 3)
@@ -484,7 +494,7 @@ class Exchange:
         if stranger is not None:
             unlisted = report_unlisted(app, stage_id=s5, person_id=stranger,
                                        actor=ACTORS[PARTY_A])
-            resolve_discrepancy(app, discrepancy_id=unlisted.id, resolution="admitted",
+            resolve_discrepancy(app, discrepancy_id=unlisted.id, resolution=Resolution.ADMITTED,
                                 actor=int_actor)
             self.confirm(s5, [stranger])
             self.say(f"stage 5: {unlisted.describe()} reported by UA; admitted by decision")
@@ -523,13 +533,13 @@ class Exchange:
         people = self._load()
         unmoved = {d: sorted(
             (p for p, v in people.items()
-             if v.sides.direction((PARTY_A, PARTY_B)) == tuple(d.split("->"))
-             and current[p].status in ("held", "missing")),
-            key=lambda p: (current[p].status != "missing", self.keys[p]))
+             if v.sides.direction((PARTY_A, PARTY_B)) == d.parties
+             and current[p].status in (PersonStatus.HELD, PersonStatus.MISSING)),
+            key=lambda p: (current[p].status != PersonStatus.MISSING, self.keys[p]))
             for d in (RU_UA, UA_RU)}
         done = 0
         for direction, count, first in ((RU_UA, 6, 3), (UA_RU, 1, 2)):
-            sending, receiving = direction.split("->")
+            sending, receiving = direction.parties
             for i, person in enumerate(unmoved[direction][:count]):
                 identify_remains(self.app, agreement_id=self.agreement,
                                  case_number=f"{sending}-2025-{first + 7 * i:05d}",

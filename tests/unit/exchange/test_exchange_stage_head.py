@@ -10,11 +10,10 @@ from parley.domain.stage_head import (
     EMPTY_ROOT_HEX,
     StageHead,
     StageHeadError,
-    direction,
     leaf_index,
     leaf_order,
-    parse_direction,
 )
+from parley.domain.vocabulary import Direction, VocabularyError
 from parley.ledger import canonical_json
 from parley.ledger.merkle import (
     EMPTY_ROOT,
@@ -42,11 +41,14 @@ def test_empty_root_is_the_rfc_empty_tree() -> None:
 
 
 def test_directions() -> None:
-    assert direction("RU", "UA") == "RU->UA"
-    assert parse_direction("UA->RU") == ("UA", "RU")
+    assert Direction.of("RU", "UA") == "RU->UA"
+    assert Direction.parse("UA->RU").parties == ("UA", "RU")
     for bad in ("UA", "UA->UA", "ua->RU"):
+        with pytest.raises(VocabularyError):
+            Direction.parse(bad)
         with pytest.raises(StageHeadError):
-            parse_direction(bad)
+            StageHead(agreement="a", stage="s", direction=bad, category="c", tree_size=0,
+                      root=EMPTY_ROOT_HEX, time="t")
 
 
 def test_from_json_refuses_extra_or_foreign_fields() -> None:
