@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from parley.cli.common import open_app, out, print_json
+from parley.domain.vocabulary import Check
 from parley.errors import InputError
 
 app = typer.Typer(help="Agreements: terms as rules, signatures, nominations, verification.",
@@ -138,17 +139,17 @@ def agreement_verify(
     from parley.services.exchange.verification import confirm_eligibility, confirm_identity
 
     with open_app() as parley:
-        if check == "identity":
+        if check == Check.IDENTITY:
             n = confirm_identity(parley, agreement_id=agreement, person_ids=persons,
                                  actor=actor, confirmed=not refuse)
             out.print(f"identity {'refused' if refuse else 'confirmed'}: {n} recorded")
-        elif check == "eligibility":
+        elif check == Check.ELIGIBILITY:
             result = confirm_eligibility(parley, agreement_id=agreement, person_ids=persons,
                                          actor=actor)
             out.print(f"eligibility confirmed for {len(result.confirmed)}, refused for "
                       f"{len(result.refused)}")
         else:
-            raise InputError(f"--check {check!r} must be identity or eligibility")
+            raise InputError(f"--check {check!r} must be {Check.listed('or')}")
 
 
 @app.command("medical")

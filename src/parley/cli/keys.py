@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from parley.cli.common import open_app, out
+from parley.domain.vocabulary import PartyKind
 
 app = typer.Typer(help="Parties, actors and signing keys.", no_args_is_help=True)
 
@@ -17,7 +18,8 @@ def keys_init(
     role: str = typer.Option("coordinator", "--role", help="Role of the actor."),
     party_title: str = typer.Option("", "--party-title",
                                     help="Register the party too, with this name."),
-    kind: str = typer.Option("party", "--kind", help="party or intermediary (with --party-title)."),
+    kind: str = typer.Option(PartyKind.PARTY.value, "--kind",
+                             help=f"{PartyKind.listed('or')} (with --party-title)."),
 ) -> None:
     """Create an actor's Ed25519 key (file mode 0600) and register the actor in the ledger."""
     from parley.services.people.organisation import register_actor, register_party

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 
 from parley.cli.common import out
-from parley.domain.vocabulary import Verdict
+from parley.domain.vocabulary import PersonStatus, Role, Verdict
 from parley.errors import NotFound
 
 
@@ -52,9 +52,9 @@ def serve(
 # --- `parley demo --serve` --------------------------------------------------------------
 
 DEMO_USERS = (
-    ("officer", "intermediary", "INT", "Tracing officer of the intermediary"),
-    ("ua-office", "party", "UA", "Ukraine's coordination office"),
-    ("ru-office", "party", "RU", "Russian Federation's information bureau"),
+    ("officer", Role.INTERMEDIARY, "INT", "Tracing officer of the intermediary"),
+    ("ua-office", Role.PARTY, "UA", "Ukraine's coordination office"),
+    ("ru-office", Role.PARTY, "RU", "Russian Federation's information bureau"),
 )
 
 
@@ -90,7 +90,7 @@ def demo_accounts(out_dir: Path) -> list[str]:
             lines.append(f"  {role:<12} {username:<10} password {password}   API token {token}")
         statuses = persons.statuses(parley)
         chosen = next((pid for pid, st in sorted(statuses.items())
-                       if st.status in ("repatriated", "handed_over")), None)
+                       if st.status in (PersonStatus.REPATRIATED, PersonStatus.HANDED_OVER)), None)
         if chosen is not None:
             records = identity.person_records(parley, chosen)
             fields = {k: v for k, v in records[0].fields.items()

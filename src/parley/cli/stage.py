@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from parley.cli.common import open_app, out, print_json
+from parley.domain.vocabulary import Resolution
 
 if TYPE_CHECKING:
     from parley.bootstrap import App
@@ -153,9 +154,7 @@ def stage_carry(
 @app.command("resolve")
 def stage_resolve(
     discrepancy: str = typer.Argument(..., help="Discrepancy id."),
-    resolution: str = typer.Option(..., "--as", help="person_remains_held, handed_over, "
-                                   "admitted, returned, identity_confirmed, "
-                                   "withdrawn_unconfirmed or confirmations_agree."),
+    resolution: str = typer.Option(..., "--as", help=f"{Resolution.listed('or')}."),
     actor: str = ACTOR,
 ) -> None:
     """Resolve an open discrepancy."""

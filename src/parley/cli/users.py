@@ -7,6 +7,7 @@ import sys
 import typer
 
 from parley.cli.common import open_app, out
+from parley.domain.vocabulary import USER_ROLES
 
 app = typer.Typer(help="Users of the service (officers, parties' offices).",
                   no_args_is_help=True)
@@ -25,7 +26,7 @@ def _password(from_stdin: bool) -> tuple[str, bool]:
 @app.command("add")
 def users_add(
     username: str = typer.Argument(..., help="Sign-in name, e.g. ua-office."),
-    role: str = typer.Option(..., "--role", help="intermediary or party."),
+    role: str = typer.Option(..., "--role", help=f"{' or '.join(USER_ROLES)}."),
     party: str = typer.Option(..., "--party", help="Party code, e.g. INT, UA, RU."),
     actor: str = typer.Option("", "--actor", help="Actor whose key signs the user's writes "
                               "(default: the party's first actor)."),

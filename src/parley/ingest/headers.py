@@ -24,6 +24,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from parley.domain.records import CANONICAL_FIELDS
+from parley.domain.vocabulary import ListKind
 from parley.errors import InputError
 
 CASE_NUMBER = "case_number"
@@ -338,7 +339,7 @@ def _score(fields: Sequence[str | None]) -> float:
 def _is_header_like(fields: Sequence[str | None], kind: str | None) -> bool:
     distinct = {f for f in fields if f and f != IGNORE}
     has_name = bool(distinct & {*NAME_FIELDS, GIVEN_PATRONYMIC}) or (
-        kind == "remains" and CASE_NUMBER in distinct)
+        kind == ListKind.REMAINS and CASE_NUMBER in distinct)
     return has_name or len(distinct - {LIST_NUMBER}) >= 2
 
 
@@ -384,7 +385,8 @@ def locate_header(rows: Sequence[tuple[int, list[str]]], *, mapping: Mapping[str
     _, number, last_row, cells, fields = best
     columns = _columns(cells, fields)
     if not ({c.field for c in columns} & {*NAME_FIELDS, GIVEN_PATRONYMIC}) and not (
-            kind == "remains" and any(c.field in (CASE_NUMBER, "record_id") for c in columns)):
+            kind == ListKind.REMAINS
+            and any(c.field in (CASE_NUMBER, "record_id") for c in columns)):
         raise InputError(
             f"{file_name}: no column for names found in the header on row {number} "
             f"(columns: {', '.join(repr(c.label) for c in columns[:12])}); "
@@ -428,7 +430,8 @@ def _headerless(rows: Sequence[tuple[int, list[str]]], *, mapping: Mapping[str, 
         fields.append(None if target in (None, EXTRA) else target)
     columns = _columns([""] * width, fields)
     if not ({c.field for c in columns} & {*NAME_FIELDS, GIVEN_PATRONYMIC}) and not (
-            kind == "remains" and any(c.field in (CASE_NUMBER, "record_id") for c in columns)):
+            kind == ListKind.REMAINS
+            and any(c.field in (CASE_NUMBER, "record_id") for c in columns)):
         raise InputError(f"{file_name}: the file has no header row and --map names no "
                          "column for names; add e.g. --map A=full_name")
     return HeaderLayout(first_row=0, last_row=start - 1, columns=tuple(columns))

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from parley.domain.records import RecordInput
+from parley.domain.vocabulary import ListKind
 from parley.ingest.headers import (
     BIRTH_DATE_PLACE,
     CASE_NUMBER,
@@ -273,7 +274,7 @@ class RowValidator:
             self._names(fields)
         if "surname" not in fields and "given_name" not in fields and "full_name" not in fields:
             self._no_name(number, fields, extra, problems)
-        if self.kind == "remains" and "record_id" not in fields and extra.get(CASE_NUMBER):
+        if self.kind == ListKind.REMAINS and "record_id" not in fields and extra.get(CASE_NUMBER):
             fields["record_id"] = extra[CASE_NUMBER]
         record_id = fields.get("record_id")
         if record_id:
@@ -288,8 +289,8 @@ class RowValidator:
         name cell already has its own problem."""
         case = extra.get(CASE_NUMBER) or fields.get("record_id")
         named_problem = any(p.column in self._name_columns for p in problems)
-        if not (self.kind == "remains" and case) and not named_problem:
-            what = ("no name and no case number" if self.kind == "remains" else
+        if not (self.kind == ListKind.REMAINS and case) and not named_problem:
+            what = ("no name and no case number" if self.kind == ListKind.REMAINS else
                     "no name (surname, given name and full name are all empty)")
             problems.append(Problem(number, self._name_labels, "", what, "no_name"))
 

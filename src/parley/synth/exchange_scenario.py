@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from parley.domain.vocabulary import ListKind
 from parley.synth.multisource import CSV_COLUMNS, Mix, Scenario, multisource
 
 STAGE_DATES = ("2025-06-09", "2025-06-10", "2025-06-12", "2025-06-14", "2025-06-20",
@@ -74,7 +75,7 @@ def exchange_scenario(records: int = 1_500, *, seed: int = 2025, young_share: fl
              if rng.random() < young_share}
     wounded = {p.key for p in scenario.persons if rng.random() < wounded_reported}
     detained = {rec.person_key for lst in scenario.lists
-                if lst.kind in ("capture_card", "visit_list") for rec in lst.records}
+                if lst.kind in (ListKind.CAPTURE_CARD, ListKind.VISIT_LIST) for rec in lst.records}
     words = {"UA": ("поранений", "полонений", "зниклий безвісти"),
              "RU": ("ранен", "в плену", "пропал без вести")}
     for lst in scenario.lists:
@@ -83,7 +84,7 @@ def exchange_scenario(records: int = 1_500, *, seed: int = 2025, young_share: fl
             if key in young and rec.fields.get("birth_date"):
                 rec.fields["birth_date"] = _with_year(rec.fields["birth_date"], births[key],
                                                       young[key])
-            if lst.kind == "origin_list" and lst.party in words:
+            if lst.kind == ListKind.ORIGIN_LIST and lst.party in words:
                 wound, captured, missing = words[lst.party]
                 # The party of origin knows of a capture once notified; the rest are missing.
                 rec.fields["status"] = wound if key in wounded and key in detained else \

@@ -31,6 +31,7 @@ from datetime import date, timedelta
 from itertools import accumulate, combinations
 from pathlib import Path
 
+from parley.domain.vocabulary import ListKind
 from parley.synth import noise
 from parley.synth.tables import (
     FEMALE,
@@ -167,12 +168,12 @@ class Mix:
 
 
 LIST_META = {
-    "ua-origin": ("origin_list", "UA"),
-    "ru-capture": ("capture_card", "RU"),
-    "ru-origin": ("origin_list", "RU"),
-    "ua-capture": ("capture_card", "UA"),
-    "int-visit": ("visit_list", "INT"),
-    "inquiries": ("inquiry", None),
+    "ua-origin": (ListKind.ORIGIN_LIST, "UA"),
+    "ru-capture": (ListKind.CAPTURE_CARD, "RU"),
+    "ru-origin": (ListKind.ORIGIN_LIST, "RU"),
+    "ua-capture": (ListKind.CAPTURE_CARD, "UA"),
+    "int-visit": (ListKind.VISIT_LIST, "INT"),
+    "inquiries": (ListKind.INQUIRY, None),
 }
 
 

@@ -6,13 +6,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from parley.api.deps import ServiceContext
+from parley.domain.vocabulary import PersonStatus
 from parley.services.people.access import Principal
 
-LABELS = {
-    "held": "Held", "nominated": "Nominated for an exchange", "verified": "Verified",
-    "handed_over": "Handed over", "repatriated": "Repatriated",
-    "declined_repatriation": "Declined repatriation", "deceased": "Deceased",
-    "missing": "Missing", "wishes": "Wishes to return",
+LABELS: dict[str, str] = {
+    PersonStatus.HELD: "Held", PersonStatus.NOMINATED: "Nominated for an exchange",
+    PersonStatus.VERIFIED: "Verified", PersonStatus.HANDED_OVER: "Handed over",
+    PersonStatus.REPATRIATED: "Repatriated",
+    PersonStatus.DECLINED_REPATRIATION: "Declined repatriation",
+    PersonStatus.DECEASED: "Deceased", PersonStatus.MISSING: "Missing",
+    PersonStatus.WISHES: "Wishes to return",
 }
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Row
 
 from parley.bootstrap import App
+from parley.domain.vocabulary import PartyKind
 from parley.errors import Conflict, InputError, NotFound
 from parley.reports.checkpoints import Checkpoint, roots_at, sign_checkpoint
 from parley.store import timestamp
@@ -23,7 +24,7 @@ from parley.store.tables import actors, chain_head, checkpoints, events, parties
 def intermediary_actor(conn: Connection, actor: str | None = None) -> str:
     """``actor`` if it belongs to the intermediary, else the intermediary's first actor."""
     stmt = (select(actors.c.id).join(parties, parties.c.code == actors.c.party_code)
-            .where(parties.c.kind == "intermediary").order_by(actors.c.event_seq))
+            .where(parties.c.kind == PartyKind.INTERMEDIARY).order_by(actors.c.event_seq))
     ids = [str(r) for r in conn.execute(stmt).scalars()]
     if actor is not None:
         if actor not in ids:

@@ -29,6 +29,7 @@ from parley.bootstrap import App
 from parley.domain.events import InquirerVerified, InquiryRevoked
 from parley.domain.person_status import Step, current_status
 from parley.domain.records import RecordInput
+from parley.domain.vocabulary import ListKind, PartyKind
 from parley.errors import Conflict, InputError, NotFound
 from parley.ingest.values import ValueProblem, parse_iso_date
 from parley.ledger.canonical import canonical_json
@@ -71,7 +72,7 @@ def intake_actor(app: App) -> str:
     with app.read() as conn:
         actor = conn.execute(
             select(actors.c.id).join(parties, parties.c.code == actors.c.party_code)
-            .where(parties.c.kind == "intermediary").order_by(actors.c.event_seq)).scalar()
+            .where(parties.c.kind == PartyKind.INTERMEDIARY).order_by(actors.c.event_seq)).scalar()
     if actor is None:
         raise NotFound("no intermediary is registered yet; inquiries cannot be received")
     return str(actor)
@@ -103,7 +104,7 @@ def file_inquiry(app: App, *, fields: dict[str, str], language: str = "en",
     digest = hashlib.sha256(canonical_json({"inquiry": inquiry_id, **record_fields})).hexdigest()
     with app.uow() as uow:
         recorded = add_list(uow, app, meta=ListMeta(
-            source="family-inquiry", kind="inquiry", file_name=f"inquiry-{inquiry_id}.form",
+            source="family-inquiry", kind=ListKind.INQUIRY, file_name=f"inquiry-{inquiry_id}.form",
             file_sha256=digest, party=None, rows=1,
         ), records=[RecordInput(row_number=1, fields=record_fields)], actor=actor)
         now = timestamp(uow.now())
