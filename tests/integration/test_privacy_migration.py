@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from alembic import command
 from sqlalchemy import select
 
 from parley.bootstrap import App
@@ -11,7 +10,7 @@ from parley.errors import ConfigError
 from parley.services.intake.imports import list_lists
 from parley.services.intake.lists import ListMeta, RecordInput, record_list
 from parley.services.publication.erasure import erase_person, erasure_reasons
-from parley.store.migrate import _config, current_revision, head_revision, upgrade
+from parley.store.migrate import current_revision, downgrade, head_revision, upgrade
 from parley.store.tables import erasure_log, source_lists
 from tests.helpers import ACTORS, INT, UA, register_three
 
@@ -20,12 +19,7 @@ REASON = "letter of Коваленко Ірина, 3 May"
 
 
 def _downgrade(app: App, revision: str) -> None:
-    cfg = _config()
-    with app.engine.connect().execution_options(parley_write=True) as conn:
-        cfg.attributes["connection"] = conn
-        cfg.attributes["cipher"] = app.cipher
-        command.downgrade(cfg, revision)
-        conn.commit()
+    downgrade(app.engine, revision, cipher=app.cipher)
 
 
 def _populate(app: App) -> str:

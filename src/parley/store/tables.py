@@ -6,12 +6,20 @@ a client may name (lists, records, persons) are random UUIDs, never sequence num
 so they cannot be guessed.
 
 Areas add their tables in their own section below and in their own migration.
+
+Columns that hold one of a closed set of words (a kind, a state, a role: the types of
+``parley.domain.vocabulary``) carry a CHECK constraint built from that type
+(``0010_vocabulary``), so the database refuses any other word, and directions must
+read ``SENDING->RECEIVING``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import (
     BigInteger,
+    CheckConstraint,
     Column,
     Float,
     ForeignKey,
@@ -22,6 +30,27 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    column,
+)
+
+from parley.domain.vocabulary import (
+    USER_ROLES,
+    Check,
+    CheckOutcome,
+    DiscrepancyKind,
+    DiscrepancyStatus,
+    HandoverRole,
+    ListKind,
+    PartyKind,
+    PublicationDecision,
+    QuarantineStatus,
+    Resolution,
+    ReviewStatus,
+    Role,
+    StagePersonOrigin,
+    StagePersonState,
+    StageStatus,
+    Verdict,
 )
 
 metadata = MetaData(
@@ -33,6 +62,18 @@ metadata = MetaData(
         "pk": "pk_%(table_name)s",
     }
 )
+
+
+
+def one_of(name: str, values: Iterable[str]) -> CheckConstraint:
+    """CHECK that column ``name`` holds one of ``values`` (named ``ck_<table>_<name>``)."""
+    return CheckConstraint(column(name, String).in_([str(v) for v in values]), name=name)
+
+
+def a_direction(name: str = "direction") -> CheckConstraint:
+    """CHECK that column ``name`` reads like a Direction (``SENDING->RECEIVING``)."""
+    return CheckConstraint(column(name, String).like("_%->_%"), name=name)
+
 
 # --- the ledger -----------------------------------------------------------------------
 
@@ -68,6 +109,7 @@ parties = Table(
     Column("title", String(200), nullable=False),
     Column("kind", String(16), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    one_of("kind", PartyKind),
 )
 
 actors = Table(
@@ -108,6 +150,7 @@ source_lists = Table(
     # :class:`parley.store.sealed_text.ListSources`.
     Column("sealed_meta", LargeBinary, nullable=True),
     UniqueConstraint("file_sha256", "sheet", name="uq_source_lists_content"),
+    one_of("kind", ListKind),
 )
 
 source_records = Table(
@@ -178,6 +221,7 @@ quarantined_rows = Table(
     Column("event_seq", BigInteger, nullable=True),
     Column("erased_at", String(32), nullable=True),
     UniqueConstraint("list_id", "row_number", name="uq_quarantined_rows_row"),
+    one_of("status", QuarantineStatus),
 )
 
 # --- linkage: saved models, the review queue, reviewers' decisions, merged persons -----
@@ -202,7 +246,8 @@ linkage_models = Table(
 
 # Pairs of records a person must look at (record_a < record_b), with the evidence for
 # and against as JSON (comparison, level, weight in bits; no personal data). ``status``:
-# open, decided, or withdrawn (a later resolution no longer finds the pair uncertain).
+# open, decided, or withdrawn (a later resolution no longer finds the pair uncertain):
+# a ReviewStatus.
 match_reviews = Table(
     "match_reviews",
     metadata,
@@ -219,6 +264,7 @@ match_reviews = Table(
     Column("queued_at", String(32), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
     UniqueConstraint("record_a", "record_b", name="uq_match_reviews_pair"),
+    one_of("status", ReviewStatus),
 )
 
 # The latest reviewer verdict on a pair (record_a < record_b): same or different. Every
@@ -233,6 +279,7 @@ match_decisions = Table(
     Column("decided_by", String(64), ForeignKey("actors.id"), nullable=False),
     Column("decided_at", String(32), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    one_of("decision", Verdict),
 )
 
 # A person whose records all went to another person (a merge) points at that person, so
@@ -262,6 +309,7 @@ users = Table(
     Column("password_hash", String(200), nullable=True),
     Column("created_at", String(32), nullable=False),
     Column("disabled_at", String(32), nullable=True),
+    one_of("role", USER_ROLES),
 )
 
 api_tokens = Table(
@@ -314,6 +362,7 @@ access_log = Table(
     Column("object_id", String(64), nullable=False, index=True),
     Column("route", String(200), nullable=False),
     Column("detail", String(200), nullable=False),
+    one_of("role", Role),
 )
 
 inquiries = Table(
@@ -363,6 +412,7 @@ publication_decisions = Table(
     Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
     Column("decided_at", String(32), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    one_of("decision", PublicationDecision),
 )
 
 erasure_log = Table(
@@ -446,6 +496,8 @@ verifications = Table(
     Column("category", String(32), nullable=True),
     Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    one_of("kind", Check),
+    one_of("outcome", CheckOutcome),
 )
 
 interviews = Table(
@@ -479,6 +531,7 @@ stages = Table(
     # Canonical JSON of totals[direction][category], once closed.
     Column("totals", Text, nullable=True),
     UniqueConstraint("agreement_id", "number", name="uq_stages_number"),
+    one_of("status", StageStatus),
 )
 
 stage_persons = Table(
@@ -495,6 +548,9 @@ stage_persons = Table(
     # listed, withdrawn (off the list), carried (moved on to a later stage)
     Column("state", String(16), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    a_direction(),
+    one_of("origin", StagePersonOrigin),
+    one_of("state", StagePersonState),
 )
 
 plan_exclusions = Table(
@@ -508,6 +564,7 @@ plan_exclusions = Table(
     Column("reason", String(24), nullable=False),
     # ... and, sealed for the intermediary, the reason itself when that is confidential.
     Column("sealed", LargeBinary, nullable=True),
+    a_direction(),
 )
 
 handover_confirmations = Table(
@@ -519,6 +576,7 @@ handover_confirmations = Table(
     Column("role", String(16), primary_key=True),
     Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    one_of("role", HandoverRole),
 )
 
 discrepancies = Table(
@@ -539,6 +597,10 @@ discrepancies = Table(
     Column("resolution", String(32), nullable=True),
     Column("event_seq", BigInteger, nullable=False),
     Column("resolved_seq", BigInteger, nullable=True),
+    one_of("kind", DiscrepancyKind),
+    a_direction(),
+    one_of("status", DiscrepancyStatus),
+    one_of("resolution", Resolution),
 )
 
 stage_heads = Table(
@@ -553,6 +615,7 @@ stage_heads = Table(
     Column("head", Text, nullable=False),
     Column("cosignatures", Text, nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    a_direction(),
 )
 
 stage_public_heads = Table(
@@ -584,6 +647,7 @@ remains_cases = Table(
     Column("identified_seq", BigInteger, nullable=True),
     Column("event_seq", BigInteger, nullable=False),
     UniqueConstraint("agreement_id", "case_number", name="uq_remains_cases_case"),
+    a_direction(),
 )
 
 remains_confirmations = Table(
@@ -593,6 +657,7 @@ remains_confirmations = Table(
     Column("role", String(16), primary_key=True),
     Column("actor", String(64), ForeignKey("actors.id"), nullable=False),
     Column("event_seq", BigInteger, nullable=False),
+    one_of("role", HandoverRole),
 )
 
 statements = Table(
