@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from parley.api.deps import ServiceContext, context, route_name
+from parley.domain.vocabulary import StageStatus
 from parley.errors import NotFound, ParleyError
 from parley.services.exchange import agreements, registers, remains, stages, verification
 from parley.services.publication import erasure, publish
@@ -49,7 +50,8 @@ def remains_page(request: Request, ctx: ServiceContext = Depends(context)) -> Re
         return to_login(request)
     found = agreements.list_agreements(ctx.app)
     rows = [{"agreement": a, "counts": remains.remains_counts(ctx.app, a.id),
-             "stages": [s for s in stages.list_stages(ctx.app, a.id) if s.status != "closed"],
+             "stages": [s for s in stages.list_stages(ctx.app, a.id)
+                        if s.status != StageStatus.CLOSED],
              "categories": [c.code for c in a.terms.categories if c.remains],
              "directions": list(a.terms.directions())} for a in found]
     return render(request, caller, "remains.html", agreements=rows,
