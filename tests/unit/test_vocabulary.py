@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from parley.domain.events import DiscrepancyOpened, HandoverConfirmed
+from parley.domain.handover import MEANINGS, RESOLUTIONS, confirmed_by_all
+from parley.domain.person_status import Step, current_status
 from parley.domain.vocabulary import (
     USER_ROLES,
     Check,
@@ -31,7 +34,6 @@ from parley.domain.vocabulary import (
     Verdict,
     Vocabulary,
     VocabularyError,
-    all_three,
     one_of,
 )
 from parley.errors import InputError, parse_input
@@ -123,29 +125,22 @@ def test_members_are_their_strings_in_events_so_hashes_do_not_change() -> None:
         "counts": {"sending": 1, "receiving": 1, "intermediary": 1}})
 
 
-def test_each_discrepancy_kind_allows_two_resolutions_and_every_resolution_is_used() -> None:
-    assert all(len(k.resolutions) == 2 for k in DiscrepancyKind)
-    assert {r for k in DiscrepancyKind for r in k.resolutions} == set(Resolution)
-    assert DiscrepancyKind.NOT_NOMINATED.resolutions == (Resolution.ADMITTED,
-                                                         Resolution.RETURNED)
-
-
-def test_status_ranks_follow_the_exchange() -> None:
+def test_the_rules_speak_the_vocabulary() -> None:
+    """The handover rules and the status rule are written in the vocabulary's words."""
+    assert set(RESOLUTIONS) == set(DiscrepancyKind)
+    assert all(isinstance(r, Resolution) for rs in RESOLUTIONS.values() for r in rs)
+    assert set(MEANINGS) == set(Resolution)
+    assert confirmed_by_all(HandoverRole) and confirmed_by_all(["intermediary", "receiving",
+                                                                "sending"])
+    assert not confirmed_by_all([HandoverRole.SENDING, HandoverRole.RECEIVING])
     order = [PersonStatus.MISSING, PersonStatus.NOMINATED, PersonStatus.VERIFIED,
              PersonStatus.DECLINED_REPATRIATION, PersonStatus.HANDED_OVER,
              PersonStatus.REPATRIATED, PersonStatus.DECEASED]
-    assert [s.rank for s in order] == sorted(s.rank for s in order)
-    assert PersonStatus.HELD.rank == PersonStatus.MISSING.rank
-    assert PersonStatus.WISHES.rank < PersonStatus.MISSING.rank
-
-
-def test_roles_kinds_and_confirmations() -> None:
+    for earlier, later in pairwise(order):
+        history = [Step(later, 1, "a"), Step(earlier, 2, "b")]
+        assert current_status(history).status is later
     assert USER_ROLES == (Role.INTERMEDIARY, Role.PARTY)
     assert all(k.meaning for k in ListKind)
-    assert all_three(["intermediary", "receiving", "sending"])
-    assert all_three({HandoverRole.SENDING, HandoverRole.RECEIVING, HandoverRole.INTERMEDIARY,
-                      "extra"})
-    assert not all_three(["sending", "receiving"]) and not all_three([])
 
 
 # --- Direction ------------------------------------------------------------------------

@@ -11,8 +11,10 @@ show is checked by the intermediary, and a *discrepancy* is opened for each prob
 - ``count_mismatch``: the three sides' confirmed counts differ in a direction and
   category (persons or remains cases).
 
-Each kind is resolved in one of two ways (:data:`RESOLUTIONS`; what each means is in
-:data:`MEANINGS`), or carried to a later stage by an explicit decision. Checking again
+The sides are a :class:`~parley.domain.vocabulary.HandoverRole`, the kinds a
+:class:`~parley.domain.vocabulary.DiscrepancyKind`. Each kind is resolved in one of two
+ways (:data:`RESOLUTIONS`; what each means is in :data:`MEANINGS`), or carried to a
+later stage by an explicit decision. Checking again
 clears what the confirmations have since settled (``handed_over``,
 ``confirmations_agree``). A stage closes only with no open discrepancy.
 
@@ -27,33 +29,37 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from parley.domain.stage_head import parse_direction
+from parley.domain.vocabulary import (
+    Direction,
+    DiscrepancyKind,
+    DiscrepancyStatus,
+    HandoverRole,
+    Resolution,
+)
 
-#: The sides of a handover, each confirming it.
-ROLES = ("sending", "receiving", "intermediary")
-SENDING, RECEIVING, INTERMEDIARY = ROLES
-
-KINDS = ("not_handed_over", "not_nominated", "identity_disputed", "count_mismatch")
 #: How each kind of discrepancy may be resolved.
-RESOLUTIONS: dict[str, tuple[str, ...]] = {
-    "not_handed_over": ("person_remains_held", "handed_over"),
-    "not_nominated": ("admitted", "returned"),
-    "identity_disputed": ("identity_confirmed", "person_remains_held"),
-    "count_mismatch": ("withdrawn_unconfirmed", "confirmations_agree"),
+RESOLUTIONS: dict[DiscrepancyKind, tuple[Resolution, ...]] = {
+    DiscrepancyKind.NOT_HANDED_OVER: (Resolution.PERSON_REMAINS_HELD, Resolution.HANDED_OVER),
+    DiscrepancyKind.NOT_NOMINATED: (Resolution.ADMITTED, Resolution.RETURNED),
+    DiscrepancyKind.IDENTITY_DISPUTED: (Resolution.IDENTITY_CONFIRMED,
+                                        Resolution.PERSON_REMAINS_HELD),
+    DiscrepancyKind.COUNT_MISMATCH: (Resolution.WITHDRAWN_UNCONFIRMED,
+                                     Resolution.CONFIRMATIONS_AGREE),
 }
 #: What each resolution means (and what resolving with it changes).
-MEANINGS: dict[str, str] = {
-    "person_remains_held": "the person stays in detention: withdrawn from the stage's list",
-    "handed_over": "all three sides have since confirmed the person's handover",
-    "admitted": "the person, handed over unlisted, is nominated and listed in the stage "
-                "after the fact (only in a category of the agreement)",
-    "returned": "the person, handed over unlisted, was returned; nothing is listed",
-    "identity_confirmed": "the receiving party (or the intermediary) accepts who the "
-                          "person is; the handover can be confirmed",
-    "withdrawn_unconfirmed": "the persons of the direction and category not confirmed by "
-                             "all three sides are withdrawn (every remains case must be "
-                             "confirmed by all three first)",
-    "confirmations_agree": "the three sides' confirmed counts agree now",
+MEANINGS: dict[Resolution, str] = {
+    Resolution.PERSON_REMAINS_HELD: "the person stays in detention: withdrawn from the "
+                                    "stage's list",
+    Resolution.HANDED_OVER: "all three sides have since confirmed the person's handover",
+    Resolution.ADMITTED: "the person, handed over unlisted, is nominated and listed in the "
+                         "stage after the fact (only in a category of the agreement)",
+    Resolution.RETURNED: "the person, handed over unlisted, was returned; nothing is listed",
+    Resolution.IDENTITY_CONFIRMED: "the receiving party (or the intermediary) accepts who "
+                                   "the person is; the handover can be confirmed",
+    Resolution.WITHDRAWN_UNCONFIRMED: "the persons of the direction and category not "
+                                      "confirmed by all three sides are withdrawn (every "
+                                      "remains case must be confirmed by all three first)",
+    Resolution.CONFIRMATIONS_AGREE: "the three sides' confirmed counts agree now",
 }
 
 
@@ -81,13 +87,13 @@ class Discrepancy:
     id: str
     stage_id: str
     opened_stage_id: str
-    kind: str
+    kind: DiscrepancyKind
     person_id: str | None
-    direction: str
+    direction: Direction
     category: str | None
     counts: dict[str, int] | None
-    status: str
-    resolution: str | None
+    status: DiscrepancyStatus
+    resolution: Resolution | None
 
     def describe(self) -> str:
         what = f"person {self.person_id}" if self.person_id else \
@@ -105,7 +111,7 @@ class Discrepancy:
 class Finding:
     """A discrepancy the confirmations show that is not yet open."""
 
-    kind: str
+    kind: DiscrepancyKind
     person_id: str | None
     direction: str
     category: str | None
@@ -117,28 +123,28 @@ class Review:
     """What checking a stage decides: open discrepancies that the confirmations have
     settled, each with its resolution, and new ones to open (in this order)."""
 
-    cleared: list[tuple[Discrepancy, str]]
+    cleared: list[tuple[Discrepancy, Resolution]]
     found: list[Finding]
 
 
 # --- sides ----------------------------------------------------------------------------
 
 
-def role_of(party: str, direction: str, intermediary: str) -> str | None:
+def role_of(party: str, direction: str, intermediary: str) -> HandoverRole | None:
     """The side ``party`` plays in a handover in ``direction`` (None: no side)."""
-    sending, receiving = parse_direction(direction)
+    sending, receiving = Direction.parse(direction).parties
     if party == sending:
-        return SENDING
+        return HandoverRole.SENDING
     if party == receiving:
-        return RECEIVING
+        return HandoverRole.RECEIVING
     if party == intermediary:
-        return INTERMEDIARY
+        return HandoverRole.INTERMEDIARY
     return None
 
 
 def confirmed_by_all(roles: Collection[str]) -> bool:
     """Whether the sides that confirmed (``roles``) make a handover."""
-    return set(roles) >= set(ROLES)
+    return set(roles) >= set(HandoverRole)
 
 
 def handed_over_leaves(listed: Mapping[str, OnList],
@@ -164,7 +170,7 @@ def handed_over_leaves(listed: Mapping[str, OnList],
 def disputed_persons(open_now: Iterable[Discrepancy]) -> set[str]:
     """The persons whose identity is disputed (they count in no side's figures)."""
     return {d.person_id for d in open_now
-            if d.kind == "identity_disputed" and d.person_id is not None}
+            if d.kind == DiscrepancyKind.IDENTITY_DISPUTED and d.person_id is not None}
 
 
 def count_mismatches(listed: Mapping[str, OnList],
@@ -176,7 +182,8 @@ def count_mismatches(listed: Mapping[str, OnList],
     Persons whose identity is disputed, and persons nobody confirmed (those are
     ``not_handed_over``), do not count; remains cases count by the sides that confirmed
     them (``cases``: each case with its confirming roles)."""
-    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(ROLES, 0))
+    counts: dict[tuple[str, str], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(HandoverRole, 0))
     for pid, row in listed.items():
         if pid in disputed or not person_roles.get(pid):
             continue
@@ -199,31 +206,33 @@ def review(open_now: Sequence[Discrepancy], listed: Mapping[str, OnList], *,
     cleared = [(d, r) for d in open_now if (r := _settled(d, person_roles, mismatches))]
     still_open = {d.key for d in open_now} - {d.key for d, _ in cleared}
     disputed = disputed_persons(open_now)
-    found = [Finding("not_handed_over", pid, row.direction, row.category)
+    found = [Finding(DiscrepancyKind.NOT_HANDED_OVER, pid, row.direction, row.category)
              for pid, row in sorted(listed.items())
              if not person_roles.get(pid) and pid not in disputed
-             and ("not_handed_over", pid, row.direction, row.category) not in still_open]
-    found += [Finding("count_mismatch", None, direction, category, counts)
+             and (DiscrepancyKind.NOT_HANDED_OVER, pid, row.direction, row.category)
+             not in still_open]
+    found += [Finding(DiscrepancyKind.COUNT_MISMATCH, None, direction, category, counts)
               for (direction, category), counts in sorted(mismatches.items())
-              if ("count_mismatch", None, direction, category) not in still_open]
+              if (DiscrepancyKind.COUNT_MISMATCH, None, direction, category) not in still_open]
     return Review(cleared=cleared, found=found)
 
 
 def _settled(d: Discrepancy, person_roles: Mapping[str, Collection[str]],
-             mismatches: Mapping[tuple[str, str], dict[str, int]]) -> str | None:
+             mismatches: Mapping[tuple[str, str], dict[str, int]]) -> Resolution | None:
     """The resolution the confirmations now give an open discrepancy (None: none)."""
-    if d.kind == "not_handed_over" and d.person_id is not None and \
+    if d.kind == DiscrepancyKind.NOT_HANDED_OVER and d.person_id is not None and \
             confirmed_by_all(person_roles.get(d.person_id, ())):
-        return "handed_over"
-    if d.kind == "count_mismatch" and (d.direction, d.category or "") not in mismatches:
-        return "confirmations_agree"
+        return Resolution.HANDED_OVER
+    if d.kind == DiscrepancyKind.COUNT_MISMATCH and \
+            (d.direction, d.category or "") not in mismatches:
+        return Resolution.CONFIRMATIONS_AGREE
     return None
 
 
 # --- deciding -------------------------------------------------------------------------
 
 
-def resolution_refused(kind: str, resolution: str) -> str | None:
+def resolution_refused(kind: DiscrepancyKind, resolution: str) -> str | None:
     """Why ``resolution`` cannot resolve a discrepancy of ``kind`` (None: it can)."""
     allowed = RESOLUTIONS[kind]
     if resolution in allowed:
@@ -235,7 +244,8 @@ def may_resolve(*, party: str, resolution: str, direction: str, intermediary: st
     """The intermediary resolves discrepancies; the receiving party may also confirm an
     identity it disputed."""
     return party == intermediary or (
-        resolution == "identity_confirmed" and party == parse_direction(direction)[1])
+        resolution == Resolution.IDENTITY_CONFIRMED
+        and party == Direction.parse(direction).receiving)
 
 
 def unconfirmed_in(listed: Mapping[str, OnList], disc: Discrepancy, *,
@@ -263,8 +273,8 @@ def carried_with(disc: Discrepancy, listed: Mapping[str, OnList], *,
     not all sides confirmed."""
     if disc.person_id is not None and disc.person_id in listed:
         return [disc.person_id]
-    if disc.kind != "count_mismatch":
+    if disc.kind != DiscrepancyKind.COUNT_MISMATCH:
         return []
     return [pid for pid, row in sorted(listed.items())
             if (row.direction, row.category) == (disc.direction, disc.category)
-            and 0 < len(person_roles.get(pid, ())) < len(ROLES)]
+            and 0 < len(person_roles.get(pid, ())) < len(HandoverRole)]

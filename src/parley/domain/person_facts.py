@@ -31,11 +31,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from parley.domain.eligibility import BirthDate, PersonFacts
+from parley.domain.vocabulary import ListKind
 
 #: Lists whose party is the detaining party.
-HOLDER_KINDS = frozenset({"capture_card", "visit_list"})
+HOLDER_KINDS = frozenset({ListKind.CAPTURE_CARD, ListKind.VISIT_LIST})
 #: Lists whose party is the person's own party.
-ORIGIN_KINDS = frozenset({"origin_list", "inquiry"})
+ORIGIN_KINDS = frozenset({ListKind.ORIGIN_LIST, ListKind.INQUIRY})
 
 DECEASED_WORDS = ("deceased", "dead", "killed", "died", "загинув", "загибл", "помер",
                   "погиб", "умер", "убит", "мертв")
@@ -64,7 +65,7 @@ class PersonRecord:
 
     record_id: str
     list_id: str
-    kind: str
+    kind: ListKind
     source: str
     party: str | None
     commitment: str

@@ -18,31 +18,30 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from parley.domain.person_facts import HOLDER_KINDS, PersonView
-
-STATUSES = ("held", "nominated", "verified", "handed_over", "repatriated",
-            "declined_repatriation", "deceased", "missing")
-#: Not a status: a later interview's outcome that undoes ``declined_repatriation``.
-WISHES = "wishes"
+from parley.domain.planning import DECLINES, WISHES
+from parley.domain.vocabulary import Check, CheckOutcome, HandoverRole, PersonStatus
 
 # How far along each status is; a step replaces the current status when it is as far.
-_RANK = {"missing": 0, "held": 0, "nominated": 1, "verified": 2, "declined_repatriation": 3,
-         "handed_over": 4, "repatriated": 5, "deceased": 6}
+# ``wishes`` is never a status (see current_status).
+_RANK = {PersonStatus.MISSING: 0, PersonStatus.HELD: 0, PersonStatus.NOMINATED: 1,
+         PersonStatus.VERIFIED: 2, PersonStatus.DECLINED_REPATRIATION: 3,
+         PersonStatus.HANDED_OVER: 4, PersonStatus.REPATRIATED: 5, PersonStatus.DECEASED: 6}
 
 
 class Step(NamedTuple):
     """One step of a person's history: the status, its event (None: none) and source."""
 
-    status: str
+    status: PersonStatus
     event_seq: int | None
     source: str
 
 
 @dataclass(frozen=True)
-class PersonStatus:
+class StatusReport:
     """A person's current status and the event (and source) that established it."""
 
     person_id: str
-    status: str
+    status: PersonStatus
     event_seq: int | None
     event_type: str | None
     source: str
@@ -63,24 +62,24 @@ def base_status(view: PersonView) -> Step:
         source = view.facts.sources.get("deceased", "")
         rec = next((r for r in recs if r.source == source), None)
         if rec is not None:
-            return Step("deceased", rec.link_seq, f"list {rec.source}")
+            return Step(PersonStatus.DECEASED, rec.link_seq, f"list {rec.source}")
     held = [r for r in recs if r.kind in HOLDER_KINDS]
     if held:
-        return Step("held", held[0].link_seq, f"list {held[0].source} ({held[0].kind}, "
-                                             f"{held[0].party})")
+        return Step(PersonStatus.HELD, held[0].link_seq,
+                    f"list {held[0].source} ({held[0].kind}, {held[0].party})")
     if recs:
-        return Step("missing", recs[0].link_seq, f"list {recs[0].source} ({recs[0].kind}); "
-                                                "no detaining party's record")
-    return Step("missing", None, "no records")
+        return Step(PersonStatus.MISSING, recs[0].link_seq,
+                    f"list {recs[0].source} ({recs[0].kind}); no detaining party's record")
+    return Step(PersonStatus.MISSING, None, "no records")
 
 
 def current_status(history: Sequence[Step]) -> Step:
     """The step that gives the current status: the furthest, the later of equals."""
     best = history[0]
     for step in history[1:]:
-        if step.status == WISHES:
-            if best.status == "declined_repatriation":
-                best = Step("verified", step.event_seq, step.source)
+        if step.status == PersonStatus.WISHES:
+            if best.status == PersonStatus.DECLINED_REPATRIATION:
+                best = Step(PersonStatus.VERIFIED, step.event_seq, step.source)
             continue
         if _RANK[step.status] >= _RANK[best.status]:
             best = step
@@ -89,29 +88,23 @@ def current_status(history: Sequence[Step]) -> Step:
 
 # --- steps: what the exchange's records mean for a person ---------------------------
 
-#: The checks that verify a nomination: identity (by the receiving party) and
-#: eligibility (by the intermediary).
-VERIFYING_CHECKS = ("identity", "eligibility")
-#: Sides whose confirmations make a handover: sending, receiving, intermediary.
-CONFIRMING_SIDES = 3
-
 
 def verified_step(checks: Mapping[str, tuple[str, int]]) -> Step | None:
     """``verified`` once every verifying check of a nomination is ``confirmed``
     (``checks``: check kind -> (outcome, event)); its event is the last check's."""
-    if not all(checks.get(k, ("", 0))[0] == "confirmed" for k in VERIFYING_CHECKS):
+    if not all(checks.get(k, ("", 0))[0] == CheckOutcome.CONFIRMED for k in Check):
         return None
-    return Step("verified", max(q for _, q in checks.values()),
+    return Step(PersonStatus.VERIFIED, max(q for _, q in checks.values()),
                 "identity confirmed by the receiving party, eligibility by the intermediary")
 
 
 def interview_step(outcome: str | None, event_seq: int) -> Step | None:
     """What the latest private interview says (only the intermediary sees it)."""
-    if outcome == "declines":
-        return Step("declined_repatriation", event_seq,
+    if outcome == DECLINES:
+        return Step(PersonStatus.DECLINED_REPATRIATION, event_seq,
                     "private interview by the intermediary (confidential)")
     if outcome == WISHES:
-        return Step(WISHES, event_seq, "private interview by the intermediary")
+        return Step(PersonStatus.WISHES, event_seq, "private interview by the intermediary")
     return None
 
 
@@ -119,12 +112,12 @@ def handover_steps(*, stage_number: int, stage_date: str, confirmations: Sequenc
                    closed_seq: int | None) -> list[Step]:
     """A listed person's handover in one stage: ``handed_over`` once all three sides
     confirmed (``confirmations``: their events), ``repatriated`` once the stage closed."""
-    if len(confirmations) < CONFIRMING_SIDES:
+    if len(confirmations) < len(HandoverRole):
         return []
-    steps = [Step("handed_over", max(confirmations),
+    steps = [Step(PersonStatus.HANDED_OVER, max(confirmations),
                   f"stage {stage_number} ({stage_date}), confirmed by sending, receiving and "
                   "intermediary")]
     if closed_seq is not None:
-        steps.append(Step("repatriated", closed_seq,
+        steps.append(Step(PersonStatus.REPATRIATED, closed_seq,
                           f"stage {stage_number} closed and signed by all three"))
     return steps

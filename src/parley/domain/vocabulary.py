@@ -18,7 +18,6 @@ A value that is not in its set is refused with :class:`VocabularyError`, a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from enum import StrEnum
 from typing import Self
 
@@ -125,12 +124,10 @@ class Verdict(Vocabulary):
 
 
 class PersonStatus(Vocabulary):
-    """Where a person stands, from the records and the exchange's events.
-
-    A person's status is the highest-ranked step of their history (:attr:`rank`), except
-    that ``wishes`` (a later interview in which the person chose to return) is never a
-    status itself: it undoes an earlier ``declined_repatriation``.
-    """
+    """Where a person stands, from the records and the exchange's events (the rule that
+    picks the current one is :mod:`parley.domain.person_status`). ``wishes`` (a later
+    interview in which the person chose to return) is a step of a person's history, never
+    a status itself: it undoes an earlier ``declined_repatriation``."""
 
     MISSING = "missing"
     HELD = "held"
@@ -141,19 +138,6 @@ class PersonStatus(Vocabulary):
     REPATRIATED = "repatriated"
     DECEASED = "deceased"
     WISHES = "wishes"
-
-    @property
-    def rank(self) -> int:
-        """Which of two steps a person's status is (the higher; the later on a tie)."""
-        return _STATUS_RANK[self]
-
-
-_STATUS_RANK = {
-    PersonStatus.MISSING: 0, PersonStatus.HELD: 0, PersonStatus.NOMINATED: 1,
-    PersonStatus.VERIFIED: 2, PersonStatus.DECLINED_REPATRIATION: 3,
-    PersonStatus.HANDED_OVER: 4, PersonStatus.REPATRIATED: 5, PersonStatus.DECEASED: 6,
-    PersonStatus.WISHES: -1,
-}
 
 
 # --- organisation and access ----------------------------------------------------------
@@ -229,26 +213,19 @@ class StagePersonOrigin(Vocabulary):
 
 
 class HandoverRole(Vocabulary):
-    """The three who confirm each handover (``handover_confirmations.role``,
+    """The three sides that confirm each handover (``handover_confirmations.role``,
     ``remains_confirmations.role``): a person or a remains case counts as handed over
-    once all three have confirmed (:func:`all_three`)."""
+    once all three have confirmed (:func:`parley.domain.handover.confirmed_by_all`)."""
 
     SENDING = "sending"
     RECEIVING = "receiving"
     INTERMEDIARY = "intermediary"
 
 
-def all_three(roles: Iterable[str]) -> bool:
-    """Whether ``roles`` holds every :class:`HandoverRole` (the handover is confirmed)."""
-    return set(roles) >= _ALL_THREE
-
-
-_ALL_THREE = frozenset(HandoverRole)
-
-
 class Resolution(Vocabulary):
-    """How a discrepancy was resolved (``discrepancies.resolution``); each
-    :class:`DiscrepancyKind` allows two (:attr:`DiscrepancyKind.resolutions`)."""
+    """How a discrepancy was resolved (``discrepancies.resolution``); which two each
+    :class:`DiscrepancyKind` allows, and what each means, are the handover rules
+    (:mod:`parley.domain.handover`)."""
 
     PERSON_REMAINS_HELD = "person_remains_held"
     HANDED_OVER = "handed_over"
@@ -273,21 +250,6 @@ class DiscrepancyKind(Vocabulary):
     NOT_NOMINATED = "not_nominated"
     IDENTITY_DISPUTED = "identity_disputed"
     COUNT_MISMATCH = "count_mismatch"
-
-    @property
-    def resolutions(self) -> tuple[Resolution, ...]:
-        """The resolutions this kind allows."""
-        return _RESOLUTIONS[self]
-
-
-_RESOLUTIONS = {
-    DiscrepancyKind.NOT_HANDED_OVER: (Resolution.PERSON_REMAINS_HELD, Resolution.HANDED_OVER),
-    DiscrepancyKind.NOT_NOMINATED: (Resolution.ADMITTED, Resolution.RETURNED),
-    DiscrepancyKind.IDENTITY_DISPUTED: (Resolution.IDENTITY_CONFIRMED,
-                                        Resolution.PERSON_REMAINS_HELD),
-    DiscrepancyKind.COUNT_MISMATCH: (Resolution.WITHDRAWN_UNCONFIRMED,
-                                     Resolution.CONFIRMATIONS_AGREE),
-}
 
 
 class DiscrepancyStatus(Vocabulary):
@@ -393,5 +355,5 @@ __all__ = [
     "DiscrepancyStatus", "HandoverRole", "ListKind", "PartyKind", "PersonStatus",
     "PublicationDecision", "QuarantineStatus", "Resolution", "ReviewStatus", "Role",
     "StagePersonOrigin", "StagePersonState", "StageStatus", "Verdict", "Vocabulary",
-    "VocabularyError", "all_three", "one_of",
+    "VocabularyError", "one_of",
 ]

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 import pytest
 
 from parley.domain.handover import (
-    KINDS,
     MEANINGS,
     RESOLUTIONS,
     Discrepancy,
@@ -30,6 +29,7 @@ from parley.domain.stage_head import (
     build_heads,
     totals_of,
 )
+from parley.domain.vocabulary import DiscrepancyKind
 from parley.ledger.merkle import leaf_hash, root_from_leaf_hashes, tree_root
 
 ALL = {"sending", "receiving", "intermediary"}
@@ -52,7 +52,7 @@ def disc(kind: str, person: str | None = None, direction: str = RU_UA,
 
 
 def test_each_kind_has_two_resolutions_and_each_has_a_meaning() -> None:
-    assert set(RESOLUTIONS) == set(KINDS)
+    assert set(RESOLUTIONS) == set(DiscrepancyKind)
     assert all(len(r) == 2 for r in RESOLUTIONS.values())
     assert {r for rs in RESOLUTIONS.values() for r in rs} == set(MEANINGS)
 

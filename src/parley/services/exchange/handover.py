@@ -38,9 +38,7 @@ from parley.domain.events import (
     StagePersonWithdrawn,
 )
 from parley.domain.handover import (
-    KINDS,
     RESOLUTIONS,
-    ROLES,
     Discrepancy,
     Finding,
     carried_with,
@@ -62,7 +60,16 @@ from parley.domain.stage_head import (
     signed_head_json,
     totals_of,
 )
-from parley.domain.stage_head import direction as direction_of
+from parley.domain.vocabulary import (
+    Direction,
+    DiscrepancyKind,
+    DiscrepancyStatus,
+    HandoverRole,
+    Resolution,
+    StagePersonOrigin,
+    StagePersonState,
+    StageStatus,
+)
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json, sign
 from parley.ledger.merkle import tree_root
@@ -93,7 +100,7 @@ from parley.store.tables import (
 )
 
 __all__ = [
-    "KINDS", "RESOLUTIONS", "ClosedStage", "Discrepancy", "carry_discrepancy", "check_stage",
+    "RESOLUTIONS", "ClosedStage", "Discrepancy", "carry_discrepancy", "check_stage",
     "close_stage", "confirm_handover", "detect", "dispute_identity", "list_discrepancies",
     "open_stage", "report_unlisted", "resolve_discrepancy", "role_of",
 ]
@@ -101,9 +108,11 @@ __all__ = [
 
 def _discrepancy(r: Any) -> Discrepancy:
     return Discrepancy(id=r.id, stage_id=r.stage_id, opened_stage_id=r.opened_stage_id,
-                       kind=r.kind, person_id=r.person_id, direction=r.direction,
-                       category=r.category, counts=json.loads(r.counts) if r.counts else None,
-                       status=r.status, resolution=r.resolution)
+                       kind=DiscrepancyKind(r.kind), person_id=r.person_id,
+                       direction=Direction(r.direction), category=r.category,
+                       counts=json.loads(r.counts) if r.counts else None,
+                       status=DiscrepancyStatus(r.status),
+                       resolution=Resolution(r.resolution) if r.resolution else None)
 
 
 def list_discrepancies(app: App, *, stage_id: str | None = None,
@@ -118,7 +127,7 @@ def list_discrepancies(app: App, *, stage_id: str | None = None,
             stmt = stmt.where(discrepancies.c.agreement_id ==
                               get_agreement_in(conn, agreement_id).id)
         if open_only:
-            stmt = stmt.where(discrepancies.c.status == "open")
+            stmt = stmt.where(discrepancies.c.status == DiscrepancyStatus.OPEN)
         return [_discrepancy(r) for r in conn.execute(stmt)]
 
 
@@ -150,7 +159,7 @@ def open_stage(conn: Connection, stage_id: str) -> tuple[Stage, Agreement]:
         id=first.agreement_id, terms=stored_terms(first.a_terms, first.a_reference),
         terms_hash=first.a_terms_hash, event_seq=first.a_event_seq,
         signed_by={r.signer_party: r.signer for r in rows if r.signer_party is not None})
-    if stage.status == "closed":
+    if stage.status == StageStatus.CLOSED:
         raise Conflict(f"stage {stage.number} of {agreement.terms.reference} is closed; "
                        "nothing changed")
     return stage, agreement
@@ -158,11 +167,13 @@ def open_stage(conn: Connection, stage_id: str) -> tuple[Stage, Agreement]:
 
 # Built once: every confirmation runs them.
 _LISTED = KeyedQuery.of(select(stage_persons).where(stage_persons.c.stage_id == bindparam("stage"),
-                                                    stage_persons.c.state == "listed"),
+                                                    stage_persons.c.state ==
+                                                    StagePersonState.LISTED),
                         stage_persons.c.person_id)
 _DISPUTED = KeyedQuery.of(select(discrepancies.c.person_id).where(
-    discrepancies.c.stage_id == bindparam("stage"), discrepancies.c.status == "open",
-    discrepancies.c.kind == "identity_disputed"), discrepancies.c.person_id)
+    discrepancies.c.stage_id == bindparam("stage"),
+    discrepancies.c.status == DiscrepancyStatus.OPEN,
+    discrepancies.c.kind == DiscrepancyKind.IDENTITY_DISPUTED), discrepancies.c.person_id)
 _CONFIRMED = KeyedQuery.of(
     select(handover_confirmations.c.person_id, handover_confirmations.c.role)
     .where(handover_confirmations.c.stage_id == bindparam("stage")),
@@ -178,7 +189,7 @@ def _listed(conn: Connection, stage_id: str,
 
 def _open_discrepancies(conn: Connection, stage_id: str) -> list[Discrepancy]:
     return [_discrepancy(r) for r in conn.execute(select(discrepancies).where(
-        discrepancies.c.stage_id == stage_id, discrepancies.c.status == "open")
+        discrepancies.c.stage_id == stage_id, discrepancies.c.status == DiscrepancyStatus.OPEN)
         .order_by(discrepancies.c.event_seq))]
 
 
@@ -200,7 +211,7 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
         listed = _listed(conn, stage_id, keys)
         disputed = set(_DISPUTED.run(conn, keys, stage=stage_id).scalars())
         done = {(r.person_id, r.role) for r in _CONFIRMED.run(conn, keys, stage=stage_id)}
-        groups: dict[str, list[str]] = defaultdict(list)
+        groups: dict[HandoverRole, list[str]] = defaultdict(list)
         for pid in wanted:
             row = listed.get(pid)
             if row is None:
@@ -211,13 +222,13 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
             if role is None:
                 raise Conflict(f"actor {actor} of {party} is neither side of person {pid}'s "
                                f"handover ({row.direction}) nor the intermediary")
-            if role == "receiving" and pid in disputed:
+            if role == HandoverRole.RECEIVING and pid in disputed:
                 raise Conflict(f"{party} disputes the identity of person {pid} in stage "
                                f"{stage.number}; resolve the dispute before confirming")
             if (pid, role) not in done:
                 groups[role].append(pid)
         added = 0
-        for role in ROLES:
+        for role in HandoverRole:
             if not groups.get(role):
                 continue
             ids = sorted(groups[role])
@@ -236,8 +247,8 @@ def _open(uow: UnitOfWork, *, agreement: Agreement, stage: Stage, finding: Findi
     """Open a discrepancy in ``stage``: its event and its row."""
     disc = Discrepancy(id=str(uuid.uuid4()), stage_id=stage.id, opened_stage_id=stage.id,
                        kind=finding.kind, person_id=finding.person_id,
-                       direction=finding.direction, category=finding.category,
-                       counts=finding.counts, status="open", resolution=None)
+                       direction=Direction(finding.direction), category=finding.category,
+                       counts=finding.counts, status=DiscrepancyStatus.OPEN, resolution=None)
     ev = uow.append(DiscrepancyOpened(discrepancy_id=disc.id, stage_id=stage.id,
                                       kind=disc.kind, person_id=disc.person_id,
                                       direction=disc.direction, category=disc.category,
@@ -247,7 +258,7 @@ def _open(uow: UnitOfWork, *, agreement: Agreement, stage: Stage, finding: Findi
         kind=disc.kind, person_id=disc.person_id, direction=disc.direction,
         category=disc.category,
         counts=json.dumps(disc.counts, sort_keys=True) if disc.counts is not None else None,
-        status="open", resolution=None, event_seq=ev.seq, resolved_seq=None))
+        status=DiscrepancyStatus.OPEN, resolution=None, event_seq=ev.seq, resolved_seq=None))
     return disc
 
 
@@ -261,21 +272,22 @@ def dispute_identity(app: App, *, stage_id: str, person_id: str, actor: str) -> 
         row = _listed(conn, stage_id).get(person_id)
         if row is None:
             raise Conflict(f"person {person_id} is not on the list of stage {stage.number}")
-        if role_of(party, row.direction, agreement.terms.intermediary) != "receiving":
+        if role_of(party, row.direction, agreement.terms.intermediary) != \
+                HandoverRole.RECEIVING:
             raise Conflict(f"only the receiving party of {row.direction} disputes an "
                            f"identity; {actor} is of {party}")
         for d in _open_discrepancies(conn, stage_id):
-            if d.kind == "identity_disputed" and d.person_id == person_id:
+            if d.kind == DiscrepancyKind.IDENTITY_DISPUTED and d.person_id == person_id:
                 return d
         if conn.execute(select(handover_confirmations.c.role).where(
                 handover_confirmations.c.stage_id == stage_id,
                 handover_confirmations.c.person_id == person_id,
-                handover_confirmations.c.role == "receiving")).first():
+                handover_confirmations.c.role == HandoverRole.RECEIVING)).first():
             raise Conflict(f"{party} already confirmed person {person_id} in stage "
                            f"{stage.number}")
         uow.append(IdentityDisputed(stage_id=stage_id, person_id=person_id), actor=actor)
         disc = _open(uow, agreement=agreement, stage=stage, actor=actor,
-                     finding=Finding("identity_disputed", person_id, row.direction,
+                     finding=Finding(DiscrepancyKind.IDENTITY_DISPUTED, person_id, row.direction,
                                      row.category))
         uow.commit()
     return disc
@@ -297,18 +309,18 @@ def report_unlisted(app: App, *, stage_id: str, person_id: str, actor: str) -> D
         if d is None:
             raise Conflict(f"cannot tell which party holds person {person_id}: "
                            f"{views[person_id].sides.problem or 'no list says'}")
-        direction = f"{d[0]}->{d[1]}"
+        direction = Direction.of(*d)
         role = role_of(party, direction, agreement.terms.intermediary)
         if role is None:
             raise Conflict(f"actor {actor} of {party} is neither side of {direction}")
         for disc in _open_discrepancies(conn, stage_id):
-            if disc.kind == "not_nominated" and disc.person_id == person_id:
+            if disc.kind == DiscrepancyKind.NOT_NOMINATED and disc.person_id == person_id:
                 return disc
         (row,) = evaluate_people(agreement.terms, views.values())
         uow.append(HandoverUnlisted(stage_id=stage_id, direction=direction,
                                     person_id=person_id, role=role), actor=actor)
         disc = _open(uow, agreement=agreement, stage=stage, actor=actor,
-                     finding=Finding("not_nominated", person_id, direction,
+                     finding=Finding(DiscrepancyKind.NOT_NOMINATED, person_id, direction,
                                      row.eligibility.category))
         uow.commit()
     return disc
@@ -393,20 +405,21 @@ def _get_discrepancy(conn: Connection, discrepancy_id: str) -> Discrepancy:
 
 def _open_one(conn: Connection, discrepancy_id: str) -> Discrepancy:
     disc = _get_discrepancy(conn, discrepancy_id)
-    if disc.status != "open":
+    if disc.status != DiscrepancyStatus.OPEN:
         raise Conflict(f"discrepancy {disc.id} is already resolved ({disc.resolution})")
     return disc
 
 
-def _resolve(uow: UnitOfWork, disc: Discrepancy, resolution: str, *, actor: str) -> None:
+def _resolve(uow: UnitOfWork, disc: Discrepancy, resolution: Resolution, *, actor: str
+             ) -> None:
     ev = uow.append(DiscrepancyResolved(discrepancy_id=disc.id, stage_id=disc.stage_id,
                                         resolution=resolution), actor=actor)
     uow.conn.execute(update(discrepancies).where(discrepancies.c.id == disc.id).values(
-        status="resolved", resolution=resolution, resolved_seq=ev.seq))
+        status=DiscrepancyStatus.RESOLVED, resolution=resolution, resolved_seq=ev.seq))
 
 
 def _withdraw(uow: UnitOfWork, stage_id: str, person_id: str, reason: str, *, actor: str,
-              state: str = "withdrawn") -> None:
+              state: StagePersonState = StagePersonState.WITHDRAWN) -> None:
     ev = uow.append(StagePersonWithdrawn(stage_id=stage_id, person_id=person_id,
                                          reason=reason), actor=actor)
     uow.conn.execute(update(stage_persons).where(
@@ -415,7 +428,7 @@ def _withdraw(uow: UnitOfWork, stage_id: str, person_id: str, reason: str, *, ac
 
 
 def _list_person(uow: UnitOfWork, *, stage_id: str, person_id: str, nomination_id: str,
-                 direction: str, category: str, commitment: str, origin: str,
+                 direction: str, category: str, commitment: str, origin: StagePersonOrigin,
                  actor: str) -> None:
     conn = uow.conn
     ev = uow.append(StagePersonListed(stage_id=stage_id, person_id=person_id,
@@ -426,12 +439,12 @@ def _list_person(uow: UnitOfWork, *, stage_id: str, person_id: str, nomination_i
     if existing is not None:
         conn.execute(update(stage_persons).where(
             stage_persons.c.stage_id == stage_id, stage_persons.c.person_id == person_id
-        ).values(state="listed", origin=origin, event_seq=ev.seq))
+        ).values(state=StagePersonState.LISTED, origin=origin, event_seq=ev.seq))
     else:
         conn.execute(insert(stage_persons).values(
             stage_id=stage_id, person_id=person_id, nomination_id=nomination_id,
             direction=direction, category=category, commitment=commitment, origin=origin,
-            state="listed", event_seq=ev.seq))
+            state=StagePersonState.LISTED, event_seq=ev.seq))
 
 
 @dataclass(frozen=True)
@@ -476,7 +489,7 @@ def _withdraw_unconfirmed(r: _Resolving) -> None:
                        "three sides; confirm it or carry the discrepancy")
     for pid in unconfirmed_in(_listed(conn, r.stage.id), r.disc,
                               person_roles=_person_roles(conn, r.stage.id)):
-        _withdraw(r.uow, r.stage.id, pid, "count_mismatch", actor=r.actor)
+        _withdraw(r.uow, r.stage.id, pid, DiscrepancyKind.COUNT_MISMATCH, actor=r.actor)
 
 
 def _admit(r: _Resolving) -> None:
@@ -491,7 +504,7 @@ def _admit(r: _Resolving) -> None:
                          party=None)
     _list_person(r.uow, stage_id=r.stage.id, person_id=disc.person_id,
                  nomination_id=nom.id, direction=nom.direction, category=disc.category,
-                 commitment=nom.commitment, origin="admitted", actor=r.actor)
+                 commitment=nom.commitment, origin=StagePersonOrigin.ADMITTED, actor=r.actor)
 
 
 def _nothing_to_change(r: _Resolving) -> None:
@@ -499,14 +512,14 @@ def _nothing_to_change(r: _Resolving) -> None:
 
 
 #: What resolving with each resolution does beyond recording it (see MEANINGS).
-_RESOLVING: dict[str, Callable[[_Resolving], None]] = {
-    "person_remains_held": _keep_held,
-    "handed_over": _all_sides_confirmed,
-    "admitted": _admit,
-    "returned": _nothing_to_change,
-    "identity_confirmed": _nothing_to_change,
-    "withdrawn_unconfirmed": _withdraw_unconfirmed,
-    "confirmations_agree": _counts_agree,
+_RESOLVING: dict[Resolution, Callable[[_Resolving], None]] = {
+    Resolution.PERSON_REMAINS_HELD: _keep_held,
+    Resolution.HANDED_OVER: _all_sides_confirmed,
+    Resolution.ADMITTED: _admit,
+    Resolution.RETURNED: _nothing_to_change,
+    Resolution.IDENTITY_CONFIRMED: _nothing_to_change,
+    Resolution.WITHDRAWN_UNCONFIRMED: _withdraw_unconfirmed,
+    Resolution.CONFIRMATIONS_AGREE: _counts_agree,
 }
 
 
@@ -520,17 +533,18 @@ def resolve_discrepancy(app: App, *, discrepancy_id: str, resolution: str, actor
         refused = resolution_refused(disc.kind, resolution)
         if refused:
             raise InputError(refused)
+        chosen = Resolution(resolution)
         stage, agreement = open_stage(conn, disc.stage_id)
         party, _ = party_of(conn, actor)
-        if not may_resolve(party=party, resolution=resolution, direction=disc.direction,
+        if not may_resolve(party=party, resolution=chosen, direction=disc.direction,
                            intermediary=agreement.terms.intermediary):
             raise Conflict(f"only the intermediary ({agreement.terms.intermediary}) "
                            f"resolves this discrepancy; {actor} is of {party}")
-        _RESOLVING[resolution](_Resolving(uow=uow, app=app, disc=disc, stage=stage,
-                                          agreement=agreement, actor=actor))
-        _resolve(uow, disc, resolution, actor=actor)
+        _RESOLVING[chosen](_Resolving(uow=uow, app=app, disc=disc, stage=stage,
+                                      agreement=agreement, actor=actor))
+        _resolve(uow, disc, chosen, actor=actor)
         uow.commit()
-    return replace(disc, status="resolved", resolution=resolution)
+    return replace(disc, status=DiscrepancyStatus.RESOLVED, resolution=chosen)
 
 
 def carry_discrepancy(app: App, *, discrepancy_id: str, to_stage_id: str, actor: str
@@ -546,7 +560,7 @@ def carry_discrepancy(app: App, *, discrepancy_id: str, to_stage_id: str, actor:
         if target.agreement_id != agreement.id or target.number <= stage.number:
             raise Conflict(f"stage {to_stage_id} is not a later stage of "
                            f"{agreement.terms.reference} than stage {stage.number}")
-        if target.status == "closed":
+        if target.status == StageStatus.CLOSED:
             raise Conflict(f"stage {target.number} is closed")
         listed = _listed(conn, stage.id)
         moving = carried_with(disc, listed, person_roles=_person_roles(conn, stage.id))
@@ -554,11 +568,12 @@ def carry_discrepancy(app: App, *, discrepancy_id: str, to_stage_id: str, actor:
                                       to_stage_id=target.id), actor=actor)
         for pid in moving:
             row = listed[pid]
-            _withdraw(uow, stage.id, pid, "carried", actor=actor, state="carried")
+            _withdraw(uow, stage.id, pid, "carried", actor=actor,
+                      state=StagePersonState.CARRIED)
             _list_person(uow, stage_id=target.id, person_id=pid,
                          nomination_id=row.nomination_id, direction=row.direction,
                          category=row.category, commitment=row.commitment,
-                         origin="carried", actor=actor)
+                         origin=StagePersonOrigin.CARRIED, actor=actor)
         conn.execute(update(discrepancies).where(discrepancies.c.id == disc.id).values(
             stage_id=target.id))
         uow.commit()
@@ -586,8 +601,7 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
         _refuse_open(stage, agreement, detect(uow, stage, agreement, actor=actor))
         terms = agreement.terms
         now = timestamp(uow.now())
-        directions = [direction_of(sending, receiving)
-                      for sending, receiving in terms.directions()]
+        directions = list(terms.directions())
         leaves = handed_over_leaves(_listed(conn, stage.id), _remains(conn, stage.id),
                                     person_roles=_person_roles(conn, stage.id))
         heads = build_heads(
@@ -613,10 +627,10 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
             _head_row(stage.id, head, item, event_seq=ev.seq)
             for head, item in zip(heads, signed, strict=True)])
         conn.execute(update(stages).where(stages.c.id == stage.id).values(
-            status="closed", closed_seq=ev.seq, closed_at=now,
+            status=StageStatus.CLOSED, closed_seq=ev.seq, closed_at=now,
             totals=canonical_json(totals).decode("utf-8")))
         uow.commit()
-    return ClosedStage(stage=replace(stage, status="closed", closed_seq=ev.seq),
+    return ClosedStage(stage=replace(stage, status=StageStatus.CLOSED, closed_seq=ev.seq),
                        totals=totals, heads=signed, event_seq=ev.seq)
 
 

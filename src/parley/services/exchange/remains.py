@@ -21,9 +21,9 @@ from sqlalchemy.engine import Connection
 from parley.bootstrap import App
 from parley.domain.agreements import AgreementTerms, Category
 from parley.domain.events import RemainsCase, RemainsConfirmed, RemainsIdentified
-from parley.domain.handover import SENDING, role_of
-from parley.domain.stage_head import parse_direction
-from parley.errors import Conflict, InputError, NotFound
+from parley.domain.handover import role_of
+from parley.domain.vocabulary import Direction, HandoverRole
+from parley.errors import Conflict, InputError, NotFound, parse_input
 from parley.ledger import commitment, new_salt
 from parley.services.exchange.agreements import exclusive, get_agreement_in, party_of
 from parley.services.exchange.handover import open_stage
@@ -35,7 +35,7 @@ CASE_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]{0,63}")
 
 @dataclass(frozen=True)
 class RemainsResult:
-    role: str
+    role: HandoverRole
     added: int
 
 
@@ -55,7 +55,7 @@ def confirm_remains(app: App, *, stage_id: str, direction: str, category: str,
         existing = {r.case_number: r for r in conn.execute(select(remains_cases).where(
             remains_cases.c.agreement_id == agreement.id,
             remains_cases.c.case_number.in_(numbers)))}
-        if role == SENDING:
+        if role == HandoverRole.SENDING:
             cases = _handed_over(conn, agreement.id, stage, cat, direction, numbers, existing)
         else:
             cases = _received(stage, direction, numbers, existing)
@@ -94,7 +94,7 @@ def _case_numbers(given: Sequence[str]) -> list[str]:
 def _remains_category(terms: AgreementTerms, direction: str, category: str) -> Category:
     """The agreement's category for remains that ``category`` names, in a direction
     between its parties."""
-    sending, receiving = parse_direction(direction)
+    sending, receiving = parse_input(Direction, direction).parties
     if {sending, receiving} != set(terms.parties):
         raise InputError(f"direction {direction} is not between the parties of "
                          f"{terms.reference} ({' and '.join(terms.parties)})")
@@ -163,7 +163,7 @@ def _received(stage: Stage, direction: str, numbers: list[str], existing: dict[s
               ) -> _Cases:
     """The receiving side or the intermediary confirms cases the sending side handed
     over in this stage and direction."""
-    sending = parse_direction(direction)[0]
+    sending = Direction(direction).sending
     for n in numbers:
         row = existing.get(n)
         if row is None or row.stage_id != stage.id or row.direction != direction:
@@ -188,7 +188,7 @@ def identify_remains(app: App, *, agreement_id: str, case_number: str, person_id
         if conn.execute(select(persons.c.id).where(persons.c.id == person_id)).first() is None:
             raise NotFound(f"person {person_id} is not known")
         party, _ = party_of(conn, actor)
-        receiving = parse_direction(row.direction)[1]
+        receiving = Direction(row.direction).receiving
         if party not in (receiving, agreement.terms.intermediary):
             raise Conflict(f"only {receiving} (which received case {case_number}) or the "
                            f"intermediary identifies remains; {actor} is of {party}")
@@ -239,9 +239,9 @@ def remains_counts(app: App, agreement_id: str) -> list[RemainsCount]:
         key = (numbers[c.stage_id], c.direction, c.category)
         t = tally.setdefault(key, [0, 0, 0, 0])
         got = roles.get(c.id, set())
-        t[0] += "sending" in got
-        t[1] += "receiving" in got
-        t[2] += "intermediary" in got
+        t[0] += HandoverRole.SENDING in got
+        t[1] += HandoverRole.RECEIVING in got
+        t[2] += HandoverRole.INTERMEDIARY in got
         t[3] += c.person_id is not None
     return [RemainsCount(stage=k[0], direction=k[1], category=k[2], sent=v[0], received=v[1],
                          witnessed=v[2], identified=v[3]) for k, v in sorted(tally.items())]

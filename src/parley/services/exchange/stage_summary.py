@@ -26,7 +26,14 @@ from sqlalchemy.engine import Connection
 from parley.bootstrap import App
 from parley.domain.events import RemainsCase
 from parley.domain.handover import confirmed_by_all
-from parley.domain.stage_head import direction as direction_of
+from parley.domain.planning import DECLINED, DECLINES, WISHES
+from parley.domain.vocabulary import (
+    DiscrepancyKind,
+    DiscrepancyStatus,
+    HandoverRole,
+    Resolution,
+    StagePersonState,
+)
 from parley.ledger import parse_canonical
 from parley.services.exchange.agreements import get_agreement_in
 from parley.services.exchange.stages import Stage, stages_of
@@ -68,7 +75,7 @@ def stage_table(app: App, agreement_id: str) -> dict[str, Any]:
         agreement = get_agreement_in(conn, agreement_id)
         terms = agreement.terms
         outcomes = _interview_outcomes(conn, app, agreement.id)
-        directions = [direction_of(a, b) for a, b in terms.directions()]
+        directions: list[str] = list(terms.directions())
         codes = [c.code for c in terms.by_priority()]
         declined_seen: set[str] = set()
         running = {d: dict.fromkeys(codes, 0) for d in directions}
@@ -79,7 +86,8 @@ def stage_table(app: App, agreement_id: str) -> dict[str, Any]:
             _count_declined_in_plan(conn, app, st, figures, declined_seen)
             _count_remains(conn, st, figures)
             for r in conn.execute(select(discrepancies).where(
-                    discrepancies.c.stage_id == st.id, discrepancies.c.status == "open")):
+                    discrepancies.c.stage_id == st.id,
+                    discrepancies.c.status == DiscrepancyStatus.OPEN)):
                 figures.cell(r.direction, r.category)["open_discrepancies"] += 1
             signed = conn.execute(select(stages.c.totals).where(
                 stages.c.id == st.id)).scalar()
@@ -116,20 +124,21 @@ def _count_listed(conn: Connection, st: Stage, figures: _Figures, outcomes: dict
             handover_confirmations.c.stage_id == st.id)):
         roles[r.person_id].add(r.role)
     disputes = {r.person_id: r.resolution for r in conn.execute(
-        select(discrepancies).where(discrepancies.c.kind == "identity_disputed",
+        select(discrepancies).where(discrepancies.c.kind == DiscrepancyKind.IDENTITY_DISPUTED,
                                     discrepancies.c.stage_id == st.id))}
     for p in conn.execute(select(stage_persons).where(stage_persons.c.stage_id == st.id)):
         c = figures.cell(p.direction, p.category)
         c["nominated"] += 1
-        outcome = outcomes.get(p.person_id, "wishes")
-        withdrew = p.state == "withdrawn" and outcome != "wishes"
-        disputed = p.person_id in disputes and disputes[p.person_id] != "identity_confirmed"
-        if not withdrew and not disputed and p.state != "carried":
+        outcome = outcomes.get(p.person_id, WISHES)
+        withdrew = p.state == StagePersonState.WITHDRAWN and outcome != WISHES
+        disputed = p.person_id in disputes and \
+            disputes[p.person_id] != Resolution.IDENTITY_CONFIRMED
+        if not withdrew and not disputed and p.state != StagePersonState.CARRIED:
             c["verified"] += 1
-        if withdrew and outcome == "declines" and p.person_id not in declined_seen:
+        if withdrew and outcome == DECLINES and p.person_id not in declined_seen:
             declined_seen.add(p.person_id)
             c["declined"] += 1
-        if p.state == "listed" and confirmed_by_all(roles.get(p.person_id, set())):
+        if p.state == StagePersonState.LISTED and confirmed_by_all(roles.get(p.person_id, set())):
             c["handed_over"] += 1
 
 
@@ -139,7 +148,7 @@ def _count_declined_in_plan(conn: Connection, app: App, st: Stage, figures: _Fig
     for r in conn.execute(select(plan_exclusions).where(
             plan_exclusions.c.stage_id == st.id, plan_exclusions.c.sealed.is_not(None))):
         reason = app.cipher.open(r.sealed, row_id=f"{st.id}:{r.person_id}")["reason"]
-        if reason == "declined" and r.person_id not in declined_seen:
+        if reason == DECLINED and r.person_id not in declined_seen:
             declined_seen.add(r.person_id)
             figures.cell(r.direction, r.category)["declined"] += 1
 
@@ -156,8 +165,8 @@ def _count_remains(conn: Connection, st: Stage, figures: _Figures) -> None:
     for case in cases:
         c = figures.cell(case.direction, case.category)
         got = case_roles.get(case.id, set())
-        c["nominated"] += "sending" in got
-        c["verified"] += "receiving" in got
+        c["nominated"] += HandoverRole.SENDING in got
+        c["verified"] += HandoverRole.RECEIVING in got
         c["handed_over"] += confirmed_by_all(got)
 
 
@@ -285,7 +294,7 @@ class _Recount:
                 c["handed_over"] += 1
         for key, (direction, category) in self.cases.items():
             c = cell(key[0], direction, category)
-            c["nominated"] += "sending" in self.case_roles[key]
+            c["nominated"] += HandoverRole.SENDING in self.case_roles[key]
             c["handed_over"] += confirmed_by_all(self.case_roles[key])
         for disc in self.open_ids:
             cell(*self.discrepancies_at[disc])["open_discrepancies"] += 1

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from parley.bootstrap import App
 from parley.domain.agreements import Category
 from parley.domain.events import StagePlanned
-from parley.domain.handover import ROLES
+from parley.domain.handover import confirmed_by_all
 from parley.domain.planning import (
     CONFIDENTIAL_REASONS,
     NOT_ELIGIBLE,
@@ -41,7 +41,6 @@ from parley.domain.vocabulary import (
     StagePersonOrigin,
     StagePersonState,
     StageStatus,
-    all_three,
 )
 from parley.errors import Conflict, InputError, IntegrityFailure, NotFound
 from parley.services.exchange.agreements import (
@@ -132,7 +131,7 @@ def handed_over(conn: Connection, stage_id: str) -> dict[str, Any]:
         roles[r.person_id].add(r.role)
     return {r.person_id: r for r in conn.execute(select(stage_persons).where(
         stage_persons.c.stage_id == stage_id, stage_persons.c.state == StagePersonState.LISTED))
-        if all_three(roles.get(r.person_id, ()))}
+        if confirmed_by_all(roles.get(r.person_id, ()))}
 
 
 def plan_request(agreement: Agreement, capacity: int,

@@ -19,7 +19,7 @@ from sqlalchemy.sql.elements import BindParameter
 from parley.bootstrap import App
 from parley.domain.person_facts import PersonRecord, PersonView, facts_of, sides_of
 from parley.domain.person_status import (
-    PersonStatus,
+    StatusReport,
     Step,
     base_status,
     current_status,
@@ -27,6 +27,7 @@ from parley.domain.person_status import (
     interview_step,
     verified_step,
 )
+from parley.domain.vocabulary import ListKind, PartyKind, PersonStatus, StagePersonState
 from parley.errors import NotFound
 from parley.store import RecordCipher
 from parley.store.keyed import KeyedQuery, keyed
@@ -49,7 +50,7 @@ from parley.store.tables import (
     verifications,
 )
 
-__all__ = ["PersonStatus", "PersonView", "load_people", "load_records", "person_status",
+__all__ = ["PersonView", "StatusReport", "load_people", "load_records", "person_status",
            "statuses"]
 
 
@@ -65,7 +66,7 @@ _RECORDS = KeyedQuery.of(
 _CERTIFIED = KeyedQuery.of(select(medical_certifications), medical_certifications.c.person_id)
 _IDENTIFIED = KeyedQuery.of(select(remains_cases).where(remains_cases.c.person_id.is_not(None)),
                         remains_cases.c.person_id)
-_CONFLICT = select(parties.c.code).where(parties.c.kind == "party")
+_CONFLICT = select(parties.c.code).where(parties.c.kind == PartyKind.PARTY)
 _PERSONS = KeyedQuery.of(select(persons.c.id), persons.c.id)
 _VIEWER_KIND_PARTY = (select(parties.c.kind, parties.c.code)
                       .join(actors, actors.c.party_code == parties.c.code)
@@ -78,7 +79,7 @@ _LISTED: Select[Any] = (
     select(stage_persons.c.stage_id, stage_persons.c.person_id, stages.c.number,
            stages.c.stage_date, stages.c.closed_seq)
     .join(stages, stages.c.id == stage_persons.c.stage_id)
-    .where(stage_persons.c.state == "listed"))
+    .where(stage_persons.c.state == StagePersonState.LISTED))
 _CONFIRMATIONS: Select[Any] = select(handover_confirmations.c.stage_id,
                                      handover_confirmations.c.person_id,
                                      handover_confirmations.c.event_seq)
@@ -105,7 +106,7 @@ def load_records(conn: Connection, cipher: RecordCipher,
             continue
         fields = None if r.sealed is None else cipher.open(r.sealed, row_id=r.id)
         out[r.person_id].append(PersonRecord(
-            record_id=r.id, list_id=r.list_id, kind=r.kind, source=sources[r.list_id],
+            record_id=r.id, list_id=r.list_id, kind=ListKind(r.kind), source=sources[r.list_id],
             party=r.party_code, commitment=r.commitment, list_seq=r.list_seq,
             link_seq=r.link_seq, row_number=r.row_number, fields=fields))
     for recs in out.values():
@@ -139,7 +140,7 @@ def load_people(conn: Connection, cipher: RecordCipher,
 # --- status ---------------------------------------------------------------------------
 
 
-def person_status(app: App, person_id: str, *, viewer: str | None = None) -> PersonStatus:
+def person_status(app: App, person_id: str, *, viewer: str | None = None) -> StatusReport:
     """The status of one person as ``viewer`` may see it (an actor id; None: the
     intermediary). Parties never see ``declined_repatriation``: for them such a person
     keeps the status before the interview."""
@@ -147,7 +148,7 @@ def person_status(app: App, person_id: str, *, viewer: str | None = None) -> Per
 
 
 def statuses(app: App, person_ids: Iterable[str] | None = None, *,
-             viewer: str | None = None) -> dict[str, PersonStatus]:
+             viewer: str | None = None) -> dict[str, StatusReport]:
     """The status of many persons (every person when None), one read."""
     with app.read() as conn:
         confidential, party = True, None
@@ -155,7 +156,7 @@ def statuses(app: App, person_ids: Iterable[str] | None = None, *,
             found_kind = conn.execute(_VIEWER_KIND_PARTY, {"actor": viewer}).first()
             if found_kind is None:
                 raise NotFound(f"actor {viewer} is not registered")
-            confidential = found_kind.kind == "intermediary"
+            confidential = found_kind.kind == PartyKind.INTERMEDIARY
             party = None if confidential else str(found_kind.code)
         ids = list(conn.execute(_PERSONS.whole).scalars()) if person_ids is None \
             else list(person_ids)
@@ -177,7 +178,7 @@ def statuses(app: App, person_ids: Iterable[str] | None = None, *,
         if party is not None:  # another party's list labels are not this party's to see
             history = [_neutral(step, view.records, party, received) for step in history]
         current = current_status(history)
-        out[pid] = PersonStatus(person_id=pid, status=current.status,
+        out[pid] = StatusReport(person_id=pid, status=current.status,
                                 event_seq=current.event_seq,
                                 event_type=types.get(current.event_seq)
                                 if current.event_seq else None,
@@ -236,7 +237,7 @@ def _exchange_steps(conn: Connection, app: App, ids: set[str], *, confidential: 
     steps: Steps = defaultdict(list)
     noms = {r.id: r for r in _NOMINATIONS.run(conn, keys) if r.person_id in ids}
     for r in noms.values():
-        steps[r.person_id].append(Step("nominated", r.event_seq,
+        steps[r.person_id].append(Step(PersonStatus.NOMINATED, r.event_seq,
                                        f"nominated by {r.nominated_by}"))
     if noms:
         nom_keys = sorted(noms) if keys is not None else None
@@ -304,7 +305,7 @@ def _add_identified(conn: Connection, ids: set[str], keys: list[str] | None,
     """The remains cases identified as the persons."""
     for r in _IDENTIFIED.run(conn, keys):
         if r.person_id in ids:
-            steps[r.person_id].append(Step("deceased", r.identified_seq,
+            steps[r.person_id].append(Step(PersonStatus.DECEASED, r.identified_seq,
                                            f"remains case {r.case_number} identified"))
 
 

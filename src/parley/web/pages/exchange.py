@@ -134,6 +134,7 @@ def stage_page(request: Request, stage_id: str = Path(max_length=36),
                   people=people, states=states,
                   left_out=stages.left_out(ctx.app, stage_id, confidential=who.is_intermediary),
                   discrepancies=handover.list_discrepancies(ctx.app, stage_id=stage_id),
+                  resolutions=handover.RESOLUTIONS,
                   flash=request.query_params.get("flash"))
 
 
