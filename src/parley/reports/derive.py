@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from parley.domain.public_head import TOTAL
+from parley.domain.vocabulary import Direction
 from parley.ledger.chain import StoredEvent
 from parley.reports import bundle as names
 from parley.reports.stages import Figure
@@ -113,7 +114,7 @@ def totals(sections: Sequence[dict[str, Any]], figures: dict[str, list[Figure]],
             continue
         signers = [c["actor"] for c in section["head"]["cosignatures"]]
         for f in figures[section["id"]]:
-            sending, _, receiving = f.direction.partition("->")
+            sending, receiving = Direction.unchecked_parties(f.direction)
             row = {"stage": f.stage, "stage_number": section["number"],
                    "date": section["date"], "agreement": section["agreement"],
                    "direction": f.direction, "from": sending, "to": receiving,

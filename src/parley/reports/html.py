@@ -15,6 +15,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from parley.domain.vocabulary import Direction
 from parley.reports import bundle as names
 from parley.reports.charts import Series, cumulative_lines, grouped_bars
 from parley.reports.suppression import REASONS
@@ -140,7 +141,7 @@ def report_view(files: dict[str, Any]) -> dict[str, Any]:
         return str(parties.get(code, {}).get("title", code))
 
     def direction_words(direction: str) -> str:
-        sending, _, receiving = direction.partition("->")
+        sending, receiving = Direction.unchecked_parties(direction)
         return f"from {party_title(sending)} to {party_title(receiving)}"
 
     stage_labels: dict[str, str] = {}
@@ -232,7 +233,7 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
     charts: list[Markup] = []
 
     def arrow(direction: str) -> str:
-        sending, _, receiving = direction.partition("->")
+        sending, receiving = Direction.unchecked_parties(direction)
         return f"{view['party_title'](sending)} → {view['party_title'](receiving)}"
 
     for direction in directions:
@@ -266,7 +267,7 @@ def _charts(view: dict[str, Any]) -> list[Markup]:
         if not any(b["claimed_by_sender"] is not None or b["claimed_by_receiver"] is not None
                    for b in mine):
             continue
-        sending, _, receiving = direction.partition("->")
+        sending, receiving = Direction.unchecked_parties(direction)
         by_stage = {b["stage"]: b for b in mine}
 
         def pick(field: str, by_stage: dict[str, Any] = by_stage) -> list[int | None]:

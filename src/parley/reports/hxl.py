@@ -18,6 +18,7 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from parley.domain.vocabulary import Direction
 from parley.reports import bundle as names
 
 HEADERS = ("date", "stage", "stage id", "from", "to", "category", "returned (confirmed)",
@@ -39,7 +40,7 @@ def figures_csv(files: Mapping[str, Any]) -> str:
     totals = files[names.TOTALS]
     signers = {r["stage"]: r["confirmed_by"] for r in totals["rows"]}
     for row in [*totals["rows"], *totals["by_direction"]]:
-        sending, _, receiving = row["direction"].partition("->")
+        sending, receiving = Direction.unchecked_parties(row["direction"])
         date = row.get("date") or next(
             (r["date"] for r in totals["rows"] if r["stage"] == row["stage"]), "")
         writer.writerow([

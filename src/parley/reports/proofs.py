@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.domain.public_head import person_leaf
+from parley.domain.vocabulary import PartyKind
 from parley.ledger.canonical import CanonicalError, canonical_json, parse_canonical
 from parley.ledger.merkle import leaf_hash, verify_inclusion
 from parley.ledger.signing import sign, verify_signature
@@ -79,7 +80,7 @@ def check_proof(bundle: LoadedBundle, path: Path, notes: list[str]) -> str | Non
 def _check(bundle: LoadedBundle, proof: dict[str, Any], notes: list[str]) -> str | None:
     signers = bundle.signers
     issuer = proof["issuer"]
-    if signers.kind_of.get(signers.party_of.get(issuer, ""), "") != "intermediary":
+    if signers.kind_of.get(signers.party_of.get(issuer, ""), "") != PartyKind.INTERMEDIARY:
         return f"issuer {issuer!r} is not an actor of this bundle's intermediary"
     if not verify_signature(signers.keys[issuer], names.proof_message(proof),
                             proof["signature"]):

@@ -25,6 +25,7 @@ from parley.domain.public_head import (
     PublicHeadError,
     StageOpenings,
 )
+from parley.domain.vocabulary import Direction, PartyKind, VocabularyError
 from parley.ledger.merkle import tree_root
 from parley.ledger.signing import verify_signature
 from parley.reports.suppression import REASONS, SMALL, WITHHELD, Decision, audit, suppress
@@ -108,11 +109,11 @@ def _check_cosignatures(signed: Mapping[str, Any], head: PublicHead, signers: Si
         return "cosignatures are not sorted by party code"
     wanted: set[str] = set()
     for direction, _, _ in head.figures:
-        sending, sep, receiving = direction.partition("->")
-        if not sep or not sending or not receiving:
-            return f"direction {direction!r} is not SENDING->RECEIVING"
-        wanted |= {sending, receiving}
-    intermediaries = {c for c, kind in signers.kind_of.items() if kind == "intermediary"}
+        try:
+            wanted |= set(Direction.parse(direction).parties)
+        except VocabularyError as exc:
+            return str(exc)
+    intermediaries = {c for c, kind in signers.kind_of.items() if kind == PartyKind.INTERMEDIARY}
     seen: set[str] = set()
     message = head.to_bytes()
     for c in cosignatures:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from parley.domain.vocabulary import PartyKind
 from parley.ledger.chain import StoredEvent
 from parley.ledger.signing import verify_signature
 from parley.reports import bundle as names
@@ -304,7 +305,7 @@ def _signed_by_intermediary(signers: Signers, keys: dict[str, str], actor: Any,
                             file: str) -> None:
     if not isinstance(actor, str) or actor not in keys:
         raise _Fail(file, None, f"signer {actor!r} is not an actor registered in the log")
-    if signers.kind_of.get(signers.party_of.get(actor, "")) != "intermediary":
+    if signers.kind_of.get(signers.party_of.get(actor, "")) != PartyKind.INTERMEDIARY:
         raise _Fail(file, None, f"signer {actor!r} is not an actor of the intermediary")
 
 

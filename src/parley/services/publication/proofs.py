@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
+from parley.domain.vocabulary import StageStatus
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger.merkle import inclusion_proof, leaf_hash
 from parley.reports.proofs import build_proof, proof_text
@@ -58,7 +59,7 @@ def _openings(app: App, conn: Connection, person_id: str) -> dict[str, _Opening]
 
 def _stage_numbers(conn: Connection) -> dict[str, int]:
     return {r.id: int(r.closed_seq or 0) for r in conn.execute(
-        select(stages.c.id, stages.c.closed_seq).where(stages.c.status == "closed"))}
+        select(stages.c.id, stages.c.closed_seq).where(stages.c.status == StageStatus.CLOSED))}
 
 
 def family_proof(app: App, person_id: str, *, actor: str | None = None) -> dict[str, Any]:
