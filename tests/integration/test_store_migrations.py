@@ -60,16 +60,16 @@ def test_the_schema_refuses_a_word_outside_its_set(app: App) -> None:
 
 def test_a_stored_stray_word_stops_the_migration_until_corrected(app: App) -> None:
     register_three(app)
-    downgrade(app.engine, "0010_public_heads")
+    downgrade(app.engine, "0011_inquirers")
     with app.engine.begin() as conn:
         conn.execute(update(parties).where(parties.c.code == UA).values(kind="partner"))
     with pytest.raises(IntegrityFailure, match="parties.kind holds 'partner' "
                                                r"\(allowed: party, intermediary\)"):
         upgrade(app.engine)
-    assert current_revision(app.engine) == "0010_public_heads"
+    assert current_revision(app.engine) == "0011_inquirers"
     with app.engine.begin() as conn:
         conn.execute(update(parties).where(parties.c.code == UA).values(kind="party"))
-    assert upgrade(app.engine) == ("0010_public_heads", head_revision())
+    assert upgrade(app.engine) == ("0011_inquirers", head_revision())
     with app.read() as conn:
         assert conn.execute(select(parties.c.kind).where(parties.c.code == UA)).scalar() \
             == "party"

@@ -5,7 +5,7 @@ types below, and nowhere else is the set written out. They are ``StrEnum``s: a m
 *is* its string (``StageStatus.CLOSED == "closed"``), so rows, events and their hashes
 hold exactly the text they held before these types existed, and a value read back from
 the database compares equal to the member without conversion. The schema holds the same
-sets as CHECK constraints (``store/tables.py``, migration ``0011_vocabulary``).
+sets as CHECK constraints (``store/tables.py``, migration ``0012_vocabulary``).
 
 :class:`Direction` is the one way to write "from the sending party to the receiving
 party": ``"RU->UA"``. It is a ``str`` for the same reason.

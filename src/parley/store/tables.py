@@ -9,7 +9,7 @@ Areas add their tables in their own section below and in their own migration.
 
 Columns that hold one of a closed set of words (a kind, a state, a role: the types of
 ``parley.domain.vocabulary``) carry a CHECK constraint built from that type
-(``0011_vocabulary``), so the database refuses any other word, and directions must
+(``0012_vocabulary``), so the database refuses any other word, and directions must
 read ``SENDING->RECEIVING``.
 """
 

@@ -7,12 +7,12 @@ builds the same constraints from the types, and a test compares the two on both
 backends.
 
 Rows that already hold another word are not changed: the upgrade refuses, naming the
-table, the column and the words, and the database stays at ``0010_public_heads``. On
+table, the column and the words, and the database stays at ``0011_inquirers``. On
 SQLite each table is copied with its constraints (Alembic's batch mode); the foreign
 keys are checked once all tables are copied (``parley.store.migrate``).
 
-Revision ID: 0011_vocabulary
-Revises: 0010_public_heads
+Revision ID: 0012_vocabulary
+Revises: 0011_inquirers
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from alembic import op
 
 from parley.errors import IntegrityFailure
 
-revision = "0011_vocabulary"
-down_revision = "0010_public_heads"
+revision = "0012_vocabulary"
+down_revision = "0011_inquirers"
 branch_labels = None
 depends_on = None
 
@@ -88,7 +88,7 @@ def _refuse_strays(conn: sa.Connection) -> None:
             found.append(f"{table}.direction holds {', '.join(map(repr, stray))} "
                          "(expected SENDING->RECEIVING)")
     if found:
-        raise IntegrityFailure("migration 0011_vocabulary: rows hold words outside their "
+        raise IntegrityFailure("migration 0012_vocabulary: rows hold words outside their "
                                "sets; correct them first: " + "; ".join(found))
 
 
