@@ -29,7 +29,7 @@ from parley.bootstrap import App
 from parley.domain.events import InquirerVerified, InquiryRevoked
 from parley.domain.person_status import Step, current_status
 from parley.domain.records import RecordInput
-from parley.domain.vocabulary import ListKind, PartyKind
+from parley.domain.vocabulary import ListKind, PartyKind, PersonStatus
 from parley.errors import Conflict, InputError, NotFound
 from parley.ingest.values import ValueProblem, parse_iso_date
 from parley.ledger.canonical import canonical_json
@@ -366,8 +366,9 @@ def family_answer(app: App, inquiry_id: str) -> FamilyAnswer:
                             NEXT_STEPS["unmatched"])
     found = person_status(app, person)
     # A refusal of repatriation is the person's to tell: the family sees the step before.
-    current = current_status([s for s in found.history if s.status != "declined_repatriation"]
-                             or [Step("missing", None, "")])
+    current = current_status([s for s in found.history
+                              if s.status != PersonStatus.DECLINED_REPATRIATION]
+                             or [Step(PersonStatus.MISSING, None, "")])
     status, seq = current.status, current.event_seq
     when = None
     if seq is not None:
