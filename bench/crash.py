@@ -17,7 +17,8 @@ Run it on SQLite (default) or PostgreSQL::
     .venv/bin/python bench/crash.py --kills 50 \\
         --postgres postgresql+psycopg://postgres@127.0.0.1:55432/postgres
 
-and against a deliberately broken build, which it must catch (exit status 1)::
+and against a deliberately broken build, which it must catch (exit status 1): the same
+server wrapped by ``bench/crash_faults.py`` and run by uvicorn instead of ``parley serve``::
 
     .venv/bin/python bench/crash.py --kills 5 --broken ack-before-commit
     .venv/bin/python bench/crash.py --kills 5 --broken no-idempotency
@@ -55,6 +56,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.crash_check import Findings, Ledger, Write, check
+from bench.crash_faults import FAULT_VARIABLE, FAULTS
 from bench.crash_world import World, build_world
 
 from parley.bootstrap import bootstrap
@@ -62,10 +64,7 @@ from parley.services.ledger import verify_ledger
 from parley.settings import Settings
 
 PARLEY = Path(sys.executable).with_name("parley")
-BROKEN = {
-    "ack-before-commit": {"PARLEY_UNSAFE_ACK_BEFORE_COMMIT": "1"},
-    "no-idempotency": {"PARLEY_UNSAFE_NO_IDEMPOTENCY": "1"},
-}
+REPOSITORY = Path(__file__).resolve().parents[1]
 ROLE_OF = {("ua", "RU->UA"): "receiving", ("ua", "UA->RU"): "sending",
            ("ru", "UA->RU"): "receiving", ("ru", "RU->UA"): "sending"}
 SURNAMES = ("Коваленко", "Бондаренко", "Шевченко", "Ткаченко", "Мельник", "Кравчук",
@@ -87,7 +86,7 @@ class Config:
     batch: int = 3                    # persons per confirmation write
     seed: int = 1
     postgres: str | None = None       # an admin URL: the harness creates its own database
-    broken: str | None = None         # a key of BROKEN
+    broken: str | None = None         # one of crash_faults.FAULTS
     workdir: Path | None = None
     keep: bool = False
     verbose: bool = False
@@ -150,26 +149,38 @@ class Report:
 
 
 class Server:
-    """`parley serve` as a child process in its own session, killed with SIGKILL."""
+    """`parley serve` as a child process in its own session, killed with SIGKILL; with
+    ``broken``, the same application with a fault (``bench/crash_faults.py``) under
+    uvicorn."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, broken: str | None = None) -> None:
         self.env = env
         self.log = log
+        self.broken = broken
         self.port = _free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.proc: subprocess.Popen[bytes] | None = None
 
+    def command(self) -> tuple[list[str], dict[str, str]]:
+        address = ["--host", "127.0.0.1", "--port", str(self.port)]
+        if self.broken is None:
+            return [str(PARLEY), "serve", *address], self.env
+        path = os.pathsep.join(p for p in (str(REPOSITORY), self.env.get("PYTHONPATH")) if p)
+        return ([sys.executable, "-m", "uvicorn", "bench.crash_faults:create_app", "--factory",
+                 *address, "--log-level", "warning", "--no-access-log"],
+                {**self.env, FAULT_VARIABLE: self.broken, "PYTHONPATH": path})
+
     def start(self, timeout: float = 60) -> None:
         self.log.parent.mkdir(parents=True, exist_ok=True)
+        command, env = self.command()
         with self.log.open("ab") as log:
-            self.proc = subprocess.Popen(
-                [str(PARLEY), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
-                env=self.env, stdout=log, stderr=log, start_new_session=True)
+            self.proc = subprocess.Popen(command, env=env, stdout=log, stderr=log,
+                                         start_new_session=True)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 tail = self.log.read_text(errors="replace").strip().splitlines()[-1:]
-                raise RuntimeError(f"parley serve exited with {self.proc.returncode}: "
+                raise RuntimeError(f"the server exited with {self.proc.returncode}: "
                                    f"{' '.join(tail)[:300]}")
             try:
                 if httpx.get(f"{self.base}/api/v1/parties", timeout=1).status_code == 200:
@@ -177,7 +188,7 @@ class Server:
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
-        raise RuntimeError(f"parley serve did not answer within {timeout:.0f} s")
+        raise RuntimeError(f"the server did not answer within {timeout:.0f} s")
 
     def kill(self) -> None:
         if self.proc is None:
@@ -413,8 +424,7 @@ def _run(cfg: Config, workdir: Path, url: str, report: Report) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
     env.update({"PARLEY_DATABASE_URL": url, "PARLEY_KEY_DIR": str(settings.key_dir),
                 "PARLEY_DATA_DIR": str(workdir)})
-    server_env = {**env, **BROKEN.get(cfg.broken or "", {})}
-    server = Server(server_env, workdir / "server.log")
+    server = Server(env, workdir / "server.log", broken=cfg.broken)
     server.start()
     routes = discover_routes(server.base)
     ledger = Ledger()
@@ -495,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--postgres", metavar="ADMIN_URL", default=None,
                         help="run on PostgreSQL; a database is created there and dropped")
-    parser.add_argument("--broken", choices=sorted(BROKEN), default=None,
+    parser.add_argument("--broken", choices=sorted(FAULTS), default=None,
                         help="run against a deliberately broken build (must FAIL)")
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--keep", action="store_true", help="keep the work directory")

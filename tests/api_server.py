@@ -57,15 +57,18 @@ class Served:
 
 
 @contextmanager
-def serving(parley: App, **options: Any) -> Iterator[Served]:
-    """uvicorn serving ``create_app(parley, **options)`` on 127.0.0.1 (a free port)."""
+def serving(parley: App, *, wrap: Callable[[FastAPI], Any] | None = None,
+            **options: Any) -> Iterator[Served]:
+    """uvicorn serving ``create_app(parley, **options)`` on 127.0.0.1 (a free port),
+    wrapped by ``wrap`` (an ASGI middleware, e.g. a fault of ``bench/crash_faults.py``)."""
     options.setdefault("rate_limits", GENEROUS)
     api = create_app(parley, **options)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(api, log_level="warning", access_log=False, lifespan="on")
+    config = uvicorn.Config(wrap(api) if wrap else api, log_level="warning",
+                            access_log=False, lifespan="on")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

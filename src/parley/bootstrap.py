@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, text
@@ -21,12 +21,18 @@ from parley.store import Keyring, RecordCipher, UnitOfWork
 from parley.store.crypto import KEY_FILE, load_or_create_data_key
 from parley.store.dialect import create_store_engine
 from parley.store.migrate import current_revision, head_revision, upgrade
+from parley.store.transactions import Transactions
 from parley.store.uow import Clock, utc_now
 
 
 @dataclass
 class App:
-    """Everything a service needs: the database, the keys, the data cipher, the clock.
+    """Everything a service needs: the database, the keys, the data cipher, the clock,
+    and ``transactions``, the factory its units of work and reads come from.
+
+    :func:`bootstrap` gives it the plain :class:`~parley.store.transactions.Transactions`;
+    the server replaces it with :class:`parley.runtime.transactions.ServerTransactions`
+    (see :func:`parley.api.create_app`). Services see no difference.
 
     A command that runs once uses it as a context manager (``with bootstrap() as app:``),
     which closes the engine when the block ends.
@@ -36,16 +42,18 @@ class App:
     engine: Engine
     keyring: Keyring
     cipher: RecordCipher
+    transactions: Transactions
     clock: Clock = field(default=utc_now)
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, self.keyring, self.clock)
+        """A new unit of work for one service call (see :meth:`UnitOfWork.commit` for when
+        its ``commit()`` becomes durable)."""
+        return self.transactions.unit_of_work(self.clock)
 
-    @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """A read-only connection (a consistent snapshot on PostgreSQL, deferred on SQLite)."""
-        with self.engine.connect() as conn:
-            yield conn
+    def read(self) -> AbstractContextManager[Connection]:
+        """A read-only transaction over one consistent snapshot (``REPEATABLE READ, READ
+        ONLY`` on PostgreSQL, a deferred transaction on SQLite)."""
+        return self.transactions.read()
 
     def close(self) -> None:
         self.engine.dispose()
@@ -84,8 +92,9 @@ def bootstrap(settings: Settings | None = None, *, migrate: bool = True,
     # A new data key only for an empty ledger: for an existing one a missing key means
     # the records cannot be opened, and that must be said, not papered over.
     cipher = RecordCipher(load_or_create_data_key(settings.key_dir, create=fresh))
-    return App(settings=settings, engine=engine, keyring=Keyring(settings.key_dir),
-               cipher=cipher, clock=clock)
+    keyring = Keyring(settings.key_dir)
+    return App(settings=settings, engine=engine, keyring=keyring, cipher=cipher,
+               transactions=Transactions(engine, keyring), clock=clock)
 
 
 def upgrade_database(settings: Settings | None = None) -> tuple[str | None, str]:

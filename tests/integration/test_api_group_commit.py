@@ -18,7 +18,7 @@ from parley.bootstrap import App
 from parley.errors import Conflict, InputError, NotFound
 from parley.runtime import idempotency
 from parley.runtime.group_commit import GroupCommit
-from parley.runtime.idempotency import ServiceApp, service_app
+from parley.runtime.transactions import ServerTransactions, service_app
 from parley.services.ledger import verify_ledger
 from parley.services.people.organisation import register_actor
 from parley.store.tables import actors, idempotency_keys
@@ -30,7 +30,7 @@ def _actors(app: App) -> set[str]:
         return set(conn.execute(select(actors.c.id)).scalars())
 
 
-def _register(served: ServiceApp, actor: str, *, key: str | None = None,
+def _register(served: App, actor: str, *, key: str | None = None,
               party: str = UA) -> Callable[[], idempotency.Answer]:
     """The write an API route hands to the group commit: an idempotent registration."""
     def write() -> idempotency.Answer:
@@ -81,14 +81,19 @@ def _batch(gc: GroupCommit, writes: list[Callable[[], Any]]) -> list[Any]:
     return results
 
 
+def _writer_lock(served: App) -> Any:
+    assert isinstance(served.transactions, ServerTransactions)
+    return served.transactions.writer_lock
+
+
 @pytest.fixture
-def served(app: App) -> ServiceApp:
+def served(app: App) -> App:
     register_three(app)
     return service_app(app)
 
 
-def test_a_failed_write_rolls_back_alone_and_the_others_commit(served: ServiceApp) -> None:
-    gc = GroupCommit(served.engine, served.writer_lock)
+def test_a_failed_write_rolls_back_alone_and_the_others_commit(served: App) -> None:
+    gc = GroupCommit(served.engine, _writer_lock(served))
     try:
         results = _batch(gc, [_register(served, "officer-1"),
                               _register(served, "officer-2", party="XX"),
@@ -106,8 +111,8 @@ def test_a_failed_write_rolls_back_alone_and_the_others_commit(served: ServiceAp
     assert report.ok, report.failure
 
 
-def test_a_retry_in_the_same_batch_replays_the_first_answer(served: ServiceApp) -> None:
-    gc = GroupCommit(served.engine, served.writer_lock)
+def test_a_retry_in_the_same_batch_replays_the_first_answer(served: App) -> None:
+    gc = GroupCommit(served.engine, _writer_lock(served))
     try:
         results = _batch(gc, [_register(served, "officer-7", key="k-7"),
                               _register(served, "officer-7", key="k-7")])
@@ -119,8 +124,8 @@ def test_a_retry_in_the_same_batch_replays_the_first_answer(served: ServiceApp) 
         assert conn.execute(select(func.count()).select_from(idempotency_keys)).scalar() == 1
 
 
-def test_a_failed_commit_acknowledges_nothing(served: ServiceApp) -> None:
-    gc = GroupCommit(served.engine, served.writer_lock)
+def test_a_failed_commit_acknowledges_nothing(served: App) -> None:
+    gc = GroupCommit(served.engine, _writer_lock(served))
 
     def fail_at_commit() -> None:
         # A deferred check that fails only at COMMIT stands in for a disk that refuses it.
@@ -157,8 +162,8 @@ def test_a_failed_commit_acknowledges_nothing(served: ServiceApp) -> None:
     assert report.ok, report.failure
 
 
-def test_errors_reach_the_caller_unchanged(served: ServiceApp) -> None:
-    gc = GroupCommit(served.engine, served.writer_lock)
+def test_errors_reach_the_caller_unchanged(served: App) -> None:
+    gc = GroupCommit(served.engine, _writer_lock(served))
 
     def refuse() -> None:
         raise Conflict("stage 3 of ISTANBUL-2025 is closed; nothing changed")

@@ -7,12 +7,14 @@ import threading
 from typing import Any
 
 import pytest
+from bench.crash_faults import IgnoreIdempotencyKeys
 from sqlalchemy import func, select
 
 from parley.bootstrap import App
 from parley.errors import InputError
 from parley.runtime import idempotency
-from parley.runtime.idempotency import IdempotencyMismatch, service_app
+from parley.runtime.idempotency import IdempotencyMismatch, SecondUnitOfWork
+from parley.runtime.transactions import service_app
 from parley.services.registry.inquiries import file_inquiry
 from parley.store.tables import idempotency_keys, source_lists
 from tests.api_server import build_world, serving
@@ -131,22 +133,23 @@ def test_concurrent_retries_act_once(app: App) -> None:
 
 
 def test_disabled_idempotency_acts_twice(app: App) -> None:
-    """The deliberately broken build (for the crash harness) really is broken."""
-    register_three(app)
-    served = service_app(app, idempotent=False)
+    """The deliberately broken build (for the crash harness, bench/crash_faults.py) really
+    is broken."""
+    build_world(app)
     before = _count(app, source_lists)
-    for _ in range(2):
-        idempotency.run(served, owner="u", key="k", request_fingerprint="f",
-                        operation=lambda: file_inquiry(served, fields=BODY, match=False),
-                        render=lambda f: (201, {}))
+    with serving(app, wrap=IgnoreIdempotencyKeys) as srv, \
+            srv.client(headers={"Idempotency-Key": "k"}) as client:
+        for _ in range(2):
+            assert client.post("/api/v1/inquiries", json=BODY).status_code == 201
     assert _count(app, source_lists) == before + 2
 
 
 def test_a_service_with_two_transactions_keeps_its_answer(app: App) -> None:
     """Filing and matching an inquiry are two transactions: the first is settled before
-    the second begins (no wait on its own lock), and the answer is still replayed."""
+    the second begins (no wait on its own lock), and the answer is still replayed.
+    (The deployed server's lenient mode; strict, the tests' default, refuses it: below.)"""
     register_three(app)
-    served = service_app(app)
+    served = service_app(app, strict=False)
     calls: list[int] = []
 
     def two_transactions() -> Any:
@@ -162,3 +165,24 @@ def test_a_service_with_two_transactions_keeps_its_answer(app: App) -> None:
                             operation=two_transactions,
                             render=lambda f: (201, {"code": f.tracking_code}))
     assert again.replayed and again.body == first.body and calls == [1]
+
+
+def test_a_second_unit_of_work_in_a_once_only_request_fails_loudly(app: App) -> None:
+    """Strict (the tests' mode): the second unit of work is refused before it begins, and
+    the first rolls back with its key, so nothing is half done."""
+    register_three(app)
+    served = service_app(app)
+    before = _count(app, source_lists)
+
+    def two_transactions() -> Any:
+        filed = file_inquiry(served, fields=BODY, match=False)
+        file_inquiry(served, fields={**BODY, "given_name": "Тарас"}, match=False)
+        return filed
+
+    with pytest.raises(SecondUnitOfWork, match="second unit of work"):
+        idempotency.run(served, owner="u", key="two", request_fingerprint="f",
+                        operation=two_transactions,
+                        render=lambda f: (201, {"code": f.tracking_code}))
+    assert _count(app, source_lists) == before
+    assert _count(app, idempotency_keys) == 0
+

@@ -35,6 +35,7 @@ from parley.errors import Conflict
 from parley.linkage import LinkRecord, default_model, feature_rows
 from parley.linkage.model import term_frequencies
 from parley.runtime import idempotency
+from parley.runtime.transactions import service_app
 from parley.services.exchange.agreements import load_agreement, sign_agreement
 from parley.services.exchange.stage_summary import stage_table
 from parley.services.exchange.stages import plan_stage
@@ -95,7 +96,7 @@ def world(app: App, tmp_path: Path) -> dict[str, Any]:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS)
         writer.writeheader()
         writer.writerows(ROWS)
-    served = idempotency.service_app(app)
+    served = service_app(app)
     answer = idempotency.run(
         served, owner="ru-user", key=str(uuid.uuid4()), request_fingerprint="upload",
         operation=lambda: import_list(served, path=path, kind="capture_card",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -19,8 +20,8 @@ from parley.api.ratelimit import RateLimiter, Rule
 from parley.api.routers import ROUTERS
 from parley.bootstrap import App, bootstrap
 from parley.runtime.group_commit import GroupCommit
-from parley.runtime.idempotency import service_app
 from parley.runtime.inquiry_matcher import InquiryMatcher
+from parley.runtime.transactions import ServerTransactions
 from parley.services.people.access import AccessLog
 from parley.services.registry.inquiries import match_queued
 from parley.settings import Settings
@@ -32,26 +33,31 @@ RATE_LIMIT_FILE = "ratelimits.bin"
 
 
 def create_app(parley: App | None = None, *, settings: Settings | None = None,
-               migrate: bool = True, secure_cookies: bool = True, idempotent: bool = True,
+               migrate: bool = True, secure_cookies: bool = True,
                rate_limits: dict[str, Rule] | None = None, web: bool = True,
-               publish_dir: Path | None = None, shared_limits: bool = True) -> FastAPI:
+               publish_dir: Path | None = None, shared_limits: bool = True,
+               strict_transactions: bool = True) -> FastAPI:
     """The ASGI app over ``parley`` (or one bootstrapped from ``settings`` and owned).
 
     With ``shared_limits`` the rate limits live in a file of the data directory that
-    every worker process of the host shares (see :mod:`parley.api.ratelimit`).
+    every worker process of the host shares (see :mod:`parley.api.ratelimit`). With
+    ``strict_transactions`` a service that opens a second unit of work inside a once-only
+    request fails (see :mod:`parley.runtime.idempotency`).
     """
     owned = parley is None
     base = parley if parley is not None else bootstrap(settings, migrate=migrate)
-    served = service_app(base, idempotent=idempotent)
+    # The server's composition: its units of work join the group commit and once-only
+    # requests (ServerTransactions), injected into the App every service receives.
+    transactions = ServerTransactions(base.engine, base.keyring, strict=strict_transactions)
+    served = replace(base, transactions=transactions)
     limits_file = base.settings.key_dir.parent / RATE_LIMIT_FILE if shared_limits else None
-    # The process's one writer thread: access-log entries always; writes only when they
-    # are idempotent (a plain unit of work would wait on the batch's own lock).
-    group = GroupCommit(served.engine, served.writer_lock)
+    # The process's one writer thread: access-log entries and the short writes that opt in.
+    group = GroupCommit(served.engine, transactions.writer_lock)
     ctx = ServiceContext(app=served, access_log=AccessLog(served, group),
                          limiter=RateLimiter(rate_limits, path=limits_file),
                          secure_cookies=secure_cookies,
                          publish_dir=publish_dir or base.settings.key_dir.parent / "published",
-                         group_commit=group if idempotent else None,
+                         group_commit=group,
                          matcher=InquiryMatcher(lambda: match_queued(served)))
 
     @asynccontextmanager
@@ -96,14 +102,9 @@ def create_app(parley: App | None = None, *, settings: Settings | None = None,
 def create_from_env() -> FastAPI:
     """For uvicorn's ``--factory`` in each worker: settings from the environment.
 
-    The parent process (``parley serve``) has migrated the database already.
+    The parent process (``parley serve``) has migrated the database already. Lenient
+    about a second unit of work in a once-only request: a weaker guarantee and a warning
+    in the log rather than a failed request (the tests run strict).
     """
     insecure = os.environ.get("PARLEY_INSECURE_COOKIES") == "1"
-    unsafe = os.environ.get("PARLEY_UNSAFE_NO_IDEMPOTENCY") == "1"
-    api = create_app(migrate=False, secure_cookies=not insecure, idempotent=not unsafe)
-    if os.environ.get("PARLEY_UNSAFE_ACK_BEFORE_COMMIT") == "1":
-        from parley.runtime.faults import acknowledge_before_commit
-
-        acknowledge_before_commit(api.state.parley.app)
-        api.state.parley.group_commit = None  # its late commit is per transaction
-    return api
+    return create_app(migrate=False, secure_cookies=not insecure, strict_transactions=False)

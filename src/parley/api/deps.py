@@ -18,10 +18,10 @@ from pydantic import BaseModel
 
 from parley.api.errors import ApiError
 from parley.api.ratelimit import RateLimiter
+from parley.bootstrap import App
 from parley.errors import InputError
 from parley.runtime import idempotency
 from parley.runtime.group_commit import GroupCommit
-from parley.runtime.idempotency import ServiceApp
 from parley.runtime.inquiry_matcher import InquiryMatcher
 from parley.services.people.access import PUBLIC, AccessLog, Principal, ProjectionCache, family
 from parley.services.people.users import (
@@ -40,9 +40,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 @dataclass
 class ServiceContext:
-    """Held on ``app.state.parley``: the Parley app and the per-process helpers."""
+    """Held on ``app.state.parley``: the Parley app (with the server's transactions,
+    :class:`parley.runtime.transactions.ServerTransactions`) and the per-process helpers."""
 
-    app: ServiceApp
+    app: App
     access_log: AccessLog
     limiter: RateLimiter = field(default_factory=RateLimiter)
     secure_cookies: bool = True

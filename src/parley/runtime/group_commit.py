@@ -12,10 +12,14 @@ savepoint (a write that fails rolls back alone and reports its own error), commi
 and only then wakes the request threads: nothing is acknowledged before the commit that
 makes it durable, and a failed commit fails every write of the batch.
 
-Inside a batch the services' units of work nest in the batch's transaction
-(:func:`current_connection`), and their reads see what earlier writes of the batch did.
-Only short writes that read and write through their own unit of work belong here (a
-handover confirmation); an import, which may take minutes, keeps its own transaction.
+Inside a batch the services' units of work nest in the batch's transaction, and their
+reads see what earlier writes of the batch did. The services do not know: the writer
+thread publishes the batch's connection in the context variable :data:`BATCH_CONNECTION`
+while a write runs, and the server's transaction factory
+(:class:`parley.runtime.transactions.ServerTransactions`) reads it through
+:func:`current_connection` when a service opens a unit of work or a read. Only short
+writes that read and write through their own unit of work belong here (a handover
+confirmation); an import, which may take minutes, keeps its own transaction.
 """
 
 from __future__ import annotations
@@ -25,28 +29,29 @@ import threading
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import Connection
+
+from parley.store.uow import Lock
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 MAX_BATCH = 64  # writes per transaction; more wait for the next one
 
-_BATCH: ContextVar[Connection | None] = ContextVar("parley_group_commit", default=None)
+#: The connection of the batch whose write is running in this context (None elsewhere).
+#: Set by :meth:`GroupCommit._commit` around each write; read through
+#: :func:`current_connection` by :class:`parley.runtime.transactions.ServerTransactions`
+#: and by the access log.
+BATCH_CONNECTION: ContextVar[Connection | None] = ContextVar("parley_batch_connection",
+                                                            default=None)
 
 
 def current_connection() -> Connection | None:
     """The connection of the batch the calling write runs in (None outside a batch)."""
-    return _BATCH.get()
-
-
-class _Lock(Protocol):
-    def acquire(self) -> None: ...
-
-    def release(self) -> None: ...
+    return BATCH_CONNECTION.get()
 
 
 @dataclass
@@ -60,7 +65,7 @@ class _Write(Generic[T]):
 class GroupCommit:
     """One writer thread per process that commits waiting writes together."""
 
-    def __init__(self, engine: Engine, writer_lock: _Lock | None = None,
+    def __init__(self, engine: Engine, writer_lock: Lock | None = None,
                  max_batch: int = MAX_BATCH) -> None:
         self._engine = engine
         self._writer_lock = writer_lock
@@ -126,7 +131,8 @@ class GroupCommit:
         try:
             with self._engine.connect().execution_options(parley_write=True) as conn, \
                     conn.begin():  # leaving the block commits: the batch's one commit
-                token = _BATCH.set(conn)
+                # What a service's unit of work nests in (see BATCH_CONNECTION).
+                token = BATCH_CONNECTION.set(conn)
                 try:
                     for write in batch:
                         savepoint = conn.begin_nested()
@@ -140,7 +146,7 @@ class GroupCommit:
                             if savepoint.is_active:
                                 savepoint.commit()
                 finally:
-                    _BATCH.reset(token)
+                    BATCH_CONNECTION.reset(token)
             self.batches += 1
             self.writes += len(batch)
         finally:

@@ -2,13 +2,31 @@
 
 A client sends ``Idempotency-Key: K`` with a write. :func:`run` looks K up for the
 caller; a stored answer for the same request fingerprint is returned as it was, a
-stored answer for another request is refused. Otherwise the operation runs, and the
-key is claimed *inside the operation's own transaction*: the unit of work that the
-service opens (through :class:`ServiceApp`) inserts the key row right after BEGIN and,
-when the service commits, holds the commit back until the answer is rendered, then
-writes the answer into the same row and commits once. So the write, the key and the
-answer are one transaction: a crash leaves either all of them or none, and a concurrent
-request with the same key waits on the key row and then replays the answer.
+stored answer for another request is refused. Otherwise the operation runs as a
+once-only request (:class:`OnceOnlyRequest`), and the key is claimed *inside the
+operation's own transaction*:
+
+1. :func:`run` publishes the request in the context variable :data:`ONCE_ONLY_REQUEST`
+   and calls the operation (a service);
+2. the service opens its unit of work; the server's transaction factory
+   (:class:`parley.runtime.transactions.ServerTransactions`) reads the request there
+   and opens the unit of work for it, which inserts the key row right after ``BEGIN``
+   (a concurrent request with the same key waits on that row, then replays the answer);
+3. the service calls ``uow.commit()``: the unit of work does not commit but hands its
+   open transaction to the request as a :class:`~parley.store.uow.DeferredCommit`;
+4. :func:`run` renders the answer and resolves the deferred commit in one place,
+   :func:`_commit_with_answer`: the answer goes into the key row and the write, its key
+   and its answer commit at once. A crash leaves either all of them or none.
+
+One unit of work per once-only request. A second one could only begin after the first
+had committed without its answer (on SQLite it would wait on the first's lock), and a
+crash in between would leave a key whose answer is lost. So it is refused with
+:class:`SecondUnitOfWork` (``strict``, the default, and what the tests run). The deployed
+server (``parley serve``) is lenient instead, so that such a mistake costs a weaker
+guarantee rather than a failed request: it logs a warning, commits the first unit of
+work with an empty answer, lets the later ones commit on their own and keeps the answer
+in a transaction of its own at the end (a key whose answer was not kept is refused on
+retry with a message saying so).
 
 Failed requests (any error) store nothing: nothing was done, and a retry runs again.
 """
@@ -16,29 +34,27 @@ Failed requests (any error) store nothing: nothing was done, and a retry runs ag
 from __future__ import annotations
 
 import base64
-import fcntl
 import hashlib
 import json
-import os
+import logging
 import re
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 
 from parley.bootstrap import App
 from parley.errors import Conflict, InputError, ParleyError
 from parley.runtime import group_commit
-from parley.store import Keyring, RecordCipher, UnitOfWork, timestamp
+from parley.store import RecordCipher, UnitOfWork, timestamp
 from parley.store.tables import idempotency_keys
-from parley.store.uow import Clock
+from parley.store.uow import DeferredCommit
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,200}")
@@ -50,22 +66,14 @@ class IdempotencyMismatch(InputError):
     field = "header.Idempotency-Key"
 
 
-@dataclass
-class _Claim:
-    owner: str
-    key: str
-    fingerprint: str
-    cipher: RecordCipher
-    uow: IdempotentUnitOfWork | None = None
-    ready: bool = False
-    settled: bool = False
+class SecondUnitOfWork(RuntimeError):
+    """A service opened a second unit of work inside a once-only request (a mistake in
+    the service or the route, never the caller's): see the module's docstring."""
 
 
 class _Replay(Exception):
     """Raised inside a service when its key turns out to be taken: answer from the row."""
 
-
-_CLAIM: ContextVar[_Claim | None] = ContextVar("parley_idempotency_claim", default=None)
 
 # Built once: every idempotent write runs them.
 _THIS_KEY = (idempotency_keys.c.owner == bindparam("k_owner"),
@@ -76,163 +84,94 @@ _ANSWER = update(idempotency_keys).where(*_THIS_KEY).values(
     status_code=bindparam("k_status"), response=bindparam("k_response"))
 
 
-class WriterLock:
-    """One SQLite writer at a time, across threads and the server's worker processes.
+@dataclass
+class OnceOnlyRequest:
+    """One write under an Idempotency-Key while :func:`run` carries it out.
 
-    Threads of a process queue on a re-entrant lock; the process that holds it also
-    holds an exclusive ``flock`` on a file beside the database, on which the other
-    workers' writers block. Both wake the next writer at once, where SQLite's own busy
-    handler would poll with growing sleeps and let one process starve the other. The
-    kernel drops the ``flock`` of a process that dies, however it dies.
+    It is the :class:`~parley.store.uow.OnceOnly` of the unit of work its service opens:
+    that unit of work claims the key (:meth:`claim`) and, once committed, leaves its open
+    transaction here as :attr:`deferred` (:meth:`hold`) for :func:`run` to resolve.
     """
 
-    def __init__(self, path: str | None) -> None:
-        self._lock = threading.RLock()
-        self._depth = 0
-        self._path = path
-        self._fd: int | None = None
+    owner: str
+    key: str
+    fingerprint: str
+    cipher: RecordCipher
+    units: int = 0                          # units of work the service opened so far
+    unit: UnitOfWork | None = None          # the one that claimed the key
+    deferred: DeferredCommit | None = None  # its transaction, committed by the service
+    settled: bool = False                   # lenient only: committed before a second one
 
-    def acquire(self) -> None:
-        self._lock.acquire()
-        try:
-            if self._depth == 0 and self._path is not None:
-                if self._fd is None:
-                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-                fcntl.flock(self._fd, fcntl.LOCK_EX)
-            self._depth += 1
-        except BaseException:
-            self._lock.release()
-            raise
-
-    def release(self) -> None:
-        try:
-            self._depth -= 1
-            if self._depth == 0 and self._fd is not None:
-                fcntl.flock(self._fd, fcntl.LOCK_UN)
-        finally:
-            self._lock.release()
-
-
-class IdempotentUnitOfWork(UnitOfWork):
-    """A unit of work that claims the current request's key and defers its commit.
-
-    On SQLite, writers also take the :class:`WriterLock` before ``BEGIN IMMEDIATE``.
-    """
-
-    def __init__(self, engine: Engine, keyring: Keyring, clock: Clock,
-                 writer_lock: WriterLock | None = None, *,
-                 within: Connection | None = None) -> None:
-        super().__init__(engine, keyring, clock, within=within)
-        # Nested in a group commit's transaction, the batch holds the writer lock.
-        self._writer_lock = writer_lock if within is None else None
-        self._locked = False
-
-    def __enter__(self) -> IdempotentUnitOfWork:
-        claim = _CLAIM.get()
-        if claim is not None and claim.uow is not None and claim.uow is not self:
-            # A service that uses a second transaction: settle the first one before the
-            # second begins (on SQLite it would wait on the first's lock). A crash between
-            # the two leaves the key without an answer (refused on retry).
-            _settle(claim, status=None, body=None)
-        if self._writer_lock is not None:
-            self._writer_lock.acquire()
-            self._locked = True
-        try:
-            super().__enter__()
-        except BaseException:
-            self._unlock()
-            raise
-        if claim is None:
-            return self
-        if claim.uow is None and not claim.settled:
-            claim.uow = self
-            claim.ready = False
-            try:
-                self.conn.execute(_CLAIM_KEY, {
-                    "owner": claim.owner, "key": claim.key, "fingerprint": claim.fingerprint,
-                    "status_code": None, "response": None,
-                    "created_at": timestamp(self.now())})
-            except IntegrityError:
-                claim.uow = None
-                self.close()
-                raise _Replay() from None
+    def serves(self, *, strict: bool) -> OnceOnlyRequest | None:
+        """Called by the server's transaction factory each time the service opens a unit
+        of work: the request that unit of work serves (this one), or None for one that
+        commits on its own (lenient, after the first was settled). With ``strict`` a
+        second unit of work raises :class:`SecondUnitOfWork` before it begins."""
+        if self.settled:
+            return None
+        self.units += 1
+        if self.units > 1:
+            if strict:
+                raise SecondUnitOfWork(
+                    "a service opened a second unit of work inside a once-only request "
+                    f"(Idempotency-Key {self.key!r}); make the request one unit of work "
+                    "(see parley.runtime.idempotency)")
+            log.warning("a second unit of work inside the once-only request with key %r: "
+                        "the first is committed before it, without its answer", self.key)
+            if self.deferred is not None:
+                _commit_with_answer(self, status=None, body=None)
+                self.settled = True
+                return None
         return self
 
-    def commit(self) -> None:
-        claim = _CLAIM.get()
-        if claim is not None and claim.uow is self:
-            claim.ready = True
-            return
-        super().commit()
+    def claim(self, uow: UnitOfWork) -> None:
+        """Insert the key row in ``uow``'s transaction, right after its ``BEGIN``."""
+        try:
+            uow.conn.execute(_CLAIM_KEY, {
+                "owner": self.owner, "key": self.key, "fingerprint": self.fingerprint,
+                "status_code": None, "response": None, "created_at": timestamp(uow.now())})
+        except IntegrityError:
+            raise _Replay() from None
+        self.unit = uow
 
-    def real_commit(self) -> None:
-        super().commit()
+    def hold(self, deferred: DeferredCommit) -> None:
+        """Keep the committed unit of work's open transaction for :func:`run`."""
+        self.deferred = deferred
+
+    def connection(self) -> Connection | None:
+        """The claiming unit of work's connection while its transaction is open."""
+        if self.unit is not None and self.unit.active:
+            return self.unit.conn
+        return None
 
     def close(self) -> None:
-        """Roll back what is not committed, return the connection, let the next writer in."""
-        try:
-            UnitOfWork.__exit__(self, None, None, None)
-        finally:
-            self._unlock()
-
-    def _unlock(self) -> None:
-        if self._locked and self._writer_lock is not None:
-            self._locked = False
-            self._writer_lock.release()
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        claim = _CLAIM.get()
-        if claim is not None and claim.uow is self:
-            if claim.ready and exc_type is None:
-                return  # held open: run() stores the answer and commits
-            claim.uow = None
-            claim.ready = False
-        try:
-            super().__exit__(exc_type, exc, tb)
-        finally:
-            self._unlock()
+        """Roll back a deferred commit that was not resolved (the request failed)."""
+        if self.deferred is not None:
+            deferred, self.deferred = self.deferred, None
+            deferred.close()
 
 
-class ServiceApp(App):
-    """The application as the server uses it: units of work take part in idempotency."""
-
-    idempotent: bool = True
-    writer_lock: WriterLock | None = None
-
-    def uow(self) -> UnitOfWork:
-        if not self.idempotent:
-            return UnitOfWork(self.engine, self.keyring, self.clock)
-        return IdempotentUnitOfWork(self.engine, self.keyring, self.clock, self.writer_lock,
-                                    within=group_commit.current_connection())
-
-    @contextmanager
-    def read(self) -> Iterator[Connection]:
-        """As :meth:`App.read`; inside a group commit, the batch's own connection, so a
-        write reads what the writes before it in the batch did."""
-        batch = group_commit.current_connection()
-        if batch is not None:
-            yield batch
-            return
-        with self.engine.connect() as conn:
-            yield conn
+#: The once-only request being carried out in this context (None outside one). Set by
+#: :func:`run` around the operation; read by
+#: :class:`parley.runtime.transactions.ServerTransactions` when a service opens a unit of
+#: work (through :func:`current_request`) and by the access log (:func:`current_connection`).
+ONCE_ONLY_REQUEST: ContextVar[OnceOnlyRequest | None] = ContextVar(
+    "parley_once_only_request", default=None)
 
 
-def service_app(app: App, *, idempotent: bool = True) -> ServiceApp:
-    served = ServiceApp(settings=app.settings, engine=app.engine, keyring=app.keyring,
-                        cipher=app.cipher, clock=app.clock)
-    served.idempotent = idempotent
-    if app.engine.dialect.name == "sqlite":
-        database = app.engine.url.database
-        served.writer_lock = WriterLock(f"{database}-writer.lock" if database else None)
-    return served
+def current_request() -> OnceOnlyRequest | None:
+    """The once-only request this context is carrying out (see :data:`ONCE_ONLY_REQUEST`)."""
+    return ONCE_ONLY_REQUEST.get()
 
 
 def current_connection() -> Connection | None:
-    """The connection of the idempotent write transaction held open in this context."""
-    claim = _CLAIM.get()
-    if claim is not None and claim.uow is not None:
-        return claim.uow.conn
+    """The connection of the write transaction open in this context: the once-only
+    request's unit of work (open or deferred), else the group commit's batch, else None."""
+    request = ONCE_ONLY_REQUEST.get()
+    if request is not None:
+        conn = request.connection()
+        if conn is not None:
+            return conn
     return group_commit.current_connection()
 
 
@@ -260,16 +199,22 @@ class Answer:
 
 def run(app: App, *, owner: str, key: str | None, request_fingerprint: str,
         operation: Callable[[], T], render: Callable[[T], tuple[int, Any]]) -> Answer:
-    """Run a write once per (owner, key); ``render`` turns its result into the answer."""
-    if key is None or (isinstance(app, ServiceApp) and not app.idempotent):
+    """Run a write once per (owner, key); ``render`` turns its result into the answer.
+
+    Without a key the operation just runs. With one, its unit of work joins the request
+    only if ``app`` runs the server's transactions
+    (:class:`parley.runtime.transactions.ServerTransactions`); a plain
+    :class:`parley.bootstrap.App` commits as usual and keeps no answer."""
+    if key is None:
         status, body = render(operation())
         return Answer(status, body)
     check_key(key)
     stored = _stored(app, owner, key, request_fingerprint)
     if stored is not None:
         return stored
-    claim = _Claim(owner=owner, key=key, fingerprint=request_fingerprint, cipher=app.cipher)
-    token = _CLAIM.set(claim)
+    request = OnceOnlyRequest(owner=owner, key=key, fingerprint=request_fingerprint,
+                              cipher=app.cipher)
+    token = ONCE_ONLY_REQUEST.set(request)
     try:
         try:
             result = operation()
@@ -282,42 +227,39 @@ def run(app: App, *, owner: str, key: str | None, request_fingerprint: str,
                 return replay
             raise
         status, body = render(result)
-        if claim.uow is not None and claim.ready:
-            _settle(claim, status=status, body=body)
-        elif claim.uow is None and claim.ready is False:
-            _store_answer(app, claim, status, body)
-        return Answer(status, body)
+        if request.deferred is not None:
+            _commit_with_answer(request, status=status, body=body)
     finally:
-        if claim.uow is not None:
-            claim.uow.close()
-            claim.uow = None
-        _CLAIM.reset(token)
+        request.close()
+        ONCE_ONLY_REQUEST.reset(token)
+    if request.settled:
+        _store_answer(app, request, status, body)
+    return Answer(status, body)
 
 
-def _settle(claim: _Claim, *, status: int | None, body: Any) -> None:
-    uow = claim.uow
-    assert uow is not None
-    uow.conn.execute(_ANSWER, {
-        "k_owner": claim.owner, "k_key": claim.key, "k_status": status,
-        "k_response": None if status is None else
-        _dump(claim.cipher, claim.owner, claim.key, body)})
+def _commit_with_answer(request: OnceOnlyRequest, *, status: int | None, body: Any) -> None:
+    """Resolve the request's deferred commit: the one place where the service's write,
+    its key and its answer (``status`` None: none) are committed, in one transaction."""
+    deferred = request.deferred
+    assert deferred is not None
+    request.deferred = None
     try:
-        uow.real_commit()
+        deferred.conn.execute(_ANSWER, {
+            "k_owner": request.owner, "k_key": request.key, "k_status": status,
+            "k_response": None if status is None else
+            _dump(request.cipher, request.owner, request.key, body)})
+        deferred.commit()
     finally:
-        uow.close()
-    claim.uow = None
-    claim.ready = False
-    claim.settled = True
+        deferred.close()
 
 
-def _store_answer(app: App, claim: _Claim, status: int, body: Any) -> None:
-    """After a multi-transaction service (or one that wrote nothing) keep the answer."""
-    if not claim.settled:
-        return  # nothing was written: nothing to remember
+def _store_answer(app: App, request: OnceOnlyRequest, status: int, body: Any) -> None:
+    """Lenient only: after the first unit of work was committed without the answer (a
+    second one followed), keep the answer in a transaction of its own."""
     with app.uow() as uow:
         uow.conn.execute(_ANSWER, {
-            "k_owner": claim.owner, "k_key": claim.key, "k_status": status,
-            "k_response": _dump(app.cipher, claim.owner, claim.key, body)})
+            "k_owner": request.owner, "k_key": request.key, "k_status": status,
+            "k_response": _dump(app.cipher, request.owner, request.key, body)})
         uow.commit()
 
 

@@ -3,8 +3,10 @@
 SQLite (the embedded default) runs in WAL mode with ``synchronous=FULL`` (an acknowledged
 commit survives power loss), foreign keys on and ``secure_delete`` (deleted content is
 zeroed); a write transaction starts with
-``BEGIN IMMEDIATE`` so writers queue for the lock instead of failing halfway. On
-PostgreSQL the chain head row is locked ``FOR UPDATE`` before an event is appended.
+``BEGIN IMMEDIATE`` so writers queue for the lock instead of failing halfway, and a read
+with ``BEGIN DEFERRED``, which in WAL mode reads one snapshot from its first statement to
+its end. On PostgreSQL the chain head row is locked ``FOR UPDATE`` before an event is
+appended, and a read runs ``REPEATABLE READ, READ ONLY`` (:func:`snapshot`).
 """
 
 from __future__ import annotations
@@ -85,6 +87,19 @@ def _configure_sqlite(engine: Engine, *, durable: bool) -> None:
 
 def is_sqlite(conn: Connection) -> bool:
     return conn.dialect.name == "sqlite"
+
+
+def snapshot(conn: Connection) -> Connection:
+    """``conn`` set up so that its next transaction reads one consistent snapshot.
+
+    PostgreSQL: ``REPEATABLE READ, READ ONLY`` (at the default READ COMMITTED every
+    statement would see the writes committed since the one before). psycopg sends both
+    with the ``BEGIN``, and the pool resets them when the connection is given back.
+    SQLite: unchanged; its ``BEGIN DEFERRED`` transaction in WAL mode already reads the
+    snapshot taken at its first statement until it ends."""
+    if is_sqlite(conn):
+        return conn
+    return conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
 
 
 _READ_HEAD = select(chain_head.c.seq, chain_head.c.hash).where(chain_head.c.id == 1)
