@@ -40,7 +40,6 @@ from parley.domain.vocabulary import Direction, PartyKind
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json, sha256_hex
 from parley.services.registry.persons import load_people
-from parley.store import UnitOfWork
 from parley.store.tables import (
     actors,
     agreement_signatures,
@@ -81,16 +80,6 @@ def terms_hash(terms: AgreementTerms) -> str:
     return sha256_hex(canonical_json(terms.to_json()))
 
 
-def exclusive(uow: UnitOfWork) -> Connection:
-    """Take the chain head's lock before reading the state a write depends on.
-
-    Every write appends an event and so waits for this lock anyway; taking it first
-    means that on PostgreSQL two writers never decide on the same stale reading (on
-    SQLite ``BEGIN IMMEDIATE`` already serialises them)."""
-    uow.lock_head()
-    return uow.conn
-
-
 _PARTY_OF = (select(actors.c.party_code, parties.c.kind)
              .join(parties, parties.c.code == actors.c.party_code)
              .where(actors.c.id == bindparam("actor")))
@@ -128,7 +117,7 @@ def record_agreement(app: App, *, terms: AgreementTerms, actor: str,
     """
     digest = terms_hash(terms)
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         existing = conn.execute(select(agreements).where(
             agreements.c.reference == terms.reference)).first()
         if existing is not None:
@@ -208,7 +197,7 @@ def sign_agreement(app: App, *, agreement_id: str, actor: str,
                    expected_hash: str | None = None) -> Agreement:
     """A party's named signatory signs the terms; signing twice changes nothing."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         agreement = get_agreement_in(conn, agreement_id)
         party, _kind = party_of(conn, actor)
         terms = agreement.terms

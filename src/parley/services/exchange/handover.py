@@ -10,6 +10,11 @@ The rules (the sides, which discrepancies the confirmations show, which resoluti
 kind may take and what it means) are in :mod:`parley.domain.handover`; the stage heads'
 form and building in :mod:`parley.domain.stage_head`. This module reads the stage's
 rows, calls those rules, and writes their outcome with its events in one transaction.
+
+Each write is one unit of work whose last step is ``uow.commit()``. When that is durable
+is said on :meth:`parley.store.uow.UnitOfWork.commit`: at once (the CLI), or, for an API
+request with an Idempotency-Key, together with the stored answer in
+:func:`parley.runtime.idempotency.run`.
 """
 
 from __future__ import annotations
@@ -76,7 +81,6 @@ from parley.ledger.merkle import tree_root
 from parley.services.exchange.agreements import (
     Agreement,
     evaluate_people,
-    exclusive,
     get_agreement_in,
     party_of,
     stored_terms,
@@ -200,7 +204,7 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
     if not person_ids:
         raise InputError("no persons given")
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         stage, agreement = open_stage(conn, stage_id)
         party, _ = party_of(conn, actor)
         wanted = list(dict.fromkeys(person_ids))
@@ -266,7 +270,7 @@ def dispute_identity(app: App, *, stage_id: str, person_id: str, actor: str) -> 
     """The receiving party disputes a listed person's identity (opens a discrepancy;
     disputing again returns the open one)."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         stage, agreement = open_stage(conn, stage_id)
         party, _ = party_of(conn, actor)
         row = _listed(conn, stage_id).get(person_id)
@@ -296,7 +300,7 @@ def dispute_identity(app: App, *, stage_id: str, person_id: str, actor: str) -> 
 def report_unlisted(app: App, *, stage_id: str, person_id: str, actor: str) -> Discrepancy:
     """A side reports a person handed over who is not on the stage's list."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         stage, agreement = open_stage(conn, stage_id)
         party, _ = party_of(conn, actor)
         if person_id in _listed(conn, stage_id):
@@ -384,7 +388,7 @@ def _require_intermediary(conn: Connection, agreement: Agreement, actor: str, wh
 def check_stage(app: App, *, stage_id: str, actor: str) -> list[Discrepancy]:
     """The intermediary checks a stage's confirmations (opens and clears discrepancies)."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         stage, agreement = open_stage(conn, stage_id)
         _require_intermediary(conn, agreement, actor, "checks a stage")
         found = detect(uow, stage, agreement, actor=actor)
@@ -528,7 +532,7 @@ def resolve_discrepancy(app: App, *, discrepancy_id: str, resolution: str, actor
     """Resolve an open discrepancy (see ``RESOLUTIONS`` for what each kind allows and
     ``MEANINGS`` in :mod:`parley.domain.handover` for what each resolution means)."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         disc = _open_one(conn, discrepancy_id)
         refused = resolution_refused(disc.kind, resolution)
         if refused:
@@ -552,7 +556,7 @@ def carry_discrepancy(app: App, *, discrepancy_id: str, to_stage_id: str, actor:
     """By explicit decision, carry an open discrepancy (and its persons) to a later,
     not yet closed stage of the same agreement."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         disc = _open_one(conn, discrepancy_id)
         stage, agreement = open_stage(conn, disc.stage_id)
         _require_intermediary(conn, agreement, actor, "carries discrepancies")
@@ -595,7 +599,7 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
     """Close a stage (the intermediary): no discrepancy may be open; records the totals
     per direction and category and their stage heads cosigned by all three sides."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         stage, agreement = open_stage(conn, stage_id)
         _require_intermediary(conn, agreement, actor, "closes stages")
         _refuse_open(stage, agreement, detect(uow, stage, agreement, actor=actor))

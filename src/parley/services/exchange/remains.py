@@ -25,7 +25,7 @@ from parley.domain.handover import role_of
 from parley.domain.vocabulary import Direction, HandoverRole
 from parley.errors import Conflict, InputError, NotFound, parse_input
 from parley.ledger import commitment, new_salt
-from parley.services.exchange.agreements import exclusive, get_agreement_in, party_of
+from parley.services.exchange.agreements import get_agreement_in, party_of
 from parley.services.exchange.handover import open_stage
 from parley.services.exchange.stages import Stage
 from parley.store.tables import persons, remains_cases, remains_confirmations, stages
@@ -45,7 +45,7 @@ def confirm_remains(app: App, *, stage_id: str, direction: str, category: str,
     confirmation creates the cases. Repeating a confirmation changes nothing."""
     numbers = _case_numbers(case_numbers)
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         stage, agreement = open_stage(conn, stage_id)
         cat = _remains_category(agreement.terms, direction, category)
         party, _ = party_of(conn, actor)
@@ -177,7 +177,7 @@ def identify_remains(app: App, *, agreement_id: str, case_number: str, person_id
     """Link a remains case to the person identified (by the receiving party or the
     intermediary); returns False when it was already so identified."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         agreement = get_agreement_in(conn, agreement_id)
         row = conn.execute(select(remains_cases).where(
             remains_cases.c.agreement_id == agreement.id,

@@ -46,7 +46,6 @@ from parley.errors import Conflict, InputError, IntegrityFailure, NotFound
 from parley.services.exchange.agreements import (
     Agreement,
     evaluate_people,
-    exclusive,
     get_agreement_in,
     party_of,
     require_active,
@@ -202,7 +201,7 @@ def plan_stage(app: App, *, agreement_id: str, stage_date: str | date, capacity:
         raise InputError(f"capacity {capacity!r} must be a whole number of persons, 0 or more")
     when = parse_date(stage_date, what="stage date")
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         agreement = require_active(conn, agreement_id)
         party, _ = party_of(conn, actor)
         terms = agreement.terms

@@ -25,7 +25,7 @@ from parley.domain.events import StatementRecorded
 from parley.domain.vocabulary import Direction, PartyKind, StageStatus, VocabularyError
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json
-from parley.services.exchange.agreements import Agreement, exclusive, get_agreement_in, party_of
+from parley.services.exchange.agreements import Agreement, get_agreement_in, party_of
 from parley.services.exchange.stages import parse_date, stages_of
 from parley.store.tables import stages, statements
 
@@ -83,7 +83,7 @@ def record_statement(app: App, *, agreement_id: str, party: str, stated_on: str 
     if not source or not source.strip():
         raise InputError(f"{where}: source is missing (where was this said?)")
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         agreement = get_agreement_in(conn, agreement_id)
         if party not in agreement.terms.parties:
             raise InputError(f"{where}: party {party!r} is not a party to "

@@ -42,7 +42,6 @@ from parley.ledger import commitment, new_salt
 from parley.services.exchange.agreements import (
     Agreement,
     evaluate_people,
-    exclusive,
     party_of,
     require_active,
 )
@@ -103,7 +102,7 @@ def nominate(app: App, *, agreement_id: str, person_ids: Sequence[str], actor: s
     """Put persons forward under an agreement (one event each); a person already
     nominated is returned as is. The actor must be of one of the two parties."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         agreement = require_active(conn, agreement_id)
         party, _ = party_of(conn, actor)
         if party not in agreement.terms.parties:
@@ -198,7 +197,7 @@ def confirm_identity(app: App, *, agreement_id: str, person_ids: Sequence[str], 
                      confirmed: bool = True) -> int:
     """The receiving party confirms (or refuses) that nominated persons are its people."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         agreement = require_active(conn, agreement_id)
         party, _ = party_of(conn, actor)
         noms = _nominations_for(conn, agreement, person_ids)
@@ -257,7 +256,7 @@ def confirm_eligibility(app: App, *, agreement_id: str, person_ids: Sequence[str
     """The intermediary confirms nominated persons' eligibility as evaluated now; those
     not plainly eligible are recorded as refused (with no reason in the event)."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         agreement = require_active(conn, agreement_id)
         _require_intermediary(conn, agreement, actor, "confirms eligibility")
         noms = _nominations_for(conn, agreement, person_ids)
@@ -287,7 +286,7 @@ def certify_medical(app: App, *, person_ids: Sequence[str], seriously_wounded_or
     """Record a medical finding (by the intermediary's doctors or a mixed medical
     commission, Art. 112 GC III) for each person; an unchanged finding is not repeated."""
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         _party, kind = party_of(conn, actor)
         if kind != PartyKind.INTERMEDIARY:
             raise Conflict(f"only the intermediary records medical findings; {actor} is "
@@ -321,7 +320,7 @@ def record_interview(app: App, *, agreement_id: str, person_id: str, outcome: st
         raise InputError(f"interview outcome {outcome!r} must be one of "
                          f"{', '.join(INTERVIEW_OUTCOMES)}")
     with app.uow() as uow:
-        conn = exclusive(uow)
+        conn = uow.exclusive()
         agreement = require_active(conn, agreement_id)
         _require_intermediary(conn, agreement, actor, "interviews persons")
         (nom,) = _nominations_for(conn, agreement, [person_id])
