@@ -132,36 +132,44 @@ class DecisionSummary:
 def resolve_list(app: App, *, list_id: str, actor: str) -> ResolutionSummary:
     """Resolve the records of ``list_id`` against the registry (see the module doc)."""
     with app.uow() as uow:
-        conn = _exclusive(uow)
-        if conn.execute(select(source_lists.c.id).where(source_lists.c.id == list_id)
-                        ).first() is None:
-            raise NotFound(f"list {list_id} does not exist")
-        state = _load(app, conn)
-        new = [r for r in state.records.values()
-               if r.list_id == list_id and r.uid not in state.person_of]
-        model = state.model
-        if not new:
-            return ResolutionSummary("list", list_id, 0, 0, 0, 0, 0, 0,
-                                     model.version if model else 0)
-        rows = {r.uid: r.features for r in state.records.values()}
-        if model is None:
-            model = _save_model(uow, app, fit_model(list(rows.values()), train=True),
-                                actor=actor)
-        known = [rows[uid] for uid in state.person_of if uid in rows]
-        registry = Registry(model, known, state.person_of, state.decisions,
-                            state.person_order)
-        changes = registry.add([rows[r.uid] for r in new])
-        summary = _apply(uow, app, state, changes, registry, scope="list", list_id=list_id,
-                         actor=actor, arrived={r.uid for r in new})
-        uow.commit()
+        summary, changed = _resolve_list(uow, app, list_id=list_id, actor=actor)
+        if changed:
+            uow.commit()
     return summary
+
+
+def _resolve_list(uow: UnitOfWork, app: App, *, list_id: str, actor: str
+                  ) -> tuple[ResolutionSummary, bool]:
+    """Resolve one list inside ``uow``; also says whether anything changed."""
+    conn = uow.exclusive()
+    if conn.execute(select(source_lists.c.id).where(source_lists.c.id == list_id)
+                    ).first() is None:
+        raise NotFound(f"list {list_id} does not exist")
+    state = _load(app, conn)
+    new = [r for r in state.records.values()
+           if r.list_id == list_id and r.uid not in state.person_of]
+    model = state.model
+    if not new:
+        return ResolutionSummary("list", list_id, 0, 0, 0, 0, 0, 0,
+                                 model.version if model else 0), False
+    rows = {r.uid: r.features for r in state.records.values()}
+    if model is None:
+        model = _save_model(uow, app, fit_model(list(rows.values()), train=True),
+                            actor=actor)
+    known = [rows[uid] for uid in state.person_of if uid in rows]
+    registry = Registry(model, known, state.person_of, state.decisions,
+                        state.person_order)
+    changes = registry.add([rows[r.uid] for r in new])
+    summary = _apply(uow, app, state, changes, registry, scope="list", list_id=list_id,
+                     actor=actor, arrived={r.uid for r in new})
+    return summary, True
 
 
 def resolve_all(app: App, *, actor: str, retrain: bool = False, engine: str = "duckdb"
                 ) -> ResolutionSummary:
     """Resolve every record at once with Splink (batch); see the module doc."""
     with app.uow() as uow:
-        conn = _exclusive(uow)
+        conn = uow.exclusive()
         state = _load(app, conn)
         rows = [r.features for r in state.records.values()]
         model = state.model
@@ -179,16 +187,21 @@ def resolve_all(app: App, *, actor: str, retrain: bool = False, engine: str = "d
 
 
 def resolve_pending(app: App, *, actor: str) -> list[ResolutionSummary]:
-    """Resolve, list by list in import order, every list with unresolved records."""
-    with app.read() as conn:
-        pending = conn.execute(
+    """Resolve, list by list in import order, every list with unresolved records, in one
+    transaction (each list against the registry as the lists before it left it)."""
+    with app.uow() as uow:
+        pending = uow.exclusive().execute(
             select(source_lists.c.id).where(source_lists.c.id.in_(
                 select(source_records.c.list_id).where(
                     source_records.c.sealed.is_not(None),
                     source_records.c.id.not_in(select(record_links.c.record_id)))))
             .order_by(source_lists.c.event_seq)
         ).scalars().all()
-    return [resolve_list(app, list_id=list_id, actor=actor) for list_id in pending]
+        resolved = [_resolve_list(uow, app, list_id=list_id, actor=actor)
+                    for list_id in pending]
+        if any(changed for _, changed in resolved):
+            uow.commit()
+    return [summary for summary, _ in resolved]
 
 
 # --- the review queue ------------------------------------------------------------------------
@@ -234,7 +247,7 @@ def decide(app: App, *, decision: str, actor: str, review_id: str | None = None,
     if (review_id is None) == (records is None):
         raise InputError("name either a review id or two record ids")
     with app.uow() as uow:
-        conn = _exclusive(uow)
+        conn = uow.exclusive()
         if review_id is not None:
             row = conn.execute(select(match_reviews).where(match_reviews.c.id == review_id)
                                ).first()
@@ -437,14 +450,6 @@ class _State:
     model: LinkageModel | None
     links: dict[str, tuple[str, str, float]] = field(default_factory=dict)
     open_reviews: dict[tuple[str, str], Any] = field(default_factory=dict)
-
-
-def _exclusive(uow: UnitOfWork) -> Connection:
-    """Take the chain head's lock before reading the registry a resolution decides on:
-    on PostgreSQL two concurrent resolutions or verdicts would otherwise both act on the
-    same stale reading (SQLite's BEGIN IMMEDIATE serialises them already)."""
-    uow.lock_head()
-    return uow.conn
 
 
 def _load(app: App, conn: Connection) -> _State:
