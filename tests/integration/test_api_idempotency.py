@@ -4,6 +4,7 @@ answer commit together or not at all; concurrent retries act once."""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,7 @@ from parley.runtime import idempotency
 from parley.runtime.idempotency import IdempotencyMismatch, SecondUnitOfWork
 from parley.runtime.transactions import service_app
 from parley.services.registry.inquiries import file_inquiry
-from parley.store.tables import idempotency_keys, source_lists
+from parley.store.tables import chain_head, checkpoints, idempotency_keys, source_lists
 from tests.api_server import build_world, serving
 from tests.helpers import register_three
 
@@ -186,3 +187,20 @@ def test_a_second_unit_of_work_in_a_once_only_request_fails_loudly(app: App) -> 
     assert _count(app, source_lists) == before
     assert _count(app, idempotency_keys) == 0
 
+
+def test_a_once_only_publication_answers_with_the_checkpoint_it_signs(app: App,
+                                                                     tmp_path: Path) -> None:
+    """Signing the checkpoint is the request's one unit of work, whose commit waits for the
+    answer: what the publication reads after it must not depend on that commit."""
+    world = build_world(app)
+    with app.read() as conn:
+        head = conn.execute(select(chain_head.c.seq)).scalar_one()
+    with serving(app, publish_dir=tmp_path / "published") as srv, \
+            srv.client(token=world.tokens["int"], headers={"Idempotency-Key": "pub-1"}) as c:
+        first = c.post("/api/v1/publications")
+        again = c.post("/api/v1/publications")
+    assert first.status_code == 201, first.text
+    assert first.json()["tree_size"] == head
+    assert again.json() == first.json()
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert _count(app, checkpoints) == 1
