@@ -166,7 +166,9 @@ def current_request() -> OnceOnlyRequest | None:
 
 def current_connection() -> Connection | None:
     """The connection of the write transaction open in this context: the once-only
-    request's unit of work (open or deferred), else the group commit's batch, else None."""
+    request's unit of work, open or deferred (:data:`ONCE_ONLY_REQUEST`), else the group
+    commit's batch (:data:`parley.runtime.group_commit.BATCH_CONNECTION`), else None. The
+    access log writes its entries there rather than wait for a transaction of its own."""
     request = ONCE_ONLY_REQUEST.get()
     if request is not None:
         conn = request.connection()
