@@ -164,7 +164,7 @@ class Server:
     def command(self) -> tuple[list[str], dict[str, str]]:
         address = ["--host", "127.0.0.1", "--port", str(self.port)]
         if self.broken is None:
-            return [str(PARLEY), "serve", *address], self.env
+            return [str(PARLEY), "serve", "--all-keys-here", *address], self.env
         path = os.pathsep.join(p for p in (str(REPOSITORY), self.env.get("PYTHONPATH")) if p)
         return ([sys.executable, "-m", "uvicorn", "bench.crash_faults:create_app", "--factory",
                  *address, "--log-level", "warning", "--no-access-log"],

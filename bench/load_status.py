@@ -98,8 +98,8 @@ def free_port() -> int:
 def start_server(world: dict[str, object], port: int, workers: int) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
     env.update(PARLEY_DATABASE_URL=str(world["url"]), PARLEY_KEY_DIR=str(world["keys"]))
-    proc = subprocess.Popen([str(PARLEY), "serve", "--port", str(port), "--workers",
-                             str(workers)], env=env, stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([str(PARLEY), "serve", "--all-keys-here", "--port", str(port),
+                             "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -63,3 +63,19 @@ def parse_input(parse: Callable[[Any], T], value: Any) -> T:
         return parse(value)
     except ValueError as exc:
         raise InputError(str(exc)) from None
+
+
+class SignatureRefused(InputError):
+    """A signed statement is refused: its key is unknown or revoked, its signature does not
+    hold over the bytes the hub records, or no signature was given for a party's write.
+
+    ``reason`` is a short code the API answers with (``unknown_key``, ``key_revoked``,
+    ``bad_signature``, ``other_bytes``, ``signature_required``, ``bad_statement``)."""
+
+    def __init__(self, message: str, *, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+class Replayed(Conflict):
+    """A signed statement that is already in the record is sent again."""

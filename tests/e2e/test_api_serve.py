@@ -47,7 +47,12 @@ def test_users_tokens_and_serve(tmp_path: Path) -> None:
     port = _free_port()
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
     full_env.update(env)
-    server = subprocess.Popen([str(PARLEY), "serve", "--port", str(port)], env=full_env,
+    refused = subprocess.run([str(PARLEY), "serve", "--port", str(port)], env=full_env,
+                             capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 3, refused.stderr
+    assert "ua-coordination (UA)" in refused.stderr and "Traceback" not in refused.stderr
+    server = subprocess.Popen([str(PARLEY), "serve", "--all-keys-here", "--port", str(port)],
+                              env=full_env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               start_new_session=True)
     try:

@@ -38,11 +38,12 @@ def run_schemathesis(base: str, tokens: dict[str, str], workdir: Path, *,
     pinned = f'user = "{user}"\n' if user else ""
     # A schema-valid body may still be refused for what it means (a statement dated
     # before its agreement, a party importing in another party's name): 422 there is
-    # the right answer, so positive data may meet it. No 5xx is accepted anywhere.
+    # the right answer, so positive data may meet it; so is 428 for a party's write whose
+    # key is on the party's own machine (docs/protocol.md). No 5xx is accepted anywhere.
     (workdir / "schemathesis.toml").write_text(
         f'[auth.wfc]\npath = "wfc.json"\npeers = ["ua", "ru"]\n{pinned}\n'
         '[checks.positive_data_acceptance]\n'
-        'expected-statuses = ["2XX", "3XX", 401, 403, 404, 409, 422, 429]\n')
+        'expected-statuses = ["2XX", "3XX", 401, 403, 404, 409, 422, 428, 429]\n')
     only = ["--include-path-regex", only_paths] if only_paths else []
     return subprocess.run(
         [str(SCHEMATHESIS), "run", f"{base}/openapi.json", "--checks", checks,

@@ -23,6 +23,7 @@ from parley.errors import InputError
 from parley.runtime import idempotency
 from parley.runtime.group_commit import GroupCommit
 from parley.runtime.inquiry_matcher import InquiryMatcher
+from parley.services.people import signed
 from parley.services.people.access import PUBLIC, AccessLog, Principal, ProjectionCache, family
 from parley.services.people.users import (
     SessionExpired,
@@ -179,11 +180,27 @@ def write(request: Request, ctx: ServiceContext, who: Principal, key: str | None
             idempotency.check_key(key)
         except InputError as exc:
             raise ApiError(422, "invalid", str(exc), field="header.Idempotency-Key") from None
+    sigs = signed.signatures_for(request.headers.get(signed.HEADER))
+
+    def signed_operation() -> T:
+        with signed.signed_write(sigs):
+            return operation()
+
     def run() -> idempotency.Answer:
         return idempotency.run(ctx.app, owner=who.idempotency_owner, key=key,
-                               request_fingerprint=fp, operation=operation, render=rendered)
+                               request_fingerprint=fp, operation=signed_operation,
+                               render=rendered)
 
-    answer = ctx.group_commit.run(run) if grouped and ctx.group_commit else run()
+    try:
+        answer = ctx.group_commit.run(run) if grouped and ctx.group_commit else run()
+    except signed.PrepareDone as done:
+        actors = sorted({w.statement.actor for w in done.wanted})
+        return JSONResponse(status_code=428, content={
+            "error": {"code": "signature_required", "field": None, "errors": [],
+                      "message": f"this write must be signed by {', '.join(actors)} on its "
+                                 "own machine: sign the statements and send the request "
+                                 f"again with the {signed.HEADER} header"},
+            "sign": signed.prepared_json(sigs.nonce, done.wanted)})
     headers = {"Idempotent-Replayed": "true"} if answer.replayed else None
     return JSONResponse(answer.body, status_code=answer.status, headers=headers)
 

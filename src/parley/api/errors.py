@@ -25,6 +25,8 @@ from parley.errors import (
     IntegrityFailure,
     NotFound,
     ParleyError,
+    Replayed,
+    SignatureRefused,
 )
 from parley.runtime.idempotency import IdempotencyMismatch
 
@@ -63,7 +65,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     409: _described("Conflicts with the current state"),
     413: _described("Body too large"),
     415: _described("Unsupported content type"),
-    422: _described("Invalid input; `field` names what is wrong"),
+    422: _described("Invalid input; `field` names what is wrong; a refused signed "
+                     "statement names its reason as `code` (unknown_key, key_revoked, "
+                     "bad_signature, other_bytes, bad_statement)"),
+    428: _described("A party's write that must be signed on the party's own machine: "
+                     "`sign` lists the statements (docs/protocol.md)"),
     429: _described("Too many requests; retry after the time in Retry-After"),
     503: _described("The database is busy or unavailable; retry"),
 }
@@ -97,6 +103,10 @@ def _loc(loc: tuple[Any, ...] | list[Any]) -> str:
 def _parley_status(exc: ParleyError) -> tuple[int, str]:
     if isinstance(exc, IdempotencyMismatch):
         return 409, "idempotency_key_reused"
+    if isinstance(exc, SignatureRefused):
+        return (428 if exc.reason == "signature_required" else 422), exc.reason
+    if isinstance(exc, Replayed):
+        return 409, "replayed"
     if isinstance(exc, NotFound):
         return 404, "not_found"
     if isinstance(exc, Conflict):

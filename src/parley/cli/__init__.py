@@ -24,6 +24,7 @@ from parley.cli import (
     keys,
     ledger,
     link,
+    node,
     proof,
     publish,
     serve,
@@ -44,6 +45,7 @@ app = typer.Typer(
 app.add_typer(db.app, name="db")
 app.add_typer(docs.app, name="docs")
 app.add_typer(keys.app, name="keys")
+app.add_typer(node.app, name="node")
 app.add_typer(ledger.app, name="ledger")
 app.command("demo")(demo.demo)
 app.add_typer(publish.app, name="publish")

@@ -13,17 +13,27 @@ from parley.errors import NotFound
 
 
 def run_server(*, host: str, port: int, workers: int, insecure_cookies: bool = False,
-               env: dict[str, str] | None = None) -> None:
-    """Migrate once here, then run uvicorn with the app factory in each worker."""
+               env: dict[str, str] | None = None, all_keys_here: bool = False) -> None:
+    """Migrate once here, refuse a key directory with another party's private key, then
+    run uvicorn with the app factory in each worker."""
     import uvicorn
 
     from parley.bootstrap import bootstrap
+    from parley.errors import ConfigError
+    from parley.services.people.organisation import foreign_private_keys
 
     for name, value in (env or {}).items():
         os.environ[name] = value
     if insecure_cookies:
         os.environ["PARLEY_INSECURE_COOKIES"] = "1"
-    bootstrap().close()
+    with bootstrap() as parley:
+        foreign = foreign_private_keys(parley)
+        key_dir = parley.keyring.key_dir
+    if foreign and not all_keys_here:
+        raise ConfigError(
+            f"the key directory {key_dir} holds the private key of {', '.join(foreign)}: "
+            "a party's key never sits on the intermediary's machine; move it to the "
+            "party's own Parley (`parley node init`) and start again")
     uvicorn.run("parley.api:create_from_env", factory=True, host=host, port=port,
                 workers=workers if workers > 1 else None, log_level="warning",
                 access_log=False, loop="auto", http="auto", timeout_graceful_shutdown=10)
@@ -38,6 +48,10 @@ def serve(
         False, "--insecure-cookies",
         help="Send session cookies without the Secure flag (only behind plain HTTP on a "
              "host name browsers do not treat as secure; never in production)."),
+    all_keys_here: bool = typer.Option(
+        False, "--all-keys-here",
+        help="Start although parties' private keys are in the key directory (tests and "
+             "benchmarks on one machine only: whoever runs it can sign for everyone)."),
 ) -> None:
     """Serve the API (/api/v1, OpenAPI at /openapi.json) and the pages on HOST:PORT."""
     from parley.bootstrap import safe_url
@@ -46,7 +60,8 @@ def serve(
     settings = Settings.from_env()
     out.print(f"Parley on http://{host}:{port}/  (database {safe_url(settings.database_url)}; "
               f"API schema at /openapi.json)")
-    run_server(host=host, port=port, workers=workers, insecure_cookies=insecure_cookies)
+    run_server(host=host, port=port, workers=workers, insecure_cookies=insecure_cookies,
+               all_keys_here=all_keys_here)
 
 
 # --- `parley demo --serve` --------------------------------------------------------------
@@ -117,7 +132,7 @@ def serve_demo(out_dir: Path, *, host: str, port: int) -> None:
     out.print("Sign in at /login with:", soft_wrap=True)
     for line in lines:
         out.print(line, soft_wrap=True, markup=False)
-    run_server(host=host, port=port, workers=1, env={
+    run_server(host=host, port=port, workers=1, all_keys_here=True, env={
         "PARLEY_DATABASE_URL": f"sqlite:///{out_dir.resolve() / 'parley.db'}",
         "PARLEY_KEY_DIR": str(out_dir.resolve() / "keys"),
     })

@@ -176,6 +176,12 @@ def stage_close(
 
     with open_app() as parley:
         closed = close_stage(parley, stage_id=stage, actor=actor)
+    if closed.awaiting:
+        out.print(f"stage {closed.stage.number} awaits the cosignatures of "
+                  f"{', '.join(closed.awaiting)} on its {len(closed.heads)} heads: each "
+                  f"party runs `parley node cosign {closed.stage.id}` on its node, then "
+                  "close again")
+        return
     out.print(f"stage {closed.stage.number} closed (event {closed.event_seq})")
     for direction, row in closed.totals.items():
         out.print(f"  {direction}: " + ", ".join(f"{c} {n}" for c, n in row.items()))

@@ -98,6 +98,54 @@ class ActorRegistered(Event):
     public_key: str
 
 
+@event
+@dataclass(frozen=True)
+class KeyAdded(Event):
+    """Another signing key for an actor (a second officer's device, a new laptop).
+
+    Signed by a valid key of an actor of the same party (an authorised officer of that
+    party). ``key_id`` is the first 8 bytes of SHA-256 over the 32 raw bytes of
+    ``public_key``, in hex.
+    """
+
+    name: ClassVar[str] = "key.added"
+    actor: str
+    key_id: str
+    public_key: str
+
+
+@event
+@dataclass(frozen=True)
+class KeyRotated(Event):
+    """An actor replaces its key ``old_key_id`` with a new one.
+
+    Signed by the old key (its holder hands over to the new one); the old key is revoked
+    from this event's ``occurred_at``: what it signed before stays valid.
+    """
+
+    name: ClassVar[str] = "key.rotated"
+    actor: str
+    old_key_id: str
+    key_id: str
+    public_key: str
+
+
+@event
+@dataclass(frozen=True)
+class KeyRevoked(Event):
+    """A key is revoked (lost, stolen, its officer gone), from this event's ``occurred_at``.
+
+    Signed by a valid key of an actor of the same party, which may be another officer:
+    a party can revoke a lost key without it. Anything the key signs that occurred at or
+    after the revocation is refused; what it signed before stays valid.
+    """
+
+    name: ClassVar[str] = "key.revoked"
+    actor: str
+    key_id: str
+    reason: str
+
+
 # --- lists ----------------------------------------------------------------------------
 
 

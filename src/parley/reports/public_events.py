@@ -21,17 +21,28 @@ from pathlib import Path
 from typing import Any
 
 from parley.ledger.canonical import CanonicalError, parse_canonical
-from parley.ledger.chain import ACTOR_REGISTERED, SIGNATURE_CONTEXT, StoredEvent, envelope_bytes
+from parley.ledger.chain import (
+    ChainState,
+    StoredEvent,
+    check_entry,
+    check_signed,
+    envelope_bytes,
+    payload_hash,
+    v1_signer_check,
+)
 from parley.ledger.hashing import sha256_hex
 from parley.ledger.merkle import node_hash, verify_inclusion
-from parley.ledger.signing import verify_signature
 from parley.reports.checkpoints import event_leaf_hashes
 
 PUBLIC_TYPES = frozenset({
     "party.registered", "actor.registered", "agreement.recorded", "agreement.signed",
-    "statement.recorded", "publication.held", "publication.released"})
+    "statement.recorded", "publication.held", "publication.released",
+    # Keys and their life (format v2): a verifier needs every key change to check
+    # which key may sign what.
+    "key.added", "key.rotated", "key.revoked"})
 LINE_KEYS = frozenset({"seq", "id", "type", "actor", "at", "payload", "prev", "hash",
                        "signature", "inclusion"})
+LINE_KEYS_V2 = LINE_KEYS | {"v", "key", "occurred_at", "payload_hash"}
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _HEX128 = re.compile(r"[0-9a-f]{128}")
 
@@ -104,7 +115,7 @@ def read_public_events(path: Path) -> Iterator[PublicEvent]:
                 data = json.loads(line)
             except json.JSONDecodeError as exc:
                 raise PublicEventError(number, None, f"not JSON ({exc.msg})") from None
-            if not isinstance(data, dict) or set(data) != LINE_KEYS:
+            if not isinstance(data, dict) or set(data) not in (LINE_KEYS, LINE_KEYS_V2):
                 raise PublicEventError(number, None, f"expected the fields "
                                                      f"{sorted(LINE_KEYS)}")
             inclusion = data.pop("inclusion")
@@ -123,8 +134,13 @@ def read_public_events(path: Path) -> Iterator[PublicEvent]:
 
 def verify_public_events(items: Sequence[PublicEvent], *, tree_size: int, root: str
                          ) -> dict[str, str]:
-    """Check every public event; returns the actors' keys. Raises PublicEventError."""
-    keys: dict[str, str] = {}
+    """Check every public event; returns the actors' (first) keys. Raises PublicEventError.
+
+    Format v2 events (docs/protocol.md) are checked as the chain verifier checks them:
+    the payload's hash, the statement's signature by a key valid at its ``occurred_at``
+    (the keys' life comes from the public key events), the entry's hash; format v1
+    events as before."""
+    state = ChainState()
     last = 0
     for number, item in enumerate(items, start=1):
         ev = item.event
@@ -142,28 +158,27 @@ def verify_public_events(items: Sequence[PublicEvent], *, tree_size: int, root: 
             payload = parse_canonical(ev.payload.encode("utf-8"))
         except (CanonicalError, UnicodeEncodeError) as exc:
             raise fail(f"payload is not canonical JSON: {exc}") from None
-        computed = sha256_hex(envelope_bytes(
-            seq=ev.seq, event_id=ev.event_id, type=ev.type, actor=ev.actor,
-            recorded_at=ev.recorded_at, payload=payload, prev_hash=ev.prev_hash))
-        if computed != ev.hash:
-            raise fail(f"hash {ev.hash[:12]}…, the event gives {computed[:12]}…")
-        public = keys.get(ev.actor)
-        if ev.type == ACTOR_REGISTERED and public is None:
-            if not isinstance(payload, dict) or payload.get("actor") != ev.actor:
-                raise fail("actor registration is not signed by the actor it registers")
-            public = str(payload.get("public_key", ""))
-        if public is None:
-            raise fail(f"actor {ev.actor!r} signs before it was registered")
-        if not _HEX128.fullmatch(ev.signature) or not verify_signature(
-                public, SIGNATURE_CONTEXT + bytes.fromhex(ev.hash), ev.signature):
-            raise fail(f"signature by {ev.actor!r} does not verify")
-        if ev.type == ACTOR_REGISTERED:
-            keys.setdefault(ev.actor, public)
+        reason = _check_signed(ev, payload, state)
+        if reason is not None:
+            raise fail(reason)
         if not verify_inclusion(bytes.fromhex(sha256_leaf(ev.hash)), ev.seq - 1, tree_size,
                                 [bytes.fromhex(p) for p in item.inclusion],
                                 bytes.fromhex(root)):
             raise fail(f"not included at {ev.seq} in the checkpoint's tree of {tree_size}")
-    return keys
+    return dict(state.registry.first_keys)
+
+
+def _check_signed(ev: StoredEvent, payload: Any, state: ChainState) -> str | None:
+    if ev.version == 2:
+        if payload_hash(payload) != ev.payload_hash:
+            return "payload does not match the signed payload hash"
+        return check_entry(ev) or check_signed(ev, payload, state)
+    computed = sha256_hex(envelope_bytes(
+        seq=ev.seq, event_id=ev.event_id, type=ev.type, actor=ev.actor,
+        recorded_at=ev.recorded_at, payload=payload, prev_hash=ev.prev_hash))
+    if computed != ev.hash:
+        return f"hash {ev.hash[:12]}…, the event gives {computed[:12]}…"
+    return v1_signer_check(ev, payload, state)
 
 
 def sha256_leaf(event_hash: str) -> str:

@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from parley.bootstrap import App
 from parley.ledger.chain import ChainFailure, ChainState, StoredEvent, verify_chain
-from parley.store.tables import actors, chain_head, events
+from parley.store.tables import actors, chain_head, events, signing_keys
 
 BATCH = 5_000
 
@@ -41,7 +41,9 @@ def iter_events(conn: Connection, *, after: int = 0) -> Iterator[StoredEvent]:
             yield StoredEvent(
                 seq=r.seq, event_id=r.event_id, type=r.type, actor=r.actor,
                 recorded_at=r.recorded_at, payload=r.payload, prev_hash=r.prev_hash,
-                hash=r.hash, signature=r.signature,
+                hash=r.hash, signature=r.signature, version=r.version,
+                key_id=r.key_id or "", occurred_at=r.occurred_at or "",
+                payload_hash=r.payload_hash or "",
             )
         last = rows[-1].seq
 
@@ -52,7 +54,8 @@ def verify_ledger(app: App) -> LedgerReport:
     with app.read() as conn:
         failure = verify_chain(iter_events(conn), state)
         if failure is None:
-            failure = _check_head(conn, state) or _check_actor_keys(conn, state)
+            failure = _check_head(conn, state) or _check_actor_keys(conn, state) \
+                or _check_signing_keys(conn, state)
     return LedgerReport(events=state.count, head=state.head, failure=failure)
 
 
@@ -77,4 +80,23 @@ def _check_actor_keys(conn: Connection, state: ChainState) -> ChainFailure | Non
                 f"actor {row.id}'s public key in the actors table differs from its "
                 "registration in the chain",
             )
+    return None
+
+
+def _check_signing_keys(conn: Connection, state: ChainState) -> ChainFailure | None:
+    """The hub's table of keys (what it checks new statements against) is the chain's."""
+    known = state.registry.keys
+    rows = {r.key_id: r for r in conn.execute(select(signing_keys))}
+    for kid, rec in known.items():
+        r = rows.get(kid)
+        if r is None or (r.actor, r.public_key, r.revoked_seq, r.revoked_from) != \
+                (rec.actor, rec.public_key, rec.revoked_seq, rec.revoked_from):
+            return ChainFailure(rec.added_seq, "signing_keys",
+                                f"key {kid} of {rec.actor} in the signing_keys table differs "
+                                "from its life in the chain")
+    for kid, r in rows.items():
+        if kid not in known:
+            return ChainFailure(r.added_seq, "signing_keys",
+                                f"key {kid} of {r.actor} is in the signing_keys table but "
+                                "not registered in the chain")
     return None

@@ -8,7 +8,14 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from parley.errors import ConfigError, InputError
-from parley.ledger.signing import KeyFileError, generate_key, read_private_key, write_private_key
+from parley.ledger.keys import key_id
+from parley.ledger.signing import (
+    KeyFileError,
+    generate_key,
+    public_key_hex,
+    read_private_key,
+    write_private_key,
+)
 
 ACTOR_ID = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
@@ -27,12 +34,13 @@ class Keyring:
     def __init__(self, key_dir: Path) -> None:
         self.key_dir = key_dir
         self._cache: dict[str, Ed25519PrivateKey] = {}
+        self._ids: dict[str, str] = {}
 
     def path(self, actor_id: str) -> Path:
         return self.key_dir / "actors" / f"{check_actor_id(actor_id)}.pem"
 
     def has(self, actor_id: str) -> bool:
-        return self.path(actor_id).exists()
+        return actor_id in self._cache or self.path(actor_id).exists()
 
     def create(self, actor_id: str) -> Ed25519PrivateKey:
         path = self.path(actor_id)
@@ -58,3 +66,24 @@ class Keyring:
                 raise ConfigError(str(exc)) from None
             self._cache[actor_id] = key
         return key
+
+    def key_id(self, actor_id: str) -> str:
+        """The id of ``actor_id``'s key on this machine."""
+        kid = self._ids.get(actor_id)
+        if kid is None:
+            kid = self._ids[actor_id] = key_id(public_key_hex(self.private(actor_id)))
+        return kid
+
+    def replace(self, actor_id: str, key: Ed25519PrivateKey, *, retired: str) -> None:
+        """Make ``key`` the actor's key here; the old file becomes
+        ``<actor>.<retired>.retired.pem`` (kept: it may be needed to read old notes)."""
+        path = self.path(actor_id)
+        path.rename(path.with_name(f"{actor_id}.{retired}.retired.pem"))
+        write_private_key(key, path)
+        self._cache[actor_id] = key
+        self._ids.pop(actor_id, None)
+
+    def store(self, actor_id: str, key: Ed25519PrivateKey) -> None:
+        """Write a key made elsewhere in this process (a node's first key)."""
+        write_private_key(key, self.path(actor_id))
+        self._cache[actor_id] = key

@@ -90,6 +90,26 @@ events = Table(
     Column("prev_hash", String(64), nullable=False, unique=True),
     Column("hash", String(64), nullable=False, unique=True),
     Column("signature", String(128), nullable=False),
+    # Format v2 (parley.ledger.chain): the statement's key id, when it happened and the
+    # hash of its payload; NULL in events recorded in format v1.
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("key_id", String(16), nullable=True),
+    Column("occurred_at", String(32), nullable=True),
+    Column("payload_hash", String(64), nullable=True),
+)
+
+# Every key registered in the chain and its life (parley.ledger.keys): the hub checks each
+# signed statement against it; rebuilt from actor.registered and key.* events.
+signing_keys = Table(
+    "signing_keys",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("actor", String(64), nullable=False, index=True),
+    Column("party_code", String(16), nullable=False),
+    Column("public_key", String(64), nullable=False, unique=True),
+    Column("added_seq", BigInteger, nullable=False),
+    Column("revoked_seq", BigInteger, nullable=True),
+    Column("revoked_from", String(32), nullable=True),
 )
 
 chain_head = Table(
@@ -303,7 +323,8 @@ users = Table(
     Column("role", String(16), nullable=False),
     Column("party_code", String(16), ForeignKey("parties.code"), nullable=False),
     # The actor whose key signs this user's writes.
-    Column("actor_id", String(64), ForeignKey("actors.id"), nullable=False),
+    # NULL for a party's user until its node registers the actor (`parley node init`).
+    Column("actor_id", String(64), ForeignKey("actors.id"), nullable=True),
     Column("display_name", String(200), nullable=False),
     # argon2id; NULL for a user who signs in with API tokens only.
     Column("password_hash", String(200), nullable=True),
@@ -629,6 +650,30 @@ stage_public_heads = Table(
     # The sealed openings: each figure's salt, count, root and leaves, each leaf's salt
     # and commitment, and the persons tree (domain/public_head.StageOpenings).
     Column("sealed", LargeBinary, nullable=False),
+)
+
+# Heads proposed for a stage whose parties' keys are on their own machines, and the
+# parties' cosignatures of them, until the stage closes (parley.services.exchange.cosigning).
+head_proposals = Table(
+    "head_proposals",
+    metadata,
+    Column("stage_id", String(36), ForeignKey("stages.id"), primary_key=True),
+    Column("time", String(32), nullable=False),
+    # The heads to cosign (JSON list, the public head last) and the public head's
+    # openings, sealed like personal data (they open the per-person leaves).
+    Column("heads", Text, nullable=False),
+    Column("openings", LargeBinary, nullable=True),
+)
+
+head_cosignatures = Table(
+    "head_cosignatures",
+    metadata,
+    Column("stage_id", String(36), ForeignKey("stages.id"), primary_key=True),
+    Column("party_code", String(16), primary_key=True),
+    Column("actor", String(64), nullable=False),
+    Column("key_id", String(16), nullable=False),
+    Column("time", String(32), nullable=False),
+    Column("signatures", Text, nullable=False),
 )
 
 remains_cases = Table(

@@ -21,18 +21,29 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from types import TracebackType
-from typing import Protocol
+from typing import Any, Protocol
 
-from sqlalchemy import Engine, bindparam, insert, update
+from sqlalchemy import Engine, bindparam, insert, select, update
 from sqlalchemy.engine import Connection, Transaction
 
 from parley.domain.events import Event
-from parley.ledger.chain import StoredEvent, seal
+from parley.errors import Replayed, SignatureRefused
+from parley.ledger.canonical import canonical_json
+from parley.ledger.chain import (
+    Statement,
+    StoredEvent,
+    make_statement,
+    record,
+    sign_statement,
+    verify_statement,
+)
+from parley.ledger.keys import KeyRecord, KeyRefused, change, signer
+from parley.store import statements as remote
 from parley.store.dialect import lock_chain_head
 from parley.store.keys import Keyring
-from parley.store.tables import chain_head, events
+from parley.store.tables import actors, chain_head, events, signing_keys
 
 Clock = Callable[[], datetime]
 
@@ -70,6 +81,38 @@ class OnceOnly(Protocol):
 
     def hold(self, deferred: DeferredCommit) -> None:
         """At the end of a committed ``with`` block: take the transaction over."""
+
+
+# How far a statement's occurred_at may lie ahead of the hub's clock (the nodes' clocks).
+CLOCK_SKEW = timedelta(minutes=5)
+_NO_SIGNATURE = "0" * 128
+
+
+class TableKeys:
+    """The keys and actors as the hub's tables hold them (a :class:`KeySource`)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+
+    def key(self, key_id: str) -> KeyRecord | None:
+        r = self.conn.execute(select(signing_keys).where(signing_keys.c.key_id == key_id)).first()
+        if r is None:
+            return None
+        return KeyRecord(key_id=r.key_id, actor=r.actor, party=r.party_code,
+                         public_key=r.public_key, added_seq=r.added_seq,
+                         revoked_seq=r.revoked_seq, revoked_from=r.revoked_from)
+
+    def party_of(self, actor: str) -> str | None:
+        party = self.conn.execute(select(actors.c.party_code).where(actors.c.id == actor)).scalar()
+        return None if party is None else str(party)
+
+    def current_key(self, actor: str) -> str | None:
+        """The newest unrevoked key of ``actor``."""
+        kid = self.conn.execute(
+            select(signing_keys.c.key_id).where(signing_keys.c.actor == actor,
+                                                signing_keys.c.revoked_seq.is_(None))
+            .order_by(signing_keys.c.added_seq.desc()).limit(1)).scalar()
+        return None if kid is None else str(kid)
 
 
 class UnitOfWork:
@@ -162,25 +205,105 @@ class UnitOfWork:
         self.lock_head()
         return self.conn
 
-    def append(self, ev: Event, *, actor: str) -> StoredEvent:
-        """Seal ``ev`` as the next event of the chain, signed by ``actor``."""
+    def new_id(self) -> str:
+        """A fresh id for something this write creates (the same in a signed write's
+        prepare and submit runs: :meth:`parley.store.statements.Signatures.new_id`)."""
+        sigs = remote.current()
+        return sigs.new_id() if sigs is not None else str(uuid.uuid4())
+
+    def append(self, ev: Event, *, actor: str, occurred_at: str | None = None
+               ) -> StoredEvent:
+        """Record ``ev`` as the next event of the chain, signed by ``actor``.
+
+        The actor's key signs here if it is on this machine; otherwise the current signed
+        write must bring ``actor``'s statement over exactly this payload
+        (:mod:`parley.store.statements`), or, when preparing, the statement is noted as
+        wanted. ``occurred_at`` defaults to now."""
+        payload = ev.payload()
+        sigs = remote.current()
+        signed = sigs.take(actor, ev.name, payload) if sigs is not None else None
+        if signed is not None:
+            return self.append_signed(signed.statement, signed.signature, payload)
+        when = occurred_at or timestamp(self._clock())
+        if not self._keyring.has(actor):
+            if sigs is not None and sigs.preparing:
+                kid = TableKeys(self.conn).current_key(actor) or "0" * 16
+                statement = make_statement(event_id=str(uuid.uuid4()), type=ev.name,
+                                           actor=actor, key=kid, occurred_at=when,
+                                           payload=payload)
+                sigs.wanted.append(remote.Wanted(statement, payload))
+                return self._place(statement, _NO_SIGNATURE, payload)
+            raise SignatureRefused(
+                f"{ev.name} must be signed by {actor} with its own key, which is not on "
+                "this machine: prepare the write, sign it on the actor's machine and "
+                "submit it (docs/protocol.md)", reason="signature_required")
+        key = self._keyring.private(actor)
+        statement = make_statement(event_id=str(uuid.uuid4()), type=ev.name, actor=actor,
+                                   key=self._keyring.key_id(actor), occurred_at=when,
+                                   payload=payload)
+        return self.append_signed(statement, sign_statement(statement, key), payload,
+                                  trusted=True)
+
+    def append_signed(self, statement: Statement, signature: str, payload: dict[str, Any],
+                      *, trusted: bool = False) -> StoredEvent:
+        """Record a statement signed by its actor, after checking its key (registered,
+        the actor's, not revoked at ``occurred_at``), its signature (unless ``trusted``:
+        signed a moment ago in this process) and that it is not in the chain already."""
         conn = self.conn
+        table = TableKeys(conn)
+        try:
+            key = signer(table, seq=0, actor=statement.actor, key=statement.key_id,
+                         occurred_at=statement.occurred_at, type=statement.type,
+                         payload=payload)
+        except KeyRefused as exc:
+            text = str(exc)
+            reason = "key_revoked" if "revoked" in text else (
+                "unknown_key" if "unknown key" in text else "bad_statement")
+            raise SignatureRefused(text, reason=reason) from None
+        if not trusted:
+            if statement.occurred_at > timestamp(self._clock() + CLOCK_SKEW):
+                raise SignatureRefused(
+                    f"statement {statement.event_id} occurred at {statement.occurred_at}, "
+                    "later than the hub's clock allows", reason="bad_statement")
+            if not verify_statement(statement, key.public_key, signature):
+                raise SignatureRefused(
+                    f"the signature of {statement.actor} with key {statement.key_id} does "
+                    f"not verify over statement {statement.event_id} ({statement.type})",
+                    reason="bad_signature")
+            seen = conn.execute(select(events.c.seq).where(
+                events.c.event_id == statement.event_id)).scalar()
+            if seen is not None or any(e.event_id == statement.event_id for e in self.appended):
+                raise Replayed(f"statement {statement.event_id} ({statement.type} by "
+                               f"{statement.actor}) is already recorded"
+                               + (f" as event {seen}" if seen is not None else ""))
+        stored = self._place(statement, signature, payload)
+        try:
+            ch = change(table, seq=stored.seq, actor=statement.actor, signed_by=key,
+                        type=statement.type, payload=payload,
+                        occurred_at=statement.occurred_at)
+        except KeyRefused as exc:
+            raise SignatureRefused(str(exc), reason="bad_statement") from None
+        if ch is not None and ch.add is not None:
+            conn.execute(insert(signing_keys).values(
+                key_id=ch.add.key_id, actor=ch.add.actor, party_code=ch.add.party,
+                public_key=ch.add.public_key, added_seq=stored.seq))
+        if ch is not None and ch.revoke is not None:
+            conn.execute(update(signing_keys).where(signing_keys.c.key_id == ch.revoke)
+                         .values(revoked_seq=stored.seq, revoked_from=ch.revoke_from))
+        return stored
+
+    def _place(self, statement: Statement, signature: str, payload: dict[str, Any]
+               ) -> StoredEvent:
         seq, prev = self.lock_head()
-        stored = seal(
-            seq=seq + 1,
-            event_id=str(uuid.uuid4()),
-            type=ev.name,
-            actor=actor,
-            recorded_at=timestamp(self._clock()),
-            payload=ev.payload(),
-            prev_hash=prev,
-            key=self._keyring.private(actor),
-        )
-        conn.execute(_INSERT_EVENT, {
+        stored = record(seq=seq + 1, prev_hash=prev, recorded_at=timestamp(self._clock()),
+                        statement=statement, signature=signature,
+                        payload_text=canonical_json(payload).decode("utf-8"))
+        self.conn.execute(_INSERT_EVENT, {
             "seq": stored.seq, "event_id": stored.event_id, "type": stored.type,
             "actor": stored.actor, "recorded_at": stored.recorded_at,
             "payload": stored.payload, "prev_hash": stored.prev_hash, "hash": stored.hash,
-            "signature": stored.signature})
+            "signature": stored.signature, "version": 2, "key_id": stored.key_id,
+            "occurred_at": stored.occurred_at, "payload_hash": stored.payload_hash})
         self._head = (stored.seq, stored.hash)
         self.appended.append(stored)
         return stored
@@ -205,6 +328,11 @@ class UnitOfWork:
         """
         if self._tx is None:
             raise RuntimeError("unit of work used outside its `with` block")
+        sigs = remote.current()
+        if sigs is not None and sigs.wanted:
+            raise remote.PrepareDone(list(sigs.wanted))
+        if sigs is not None:
+            sigs.check_all_used()
         if self._head is not None:
             seq, head = self._head
             self.conn.execute(_MOVE_HEAD, {"new_seq": seq, "new_hash": head})

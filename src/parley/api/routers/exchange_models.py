@@ -109,6 +109,39 @@ class ClosedOut(BaseModel):
     stage: StageOut
     totals: dict[str, dict[str, int]]
     heads: list[dict[str, Any]]
+    # Parties whose cosignatures the close awaits: then the stage is still open and
+    # ``heads`` are the proposed heads (each party cosigns them on its own node).
+    awaiting: list[str] = []
+
+
+class DisputeIn(Input):
+    """A person on the stage's list whose identity the receiving party disputes."""
+
+    person_id: str = Field(pattern=UUID)
+
+
+class ProposedHeads(BaseModel):
+    time: str | None
+    heads: list[dict[str, Any]]
+
+
+class HeadSignature(Input):
+    head: dict[str, Any]
+    signature: str = Field(pattern=r"^[0-9a-f]{128}$")
+
+
+class CosignIn(Input):
+    """A party's cosignatures of the proposed heads, made on its node with key ``key``."""
+
+    key: str = Field(pattern=r"^[0-9a-f]{16}$")
+    time: str | None = None
+    signatures: list[HeadSignature] = Field(min_length=1, max_length=500)
+
+
+class CosignedOut(BaseModel):
+    stage_id: str
+    actor: str
+    heads: int
 
 
 class EligibilityOut(BaseModel):

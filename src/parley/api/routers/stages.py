@@ -13,18 +13,22 @@ from parley.api.routers.exchange_models import (
     CarryIn,
     ClosedOut,
     Confirmed,
+    CosignedOut,
+    CosignIn,
     DiscrepancyList,
     DiscrepancyOut,
+    DisputeIn,
     HandoverIn,
     LeftOut,
     PlanIn,
+    ProposedHeads,
     ResolveIn,
     StageDetail,
     StageOut,
     StagePerson,
 )
 from parley.api.schemas import idempotency_key_header
-from parley.services.exchange import handover, stages
+from parley.services.exchange import cosigning, handover, stages
 from parley.services.people import access
 from parley.services.people.access import Principal
 
@@ -134,7 +138,45 @@ def close(request: Request, stage_id: str = STAGE,
     return write(request, ctx, who, idempotency_key, None,
                  lambda: handover.close_stage(ctx.app, stage_id=stage_id, actor=actor),
                  lambda c: ClosedOut(stage=stage_out(c.stage), totals=c.totals,
-                                     heads=c.heads))
+                                     heads=c.heads, awaiting=c.awaiting))
+
+
+@router.post("/stages/{stage_id}/disputes", response_model=DiscrepancyOut,
+             summary="Dispute the identity of a listed person (the receiving party)")
+def dispute(request: Request, body: DisputeIn, stage_id: str = STAGE,
+            idempotency_key: str | None = idempotency_key_header(),
+            ctx: ServiceContext = Depends(context),
+            who: Principal = Depends(principal)) -> JSONResponse:
+    access.check_stage(ctx.app, who, stage_id)
+    actor = actor_of(who, "stage")
+    return write(request, ctx, who, idempotency_key, body,
+                 lambda: handover.dispute_identity(ctx.app, stage_id=stage_id,
+                                                   person_id=body.person_id, actor=actor),
+                 discrepancy_out)
+
+
+@router.get("/stages/{stage_id}/heads", response_model=ProposedHeads,
+            summary="The stage heads proposed for cosigning (parties and the intermediary)")
+def proposed(stage_id: str = STAGE, ctx: ServiceContext = Depends(context),
+             who: Principal = Depends(principal)) -> ProposedHeads:
+    access.check_stage(ctx.app, who, stage_id)
+    time, heads = cosigning.proposed_heads(ctx.app, stage_id)
+    return ProposedHeads(time=time, heads=heads)
+
+
+@router.post("/stages/{stage_id}/cosignatures", response_model=CosignedOut,
+             summary="Cosign the proposed heads, signed on the party's own node")
+def cosign(request: Request, body: CosignIn, stage_id: str = STAGE,
+           idempotency_key: str | None = idempotency_key_header(),
+           ctx: ServiceContext = Depends(context),
+           who: Principal = Depends(principal)) -> JSONResponse:
+    access.check_stage(ctx.app, who, stage_id)
+    actor = actor_of(who, "stage")
+    return write(request, ctx, who, idempotency_key, body,
+                 lambda: cosigning.record_cosignatures(
+                     ctx.app, stage_id=stage_id, actor=actor, key_id=body.key,
+                     signatures=[s.model_dump() for s in body.signatures]),
+                 lambda n: CosignedOut(stage_id=stage_id, actor=actor, heads=n))
 
 
 @router.post("/discrepancies/{discrepancy_id}/resolution", response_model=DiscrepancyOut,

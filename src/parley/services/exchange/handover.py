@@ -20,10 +20,9 @@ request with an Idempotency-Key, together with the stored answer in
 from __future__ import annotations
 
 import json
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
@@ -58,6 +57,7 @@ from parley.domain.handover import (
     unconfirmed_cases,
     unconfirmed_in,
 )
+from parley.domain.public_head import build_public_head
 from parley.domain.stage_head import (
     Cosignature,
     StageHead,
@@ -78,6 +78,7 @@ from parley.domain.vocabulary import (
 from parley.errors import Conflict, InputError, NotFound
 from parley.ledger import canonical_json, sign
 from parley.ledger.merkle import tree_root
+from parley.services.exchange import cosigning
 from parley.services.exchange.agreements import (
     Agreement,
     evaluate_people,
@@ -87,7 +88,7 @@ from parley.services.exchange.agreements import (
 )
 from parley.services.exchange.stages import Stage, get_stage_in, stage_from_row
 from parley.services.exchange.verification import nominate_in
-from parley.services.publication.public_heads import seal_public_head
+from parley.services.publication.public_heads import store_public_head
 from parley.services.registry.persons import load_people
 from parley.store import UnitOfWork, timestamp
 from parley.store.keyed import KeyedQuery, keyed
@@ -249,7 +250,7 @@ def confirm_handover(app: App, *, stage_id: str, person_ids: Sequence[str], acto
 def _open(uow: UnitOfWork, *, agreement: Agreement, stage: Stage, finding: Finding,
           actor: str) -> Discrepancy:
     """Open a discrepancy in ``stage``: its event and its row."""
-    disc = Discrepancy(id=str(uuid.uuid4()), stage_id=stage.id, opened_stage_id=stage.id,
+    disc = Discrepancy(id=uow.new_id(), stage_id=stage.id, opened_stage_id=stage.id,
                        kind=finding.kind, person_id=finding.person_id,
                        direction=Direction(finding.direction), category=finding.category,
                        counts=finding.counts, status=DiscrepancyStatus.OPEN, resolution=None)
@@ -593,6 +594,9 @@ class ClosedStage:
     totals: dict[str, dict[str, int]]
     heads: list[dict[str, Any]]
     event_seq: int
+    # Parties whose cosignatures the close awaits (then nothing closed; ``heads`` are the
+    # proposed heads, without cosignatures; see cosigning.py).
+    awaiting: list[str] = field(default_factory=list)
 
 
 def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
@@ -605,24 +609,40 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
         _refuse_open(stage, agreement, detect(uow, stage, agreement, actor=actor))
         terms = agreement.terms
         now = timestamp(uow.now())
+        # The heads' time: when the close was first proposed, if the parties cosign on
+        # their own nodes (cosigning.py); else now.
+        head_time = cosigning.proposal_time(conn, stage.id) or now
         directions = list(terms.directions())
+        categories = [c.code for c in terms.by_priority()]
         leaves = handed_over_leaves(_listed(conn, stage.id), _remains(conn, stage.id),
                                     person_roles=_person_roles(conn, stage.id))
         heads = build_heads(
             agreement=agreement.id, stage=stage.id, directions=directions,
-            categories=[c.code for c in terms.by_priority()], leaves=leaves,
-            time=now, tree_root=tree_root)
-        signed = [_cosign(app, terms, head) for head in heads]
+            categories=categories, leaves=leaves, time=head_time, tree_root=tree_root)
         totals = totals_of(heads, directions=directions)
+        public, openings = cosigning.proposed_public_head(app, conn, stage.id, heads) or \
+            build_public_head(agreement=agreement.id, stage=stage.id, number=stage.number,
+                              date=stage.date, time=head_time, directions=directions,
+                              categories=categories, leaves=leaves, tree_root=tree_root)
+        signers = [(side, terms.signatories[side])
+                   for side in sorted((*terms.parties, terms.intermediary))]
+        collected = cosigning.collect(app, conn, stage_id=stage.id, heads=[*heads, public],
+                                      signers=signers)
+        if collected.missing:
+            cosigning.propose(app, conn, stage_id=stage.id, time=head_time,
+                              heads=[*heads, public], openings=openings)
+            uow.commit()
+            return ClosedStage(stage=stage, totals=totals,
+                               heads=[h.to_json() for h in heads], event_seq=0,
+                               awaiting=collected.missing)
+        signed = [signed_head_json(head, cosigs)
+                  for head, cosigs in zip(heads, collected.cosignatures, strict=False)]
         carried = sorted(r.id for r in conn.execute(select(discrepancies.c.id).where(
             discrepancies.c.opened_stage_id == stage.id,
             discrepancies.c.stage_id != stage.id)))
-        public_head = seal_public_head(
-            app, conn, agreement=agreement.id, stage=stage.id, number=stage.number,
-            date=stage.date, time=now, directions=directions,
-            categories=[c.code for c in terms.by_priority()], leaves=leaves,
-            signers=[(side, terms.signatories[side])
-                     for side in sorted((*terms.parties, terms.intermediary))])
+        public_head = store_public_head(app, conn, head=public, openings=openings,
+                                        cosignatures=collected.cosignatures[-1])
+        cosigning.forget(conn, stage.id)
         ev = uow.append(StageClosed(agreement_id=agreement.id, stage_id=stage.id,
                                     totals=totals, heads=signed, carried=carried,
                                     public_head=public_head),

@@ -10,7 +10,6 @@ date.
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -100,7 +99,7 @@ def record_statement(app: App, *, agreement_id: str, party: str, stated_on: str 
                 raise NotFound(f"{where}: stage {stage_number} of "
                                f"{agreement.terms.reference} is not planned")
             stage_id = match[0].id
-        statement_id = str(uuid.uuid4())
+        statement_id = uow.new_id()
         ev = uow.append(StatementRecorded(
             statement_id=statement_id, agreement_id=agreement.id, party=party,
             stated_on=when.isoformat(), source=source.strip(), stage_id=stage_id,

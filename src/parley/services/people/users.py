@@ -54,7 +54,7 @@ class User:
     username: str
     role: Role
     party: str
-    actor: str
+    actor: str | None  # None for a party's user until its node registers the actor
     display_name: str
     disabled: bool = False
 
@@ -115,7 +115,7 @@ def add_user(app: App, *, username: str, role: str, party: str, actor: str | Non
         if actor is None:
             actor = conn.execute(select(actors.c.id).where(actors.c.party_code == party)
                                  .order_by(actors.c.event_seq)).scalar()
-            if actor is None:
+            if actor is None and role != "party":
                 raise NotFound(f"party {party} has no actor yet; run `parley keys init` first")
         else:
             actor_party = conn.execute(

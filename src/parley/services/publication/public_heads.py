@@ -47,13 +47,21 @@ def seal_public_head(app: App, conn: Connection, *, agreement: str, stage: str, 
         directions=list(directions), categories=categories, leaves=leaves,
         tree_root=tree_root)
     message = head.to_bytes()
-    cosigned = cosigned_json(head, [
+    return store_public_head(app, conn, head=head, openings=openings, cosignatures=[
         Cosignature(actor=actor, party=party,
                     signature=sign(app.keyring.private(actor), message))
         for party, actor in signers])
+
+
+def store_public_head(app: App, conn: Connection, *, head: PublicHead,
+                      openings: StageOpenings, cosignatures: Iterable[Cosignature]
+                      ) -> dict[str, Any]:
+    """Seal a public head already cosigned (on the parties' own nodes too: see
+    ``parley.services.exchange.cosigning``); returns the cosigned head."""
+    cosigned = cosigned_json(head, list(cosignatures))
     conn.execute(insert(stage_public_heads).values(
-        stage_id=stage, head=canonical_json(cosigned).decode("utf-8"),
-        sealed=app.cipher.seal(openings.to_json(), row_id=stage)))
+        stage_id=head.stage, head=canonical_json(cosigned).decode("utf-8"),
+        sealed=app.cipher.seal(openings.to_json(), row_id=head.stage)))
     return cosigned
 
 
