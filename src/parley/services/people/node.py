@@ -22,10 +22,10 @@ from typing import Any
 
 from parley.bootstrap import App
 from parley.domain.stage_head import StageHead
-from parley.services.exchange.cosigning import parse_head
 from parley.errors import ConfigError, Conflict, InputError, NotFound, ParleyError
 from parley.ledger.chain import Statement, is_timestamp, payload_hash, sign_statement
 from parley.ledger.signing import public_key_hex, sign
+from parley.services.exchange.cosigning import parse_head
 from parley.services.people.signed import HEADER, SignedStatement, encode_header
 from parley.store import timestamp, utc_now
 
