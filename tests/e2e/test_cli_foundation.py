@@ -24,8 +24,8 @@ def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _env(demo: Path) -> dict[str, str]:
-    return {"PARLEY_DATABASE_URL": f"sqlite:///{demo / 'parley.db'}",
-            "PARLEY_KEY_DIR": str(demo / "keys")}
+    return {"PARLEY_DATABASE_URL": f"sqlite:///{demo / 'int' / 'parley.db'}",
+            "PARLEY_KEY_DIR": str(demo / "int" / "keys")}
 
 
 def test_ledger_verify_passes_on_demo_then_names_a_changed_event(
@@ -36,7 +36,7 @@ def test_ledger_verify_passes_on_demo_then_names_a_changed_event(
 
     copy = tmp_path / "copy"
     copy.mkdir()
-    (copy / "parley.db").write_bytes((demo_dir / "parley.db").read_bytes())
+    (copy / "parley.db").write_bytes((demo_dir / "int" / "parley.db").read_bytes())
     with sqlite3.connect(copy / "parley.db") as db:
         payload = db.execute("SELECT payload FROM events WHERE seq = 7").fetchone()[0]
         db.execute("UPDATE events SET payload = ? WHERE seq = 7",

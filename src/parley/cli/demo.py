@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from parley.cli.common import out
 from parley.errors import IntegrityFailure
+
+if TYPE_CHECKING:
+    from parley.services.ledger import LedgerReport
 
 
 def demo(
@@ -19,19 +23,25 @@ def demo(
     port: int = typer.Option(8000, "--port", help="Port to serve on (--serve)."),
 ) -> None:
     """Run the Istanbul 2025 scenario end to end on synthetic data and print a summary."""
-    from parley.bootstrap import bootstrap
-    from parley.services.demo import prepare_directory, run_demo
-    from parley.settings import Settings
+    from parley.services.demo import NODE_DIRS, open_nodes, prepare_directory, run_demo
+    from parley.services.ledger import verify_ledger
 
     prepare_directory(out_dir)
-    for stale in ("parley.db", "parley.db-wal", "parley.db-shm", "keys"):
-        path = out_dir / stale
+    stale = ["parley.db", "parley.db-wal", "parley.db-shm", "keys", *NODE_DIRS.values()]
+    for name in stale:
+        path = out_dir / name
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
-    with bootstrap(Settings.for_directory(out_dir)) as parley:
-        summary = run_demo(parley, out_dir)
+    hub, parties = open_nodes(out_dir)
+    try:
+        summary = run_demo(hub, out_dir, party_apps=parties)
+        node_reports = {code: verify_ledger(app) for code, app in parties.items()}
+    finally:
+        hub.close()
+        for app in parties.values():
+            app.close()
     out.print(f"Parley demo in {summary.directory}")
     out.print(f"  parties: {', '.join(summary.parties)}")
     for item in summary.lists:
@@ -62,9 +72,19 @@ def demo(
     if report is None or report.failure is not None:
         raise IntegrityFailure(f"demo ledger does not verify: {report and report.failure}")
     out.print(f"  ledger verified: {report.events} events, head {report.head[:16]}…")
-    out.print(f"  inspect it: PARLEY_DATABASE_URL=sqlite:///{out_dir / 'parley.db'} "
-              f"PARLEY_KEY_DIR={out_dir / 'keys'} parley ledger verify")
+    _nodes_verified(node_reports)
+    out.print("  three nodes, each with its own data directory, keys and database: "
+              + ", ".join(f"{out_dir / d}" for d in NODE_DIRS.values()), soft_wrap=True)
+    out.print("  every party write signed on its own node; no party key on the hub")
+    out.print(f"  inspect it: PARLEY_DATA_DIR={out_dir / 'int'} parley ledger verify "
+              f"(and PARLEY_DATA_DIR={out_dir / 'ua'}, {out_dir / 'ru'})", soft_wrap=True)
     if serve:
         from parley.cli.serve import serve_demo
 
         serve_demo(out_dir, host=host, port=port)
+
+
+def _nodes_verified(reports: dict[str, LedgerReport]) -> None:
+    for code, report in reports.items():
+        if not report.ok:
+            raise IntegrityFailure(f"node {code}'s ledger does not verify: {report.failure}")

@@ -91,7 +91,7 @@ def demo_accounts(out_dir: Path) -> list[str]:
     from parley.store import utc_now
 
     lines = []
-    with bootstrap(Settings.for_directory(out_dir)) as parley:
+    with bootstrap(Settings.for_directory(out_dir / "int")) as parley:
         for username, role, party, title in DEMO_USERS:
             try:
                 get_user(parley, username)
@@ -117,7 +117,7 @@ def demo_accounts(out_dir: Path) -> list[str]:
                                 records=(records[0].id, filed.record_id))
             lines.append(f"  family       tracking code {filed.tracking_code} "
                          "(at /track; the relative's status)")
-        published = out_dir / "published" / utc_now().strftime("%Y%m%dT%H%M%S%fZ")
+        published = out_dir / "int" / "published" / utc_now().strftime("%Y%m%dT%H%M%S%fZ")
         published.parent.mkdir(parents=True, exist_ok=True)
         publish_bundle(parley, published)
         lines.append("  public       no account: /public (the report and its bundle)")
@@ -132,7 +132,8 @@ def serve_demo(out_dir: Path, *, host: str, port: int) -> None:
     out.print("Sign in at /login with:", soft_wrap=True)
     for line in lines:
         out.print(line, soft_wrap=True, markup=False)
-    run_server(host=host, port=port, workers=1, all_keys_here=True, env={
-        "PARLEY_DATABASE_URL": f"sqlite:///{out_dir.resolve() / 'parley.db'}",
-        "PARLEY_KEY_DIR": str(out_dir.resolve() / "keys"),
+    hub = out_dir.resolve() / "int"
+    run_server(host=host, port=port, workers=1, env={
+        "PARLEY_DATABASE_URL": f"sqlite:///{hub / 'parley.db'}",
+        "PARLEY_KEY_DIR": str(hub / "keys"),
     })

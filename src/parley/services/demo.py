@@ -2,7 +2,11 @@
 
 Each step calls the same services the CLI and the API call:
 
-1. the intermediary and the two parties register, each with a signing key;
+1. three nodes, each with its own data directory, keys and database: ``DIR/int`` (the
+   hub), ``DIR/ua`` and ``DIR/ru``; the intermediary registers on the hub, each party's
+   office makes its key on its own node and registers it (signed there). Every write of
+   a party is signed by its node (:class:`PartyNode`), the hub checks each signature
+   against the registered key, and the stage heads are cosigned on the nodes;
 2. lists arrive (both parties' origin lists and capture cards, the intermediary's visit
    list, families' inquiries: ``parley.synth.exchange_scenario``) and are imported;
 3. identities are resolved (``parley.services.registry.identity.resolve_list`` when the linkage
@@ -22,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +43,10 @@ from parley.domain.vocabulary import (
 )
 from parley.errors import InputError
 from parley.ingest.values import ValueProblem, parse_iso_date
+from parley.ledger.chain import Statement, payload_hash, sign_statement
+from parley.ledger.signing import public_key_hex, sign
 from parley.services.exchange.agreements import eligibility_report, load_agreement, sign_agreement
+from parley.services.exchange.cosigning import parse_head, proposed_heads, record_cosignatures
 from parley.services.exchange.handover import (
     carry_discrepancy,
     check_stage,
@@ -63,7 +70,8 @@ from parley.services.exchange.verification import (
 from parley.services.intake.imports import import_list
 from parley.services.intake.lists import ListMeta, record_list
 from parley.services.ledger import LedgerReport, verify_ledger
-from parley.services.people.organisation import register_party
+from parley.services.people.organisation import add_party, register_actor, register_party
+from parley.services.people.signed import Signatures, SignedStatement, signed_write
 from parley.services.publication.checkpoints import create_checkpoint
 from parley.services.publication.publish import PublishedAndVerified, publish_and_verify
 from parley.services.registry.persons import load_people, statuses
@@ -123,21 +131,111 @@ class DemoSummary:
         }
 
 
+NODE_DIRS = {INTERMEDIARY: "int", PARTY_A: "ua", PARTY_B: "ru"}
+
+
 def prepare_directory(out: Path) -> None:
     """Refuse to run over anything but an empty directory or an earlier demo's output."""
     if out.exists() and not out.is_dir():
         raise InputError(f"--out {out} is a file, not a directory; choose another --out")
-    if out.exists() and any(out.iterdir()) and not (out / "parley.db").exists():
+    earlier = (out / "int" / "parley.db").exists() or (out / "parley.db").exists()
+    if out.exists() and any(out.iterdir()) and not earlier:
         raise InputError(f"{out} is not empty and holds no earlier demo; choose another --out")
     out.mkdir(parents=True, exist_ok=True)
 
 
-def run_demo(app: App, out: Path, *, records: int = 1_500) -> DemoSummary:
+class PartyNode:
+    """A party's own Parley in the demo: its data directory, its key, its database.
+
+    The hub reaches it within this process the way it reaches a node over HTTP: with
+    the exact statements to sign. The node signs only for its own actor, only statements
+    whose payload it was shown, with its own key and the time the demo says it happened.
+    """
+
+    def __init__(self, app: App, party: str, actor: str) -> None:
+        self.app = app
+        self.party = party
+        self.actor = actor
+        key = app.keyring.private(actor) if app.keyring.has(actor) \
+            else app.keyring.create(actor)
+        self.public_key = public_key_hex(key)
+        (app.keyring.key_dir.parent / "node.json").write_text(json.dumps(
+            {"hub": "(the demo's hub, in process)", "actor": actor, "party": party},
+            indent=1) + "\n", encoding="utf-8")
+
+    @property
+    def key_id(self) -> str:
+        return self.app.keyring.key_id(self.actor)
+
+    def sign(self, statement: Statement, payload: dict[str, Any]) -> SignedStatement:
+        if statement.actor != self.actor or payload_hash(payload) != statement.payload_hash:
+            raise InputError(f"node {self.party} refuses to sign {statement.type} for "
+                             f"{statement.actor}")
+        mine = replace(statement, key_id=self.key_id)
+        return SignedStatement(mine, sign_statement(mine, self.app.keyring.private(self.actor)))
+
+    def cosign(self, hub: App, stage_id: str) -> None:
+        """Cosign the heads the hub proposes for ``stage_id`` (``parley node cosign``)."""
+        _time, heads = proposed_heads(hub, stage_id)
+        key = self.app.keyring.private(self.actor)
+        record_cosignatures(hub, stage_id=stage_id, actor=self.actor, key_id=self.key_id,
+                            signatures=[{"head": h, "signature": sign(
+                                key, parse_head(h).to_bytes())} for h in heads])
+
+
+@dataclass
+class Nodes:
+    """The two parties' nodes, asked by the hub to sign their actors' statements."""
+
+    by_actor: dict[str, PartyNode]
+    signatures: Signatures = field(default_factory=Signatures)
+
+    def __post_init__(self) -> None:
+        self.signatures.signer = self.sign
+
+    def sign(self, statement: Statement, payload: dict[str, Any]) -> SignedStatement:
+        node = self.by_actor.get(statement.actor)
+        if node is None:
+            raise InputError(f"no node holds the key of {statement.actor}")
+        return node.sign(statement, payload)
+
+    def at(self, when: str | None) -> str | None:
+        """Let what follows happen at ``when`` (a date, or a full time); returns the
+        previous time."""
+        before = self.signatures.occurred_at
+        self.signatures.occurred_at = None if when is None else (
+            when if "T" in when else f"{when}T10:00:00.000000Z")
+        return before
+
+
+def open_nodes(out: Path) -> tuple[App, dict[str, App]]:
+    """The hub's and the parties' applications, each on its own directory."""
+    from parley.bootstrap import bootstrap
+    from parley.settings import Settings
+
+    hub = bootstrap(Settings.for_directory(out / NODE_DIRS[INTERMEDIARY]))
+    parties = {p: bootstrap(Settings.for_directory(out / NODE_DIRS[p]))
+               for p in (PARTY_A, PARTY_B)}
+    return hub, parties
+
+
+def run_demo(app: App, out: Path, *, records: int = 1_500,
+             party_apps: dict[str, App] | None = None) -> DemoSummary:
+    """The scenario with ``app`` as the hub. With ``party_apps`` (each party's own node)
+    every party write is signed on its node; without, every key is in ``app``'s key
+    directory (one machine, for tests)."""
     summary = DemoSummary(directory=str(out))
-    _register(app, summary)
-    _lists_and_identities(app, out, summary, records=records)
-    agreement_id = _agreement(app, summary)
-    Exchange(app, agreement_id, summary).run()
+    if party_apps is None:
+        _register(app, summary)
+        nodes = None
+    else:
+        nodes = _register_nodes(app, party_apps, summary)
+    with signed_write(nodes.signatures if nodes is not None else Signatures()):
+        if nodes is not None:
+            nodes.at("2025-06-02T12:00:00.000000Z")  # the lists and the agreement
+        _lists_and_identities(app, out, summary, records=records)
+        agreement_id = _agreement(app, summary)
+        Exchange(app, agreement_id, summary, nodes).run()
     summary.table = stage_table(app, agreement_id)
     summary.table_lines = render_table(summary.table)
     summary.untraced = trace_check(app, agreement_id)
@@ -156,6 +254,25 @@ def run_demo(app: App, out: Path, *, records: int = 1_500) -> DemoSummary:
         json.dumps(summary.to_json(), ensure_ascii=False, indent=2, default=str) + "\n",
         encoding="utf-8")
     return summary
+
+
+def _register_nodes(hub: App, party_apps: dict[str, App], summary: DemoSummary) -> Nodes:
+    """The intermediary on the hub; each party's key made on its node, its actor
+    registered at the hub with a registration signed there."""
+    register_party(hub, code=INTERMEDIARY, title="Neutral intermediary", kind="intermediary",
+                   actor=ACTORS[INTERMEDIARY], actor_title="Central tracing agency")
+    titles = {PARTY_A: ("Ukraine", "Coordination HQ for the treatment of POWs"),
+              PARTY_B: ("Russian Federation", "POW information bureau")}
+    nodes = Nodes(by_actor={})
+    for party, (title, office) in titles.items():
+        add_party(hub, code=party, title=title, kind="party", by=ACTORS[INTERMEDIARY])
+        node = PartyNode(party_apps[party], party, ACTORS[party])
+        nodes.by_actor[node.actor] = node
+        with signed_write(nodes.signatures):
+            register_actor(hub, actor=node.actor, party=party, title=office,
+                           role="coordinator", public_key=node.public_key)
+    summary.parties = [INTERMEDIARY, PARTY_A, PARTY_B]
+    return nodes
 
 
 def _register(app: App, summary: DemoSummary) -> None:
@@ -240,8 +357,10 @@ def _stable(text: str) -> int:
 class Exchange:
     """The exchange as it unfolds: waves of verification, seven stages, what goes wrong."""
 
-    def __init__(self, app: App, agreement_id: str, summary: DemoSummary) -> None:
+    def __init__(self, app: App, agreement_id: str, summary: DemoSummary,
+                 nodes: Nodes | None = None) -> None:
         self.app = app
+        self.nodes = nodes
         self.agreement = agreement_id
         self.summary = summary
         self.keys: dict[str, str] = {}
@@ -381,6 +500,8 @@ class Exchange:
     # --- the stages -------------------------------------------------------------------
 
     def plan(self, number: int) -> str:
+        if self.nodes is not None:
+            self.nodes.at(STAGE_DATES[number - 1])
         result = plan_stage(self.app, agreement_id=self.agreement,
                             stage_date=STAGE_DATES[number - 1], capacity=CAPACITY,
                             actor=ACTORS[INTERMEDIARY])
@@ -414,7 +535,16 @@ class Exchange:
         return cases
 
     def close(self, number: int, stage_id: str) -> None:
+        before = None
+        if self.nodes is not None:
+            before = self.nodes.at(f"{STAGE_DATES[number - 1]}T18:00:00.000000Z")
         closed = close_stage(self.app, stage_id=stage_id, actor=ACTORS[INTERMEDIARY])
+        if closed.awaiting and self.nodes is not None:
+            for node in self.nodes.by_actor.values():
+                node.cosign(self.app, stage_id)
+            closed = close_stage(self.app, stage_id=stage_id, actor=ACTORS[INTERMEDIARY])
+        if self.nodes is not None:
+            self.nodes.at(before)
         create_checkpoint(self.app)  # the intermediary commits to the chain as it stands
         moved = ", ".join(f"{d} {sum(v.values())}" for d, v in closed.totals.items())
         self.say(f"stage {number} closed and cosigned by UA, RU and INT: {moved}")

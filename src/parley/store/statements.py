@@ -14,7 +14,7 @@ the service call (the API's signed-write route, the tests).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -63,6 +63,11 @@ class Signatures:
     preparing: bool = False
     nonce: str = ""
     wanted: list[Wanted] = field(default_factory=list)
+    # A party's node reached within this process (the demo's three nodes): asked to sign
+    # each statement the write needs, as a node asked over HTTP would be.
+    signer: Callable[[Statement, dict[str, Any]], SignedStatement] | None = None
+    # When the write's events happened, if not now (the demo replays June 2025).
+    occurred_at: str | None = None
     used: set[int] = field(default_factory=set)
     _ids: int = 0
 

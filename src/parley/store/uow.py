@@ -205,6 +205,14 @@ class UnitOfWork:
         self.lock_head()
         return self.conn
 
+    def occurred(self) -> str:
+        """When what this write records happened: now, unless the write says otherwise
+        (:attr:`parley.store.statements.Signatures.occurred_at`)."""
+        sigs = remote.current()
+        if sigs is not None and sigs.occurred_at:
+            return sigs.occurred_at
+        return timestamp(self._clock())
+
     def new_id(self) -> str:
         """A fresh id for something this write creates (the same in a signed write's
         prepare and submit runs: :meth:`parley.store.statements.Signatures.new_id`)."""
@@ -224,8 +232,15 @@ class UnitOfWork:
         signed = sigs.take(actor, ev.name, payload) if sigs is not None else None
         if signed is not None:
             return self.append_signed(signed.statement, signed.signature, payload)
-        when = occurred_at or timestamp(self._clock())
+        when = occurred_at or self.occurred()
         if not self._keyring.has(actor):
+            if sigs is not None and sigs.signer is not None:
+                template = make_statement(event_id=str(uuid.uuid4()), type=ev.name,
+                                          actor=actor, key=TableKeys(self.conn).current_key(
+                                              actor) or "0" * 16, occurred_at=when,
+                                          payload=payload)
+                signed = sigs.signer(template, payload)
+                return self.append_signed(signed.statement, signed.signature, payload)
             if sigs is not None and sigs.preparing:
                 kid = TableKeys(self.conn).current_key(actor) or "0" * 16
                 statement = make_statement(event_id=str(uuid.uuid4()), type=ev.name,

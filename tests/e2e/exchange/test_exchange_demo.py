@@ -58,7 +58,7 @@ def test_summary_json(demo: tuple[Path, str]) -> None:
 
 def test_no_personal_data_in_the_clear(demo: tuple[Path, str]) -> None:
     out, _ = demo
-    raw = b"".join(p.read_bytes() for p in out.glob("parley.db*"))
+    raw = b"".join(p.read_bytes() for p in out.glob("*/parley.db*"))
     checked = 0
     for path in sorted((out / "lists").glob("*.csv")):
         with path.open(encoding="utf-8") as handle:

@@ -106,8 +106,8 @@ def test_a_family_of_the_dead_gets_a_proof_for_the_remains(parley: Run, demo: Pa
     finally:
         app.close()
     assert person is not None
-    env = {"PARLEY_DATABASE_URL": f"sqlite:///{demo / 'parley.db'}",
-           "PARLEY_KEY_DIR": str(demo / "keys")}
+    env = {"PARLEY_DATABASE_URL": f"sqlite:///{demo / 'int' / 'parley.db'}",
+           "PARLEY_KEY_DIR": str(demo / "int" / "keys")}
     proof = tmp_path / "remains-proof.json"
     made = parley(["proof", person, "--out", str(proof)], env=env)
     assert made.returncode == 0, made.stderr

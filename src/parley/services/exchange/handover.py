@@ -90,7 +90,7 @@ from parley.services.exchange.stages import Stage, get_stage_in, stage_from_row
 from parley.services.exchange.verification import nominate_in
 from parley.services.publication.public_heads import store_public_head
 from parley.services.registry.persons import load_people
-from parley.store import UnitOfWork, timestamp
+from parley.store import UnitOfWork
 from parley.store.keyed import KeyedQuery, keyed
 from parley.store.tables import (
     agreement_signatures,
@@ -608,10 +608,9 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
         _require_intermediary(conn, agreement, actor, "closes stages")
         _refuse_open(stage, agreement, detect(uow, stage, agreement, actor=actor))
         terms = agreement.terms
-        now = timestamp(uow.now())
-        # The heads' time: when the close was first proposed, if the parties cosign on
-        # their own nodes (cosigning.py); else now.
-        head_time = cosigning.proposal_time(conn, stage.id) or now
+        # The heads' time: when the close happened (its occurred_at), or when it was
+        # first proposed if the parties cosign on their own nodes (cosigning.py).
+        head_time = cosigning.proposal_time(conn, stage.id) or uow.occurred()
         directions = list(terms.directions())
         categories = [c.code for c in terms.by_priority()]
         leaves = handed_over_leaves(_listed(conn, stage.id), _remains(conn, stage.id),
@@ -651,7 +650,7 @@ def close_stage(app: App, *, stage_id: str, actor: str) -> ClosedStage:
             _head_row(stage.id, head, item, event_seq=ev.seq)
             for head, item in zip(heads, signed, strict=True)])
         conn.execute(update(stages).where(stages.c.id == stage.id).values(
-            status=StageStatus.CLOSED, closed_seq=ev.seq, closed_at=now,
+            status=StageStatus.CLOSED, closed_seq=ev.seq, closed_at=head_time,
             totals=canonical_json(totals).decode("utf-8")))
         uow.commit()
     return ClosedStage(stage=replace(stage, status=StageStatus.CLOSED, closed_seq=ev.seq),
