@@ -10,13 +10,20 @@ nominated, verified, interviewed and planned into one stage), starts `parley ser
 3. mixed (``--phases mixed``): half the clients read while the other half confirm, so
    every read finds the status cache emptied by the last confirmation.
 
+With ``--signed`` the parties' private keys leave the server's key directory (the server
+starts without ``--all-keys-here``) and the load generator plays the parties' nodes: a
+party's confirmation is answered 428 with the statement to sign, the generator signs it
+with the party's key and sends it again with ``Parley-Signatures``; the server checks the
+signature against the registered key (docs/protocol.md). A confirmation is then two
+requests; requests/s counts confirmations.
+
 Prints requests/s, p50 and p99 latency, errors, and the CPU per request of the server
 and of the load generator (both share the machine's cores). Everything stays on
 127.0.0.1; every loop is bounded in count and time.
 
     .venv/bin/python bench/load_status.py [--persons 400] [--clients 32] [--seconds 10]
         [--workers 2] [--database-url postgresql+psycopg://...]
-        [--phases reads,confirmations | mixed]
+        [--phases reads,confirmations | mixed] [--signed]
 """
 
 from __future__ import annotations
@@ -95,10 +102,29 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(world: dict[str, object], port: int, workers: int) -> subprocess.Popen[bytes]:
+def take_party_keys(world: dict[str, object]) -> dict[str, Any]:
+    """Move the parties' private keys out of the server's key directory (to the load
+    generator, which plays their nodes); returns actor -> (key, key id)."""
+    from tests.helpers import ACTORS, RU, UA
+
+    from parley.ledger.keys import key_id
+    from parley.ledger.signing import public_key_hex, read_private_key
+
+    keys = {}
+    for party in (UA, RU):
+        path = Path(str(world["keys"])) / "actors" / f"{ACTORS[party]}.pem"
+        key = read_private_key(path)
+        path.unlink()
+        keys[ACTORS[party]] = (key, key_id(public_key_hex(key)))
+    return keys
+
+
+def start_server(world: dict[str, object], port: int, workers: int, *,
+                 all_keys_here: bool = True) -> subprocess.Popen[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PARLEY_")}
     env.update(PARLEY_DATABASE_URL=str(world["url"]), PARLEY_KEY_DIR=str(world["keys"]))
-    proc = subprocess.Popen([str(PARLEY), "serve", "--all-keys-here", "--port", str(port),
+    flag = ["--all-keys-here"] if all_keys_here else []
+    proc = subprocess.Popen([str(PARLEY), "serve", *flag, "--port", str(port),
                              "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
                             start_new_session=True)
     deadline = time.monotonic() + 60
@@ -195,8 +221,27 @@ async def run_reads(port: int, world: dict[str, object], clients: int, seconds: 
     return latencies, len(latencies), errors
 
 
+def sign_prepared(answer: bytes, keys: dict[str, Any]) -> str:
+    """The Parley-Signatures header for a 428 answer: each statement signed by its
+    actor's key, as the party's node would."""
+    from dataclasses import replace
+
+    from parley.ledger.chain import Statement, sign_statement
+    from parley.services.people.signed import SignedStatement, encode_header
+
+    sign = json.loads(answer)["sign"]
+    signed = []
+    for item in sign["statements"]:
+        st = Statement.from_json(item["statement"])
+        key, kid = keys[st.actor]
+        mine = replace(st, key_id=kid)
+        signed.append(SignedStatement(mine, sign_statement(mine, key)))
+    return encode_header(sign["nonce"], signed)
+
+
 async def run_confirmations(port: int, world: dict[str, object], clients: int,
-                            seconds: float) -> tuple[list[float], int, int]:
+                            seconds: float, keys: dict[str, Any] | None = None
+                            ) -> tuple[list[float], int, int]:
     persons = list(world["persons"])  # type: ignore[call-overload]
     tokens = list(world["tokens"].values())  # type: ignore[attr-defined]
     jobs = [(p, t) for t in tokens for p in persons]
@@ -214,11 +259,15 @@ async def run_confirmations(port: int, world: dict[str, object], clients: int,
             while time.monotonic() < stop and not queue.empty():
                 pid, token = queue.get_nowait()
                 body = json.dumps({"person_ids": [pid]}).encode()
+                headers = {"Authorization": f"Bearer {token}",
+                           "Content-Type": "application/json",
+                           "Idempotency-Key": str(uuid.uuid4())}
+                path = f"/api/v1/stages/{world['stage']}/handover"
                 t0 = time.perf_counter()
-                status, payload = await client.request(
-                    "POST", f"/api/v1/stages/{world['stage']}/handover",
-                    {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                     "Idempotency-Key": str(uuid.uuid4())}, body)
+                status, payload = await client.request("POST", path, headers, body)
+                if status == 428 and keys is not None:
+                    headers["Parley-Signatures"] = sign_prepared(payload, keys)
+                    status, payload = await client.request("POST", path, headers, body)
                 latencies.append(time.perf_counter() - t0)
                 if status != 200:
                     errors += 1
@@ -287,6 +336,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--signed", action="store_true",
+                        help="the parties sign in the load generator (their nodes); the "
+                             "server holds only the intermediary's key")
     parser.add_argument("--phases", default="reads,confirmations",
                         help="comma-separated: reads, confirmations, mixed (reads while "
                              "confirming; needs a fresh stage: run it alone)")
@@ -319,7 +371,8 @@ def run(args: argparse.Namespace) -> None:
               f"({'PostgreSQL' if args.database_url else 'SQLite'}); "
               f"server with {args.workers} workers, {args.clients} clients")
         port = free_port()
-        server = start_server(world, port, args.workers)
+        keys = take_party_keys(world) if args.signed else None
+        server = start_server(world, port, args.workers, all_keys_here=not args.signed)
         phases = set(args.phases.split(","))
         half = max(1, args.clients // 2)
         try:
@@ -332,8 +385,10 @@ def run(args: argparse.Namespace) -> None:
                 measure(server, {"status reads, warm": run_reads(port, world, args.clients,
                                                                  args.seconds)})
             if "confirmations" in phases:
-                measure(server, {"handover confirmations": run_confirmations(
-                    port, world, args.clients, args.seconds)})
+                name = "handover confirmations" + (
+                    " (parties sign on their nodes)" if keys is not None else "")
+                measure(server, {name: run_confirmations(
+                    port, world, args.clients, args.seconds, keys)})
             if "mixed" in phases:
                 # Every confirmation moves the chain head and so empties the status cache:
                 # reads computed afresh, alongside the writes.
@@ -341,7 +396,7 @@ def run(args: argparse.Namespace) -> None:
                     f"mixed: status reads ({half} clients)":
                         run_reads(port, world, half, args.seconds),
                     f"mixed: handover confirmations ({half} clients)":
-                        run_confirmations(port, world, half, args.seconds)})
+                        run_confirmations(port, world, half, args.seconds, keys)})
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=30)
