@@ -250,8 +250,8 @@ class UnitOfWork:
                 return self._place(statement, _NO_SIGNATURE, payload)
             raise SignatureRefused(
                 f"{ev.name} must be signed by {actor} with its own key, which is not on "
-                "this machine: prepare the write, sign it on the actor's machine and "
-                "submit it (docs/protocol.md)", reason="signature_required")
+                "this machine: make this write from the party's own Parley (`parley node "
+                "…`), which signs it there (docs/protocol.md)", reason="signature_required")
         key = self._keyring.private(actor)
         statement = make_statement(event_id=str(uuid.uuid4()), type=ev.name, actor=actor,
                                    key=self._keyring.key_id(actor), occurred_at=when,
