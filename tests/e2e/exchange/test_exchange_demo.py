@@ -69,3 +69,26 @@ def test_no_personal_data_in_the_clear(demo: tuple[Path, str]) -> None:
                         assert value.encode("utf-8") not in raw, (path.name, field)
                         checked += 1
     assert checked > 30
+
+
+def test_three_nodes_each_with_its_own_key(demo: tuple[Path, str]) -> None:
+    """DIR/int (the hub), DIR/ua and DIR/ru: each its own database and only its own key;
+    the hub's chain names the parties' keys, whose private halves it does not hold; each
+    node's settings verify; the report dates a stage by when it happened."""
+    out, stdout = demo
+    held = {d: sorted(p.name for p in (out / d / "keys" / "actors").glob("*.pem"))
+            for d in ("int", "ua", "ru")}
+    assert held == {"int": ["int-tracing.pem"], "ua": ["ua-coordination.pem"],
+                    "ru": ["ru-coordination.pem"]}
+    for d in ("int", "ua", "ru"):
+        assert (out / d / "parley.db").exists()
+        done = run_parley(["ledger", "verify"], env={"PARLEY_DATA_DIR": str(out / d)})
+        assert done.returncode == 0, done.stdout + done.stderr
+    listed = run_parley(["keys", "list", "--json"], env={"PARLEY_DATA_DIR": str(out / "int")})
+    keys = {k["actor"]: k for k in json.loads(listed.stdout)}
+    assert {a: k["private"] for a, k in keys.items()} == {
+        "int-tracing": True, "ua-coordination": False, "ru-coordination": False}
+    assert "no party key on the hub" in stdout
+    report = (out / "bundle" / "index.html").read_text(encoding="utf-8")
+    assert "Stage 2, 10 June 2025" in report and "Closed on 10 June 2025" in report
+    assert "2026" not in report.split("Stage 2, 10 June 2025", 1)[1][:400]
