@@ -38,7 +38,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _demo_people(demo: Path) -> list[dict[str, str]]:
     """Every demo record's personal fields, opened with the demo's data key."""
-    app = bootstrap(Settings.for_directory(demo), migrate=False)
+    app = bootstrap(Settings.for_directory(demo / "int"), migrate=False)
     try:
         with app.read() as conn:
             rows = conn.execute(select(source_records.c.id, source_records.c.sealed)
@@ -97,7 +97,7 @@ def test_a_family_of_the_dead_gets_a_proof_for_the_remains(parley: Run, demo: Pa
                                                            tmp_path: Path) -> None:
     from parley.store.tables import remains_cases
 
-    app = bootstrap(Settings.for_directory(demo), migrate=False)
+    app = bootstrap(Settings.for_directory(demo / "int"), migrate=False)
     try:
         with app.read() as conn:
             person = conn.execute(select(remains_cases.c.person_id)
