@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,13 +36,11 @@ def demo(
         elif path.exists():
             path.unlink()
     hub, parties = open_nodes(out_dir)
-    try:
+    with ExitStack() as nodes:
+        for node in (hub, *parties.values()):
+            nodes.enter_context(node)
         summary = run_demo(hub, out_dir, party_apps=parties)
         node_reports = {code: verify_ledger(app) for code, app in parties.items()}
-    finally:
-        hub.close()
-        for app in parties.values():
-            app.close()
     out.print(f"Parley demo in {summary.directory}")
     out.print(f"  parties: {', '.join(summary.parties)}")
     for item in summary.lists:
