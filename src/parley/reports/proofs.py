@@ -77,7 +77,20 @@ def check_proof(bundle: LoadedBundle, path: Path, notes: list[str]) -> str | Non
         return f"malformed proof: {type(exc).__name__}: {exc}"
 
 
+def _upper_hex(value: Any) -> bool:
+    """Whether any hash, root or signature in ``value`` is written in upper-case hex: hex
+    is lower case everywhere Parley signs, and a signature is not over its own spelling."""
+    if isinstance(value, dict):
+        return any(_upper_hex(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_upper_hex(v) for v in value)
+    return (isinstance(value, str) and len(value) >= 64 and value != value.lower()
+            and all(c in "0123456789abcdefABCDEF" for c in value))
+
+
 def _check(bundle: LoadedBundle, proof: dict[str, Any], notes: list[str]) -> str | None:
+    if _upper_hex(proof):
+        return "hex must be lower case"
     signers = bundle.signers
     issuer = proof["issuer"]
     if signers.kind_of.get(signers.party_of.get(issuer, ""), "") != PartyKind.INTERMEDIARY:
